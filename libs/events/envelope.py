@@ -1,0 +1,112 @@
+"""The CloudEvents 1.0 envelope and its Kafka protocol binding (binary mode)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from cloudevents.core.bindings import kafka
+from cloudevents.core.v1.event import CloudEvent
+from opentelemetry import trace
+from pydantic import BaseModel, ConfigDict, Field
+
+TYPE_PREFIX = "onewindow."
+
+
+class Envelope(BaseModel):
+    """One event as it travels: CloudEvents attributes, the contract's extensions, JSON data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    type: str
+    source: str
+    subject: str
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    center: str
+    sequence: int
+    traceparent: str = Field(default_factory=lambda: current_traceparent())
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        """`case` for `onewindow.case.accepted.v1`."""
+        return self.type.split(".")[1]
+
+    @property
+    def name(self) -> str:
+        """`case.accepted` for `onewindow.case.accepted.v1`."""
+        return ".".join(self.type.split(".")[1:-1])
+
+
+def source_of(center: str, service: str) -> str:
+    """The contract's `source`: `/centers/<center>/<service>`."""
+    return f"/centers/{center}/{service}"
+
+
+def current_traceparent() -> str:
+    """W3C traceparent of the current span, or a fresh trace when there is none."""
+    ctx = trace.get_current_span().get_span_context()
+    if ctx.is_valid:
+        return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+def to_message(envelope: Envelope) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
+    """(key, headers, value) of the Kafka binary mode; the key is the subject."""
+    event = CloudEvent(
+        attributes={
+            "id": envelope.id,
+            "type": envelope.type,
+            "source": envelope.source,
+            "subject": envelope.subject,
+            "time": envelope.time,
+            "datacontenttype": "application/json",
+            "center": envelope.center,
+            "sequence": str(envelope.sequence),
+            "traceparent": envelope.traceparent,
+        },
+        data=envelope.data,
+    )
+    message = kafka.to_binary_event(event, key_mapper=lambda _: envelope.subject)
+    headers = [(name, value) for name, value in message.headers.items()]
+    return envelope.subject.encode(), headers, message.value
+
+
+class UnparseableMessage(ValueError):
+    """A Kafka record that is not a valid event of this contract."""
+
+
+def from_message(
+    key: bytes | None,
+    headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...],
+    value: bytes,
+) -> Envelope:
+    """Parse a binary-mode record; raises UnparseableMessage with the reason."""
+    try:
+        event = kafka.from_binary_event(
+            kafka.KafkaMessage(headers=dict(headers), key=key, value=value or b"")
+        )
+        data = event.get_data()
+        if isinstance(data, bytes | str):
+            data = json.loads(data)
+        if not isinstance(data, dict):
+            raise UnparseableMessage("data is not a JSON object")
+        return Envelope(
+            id=event.get_id(),
+            type=event.get_type(),
+            source=event.get_source(),
+            subject=event.get_subject() or (key or b"").decode(),
+            time=event.get_time() or datetime.now(UTC),
+            center=str(event.get_extension("center") or ""),
+            sequence=int(event.get_extension("sequence") or 0),
+            traceparent=str(event.get_extension("traceparent") or ""),
+            data=data,
+        )
+    except UnparseableMessage:
+        raise
+    except Exception as exc:  # the SDK raises many kinds; all mean "not an event"
+        raise UnparseableMessage(f"{type(exc).__name__}: {exc}") from exc

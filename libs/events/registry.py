@@ -1,0 +1,77 @@
+"""Integration event types: one registry from type name to payload model, with upcasters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+TYPE_PATTERN = re.compile(r"^onewindow\.(?P<name>[a-z_]+(?:\.[a-z_]+)+)\.v(?P<major>\d+)$")
+
+
+class Event(BaseModel):
+    """Base of every event payload; unknown fields (a newer minor version) are kept, not refused."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    TYPE: ClassVar[str] = ""
+
+
+E = TypeVar("E", bound=type[Event])
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class UnknownEventType(LookupError):
+    """A type this registry neither knows nor can upcast."""
+
+
+class Registry:
+    """Maps `onewindow.<family>.<event>.v<N>` to its model; older majors upcast to the newest."""
+
+    def __init__(self) -> None:
+        self._models: dict[str, type[Event]] = {}
+        self._upcasters: dict[str, tuple[str, Upcaster]] = {}
+
+    def register(self, type_name: str) -> Callable[[E], E]:
+        """Class decorator: `@registry.register("onewindow.case.accepted.v1")`."""
+        if not TYPE_PATTERN.match(type_name):
+            raise ValueError(f"event type {type_name!r} is not onewindow.<family>.<event>.v<N>")
+
+        def decorate(model: E) -> E:
+            model.TYPE = type_name
+            self._models[type_name] = model
+            return model
+
+        return decorate
+
+    def upcaster(self, old: str, new: str) -> Callable[[Upcaster], Upcaster]:
+        """Function decorator turning an `old` payload into a `new` one."""
+
+        def decorate(fn: Upcaster) -> Upcaster:
+            self._upcasters[old] = (new, fn)
+            return fn
+
+        return decorate
+
+    def knows(self, type_name: str) -> bool:
+        """True when the type or an upcast of it is registered."""
+        return self._resolve_name(type_name) is not None
+
+    def load(self, type_name: str, data: dict[str, Any]) -> Event:
+        """The newest model for this payload; raises UnknownEventType or a ValidationError."""
+        while type_name in self._upcasters:
+            type_name, fn = self._upcasters[type_name]
+            data = fn(dict(data))
+        model = self._models.get(type_name)
+        if model is None:
+            raise UnknownEventType(type_name)
+        return model.model_validate(data)
+
+    def _resolve_name(self, type_name: str) -> str | None:
+        while type_name in self._upcasters:
+            type_name = self._upcasters[type_name][0]
+        return type_name if type_name in self._models else None
+
+
+registry = Registry()

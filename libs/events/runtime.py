@@ -1,0 +1,182 @@
+"""What every service process runs: its database, the outbox relay, its consumers and probes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.consumer import Handler, IdempotentConsumer
+from libs.events.db import make_engine, migrate
+from libs.events.http import install_problem_handlers
+from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
+from libs.events.outbox import OutboxRelay
+from libs.events.store import EventStore
+
+log = logging.getLogger(__name__)
+
+
+class ServiceSettings(KafkaSettings):
+    """Settings every service shares; each service subclasses it for its own."""
+
+    database_url: str = "sqlite:///var/onewindow.db"
+    center_code: str = "350500"
+    parent_center: str = ""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A consumer this service runs: a group name, its topics and its handler."""
+
+    name: str
+    topics: Sequence[str]
+    handle: Handler
+
+
+class Runtime:
+    """Owns the engine, producer, relay and consumers of one service process."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        settings: ServiceSettings,
+        migrations: Path | None = None,
+        subscriptions: Sequence[Subscription] = (),
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.migrations = migrations
+        self.subscriptions = subscriptions
+        self.engine = make_engine(settings.database_url)
+        self.store = EventStore(center=settings.center_code, service=service, kafka=settings)
+        self.producer: AIOKafkaProducer | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumers: list[IdempotentConsumer] = []
+        self._kafka_task: asyncio.Task[None] | None = None
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """One unit of work; its events reach the relay as soon as it commits."""
+        async with self.engine.begin() as conn:
+            yield conn
+        if self.relay:
+            self.relay.notify()
+
+    async def start(self) -> None:
+        """Migrate now; connect to Kafka in the background so a down broker only delays."""
+        await migrate(self.engine, [self.migrations] if self.migrations else [])
+        self._kafka_task = asyncio.create_task(self._connect_kafka(), name="kafka-connect")
+
+    async def _connect_kafka(self) -> None:
+        while True:
+            producer = self.settings.producer()
+            try:
+                await producer.start()
+                await self.settings.ensure_topics(CASE_EVENTS, SUPERVISION_EVENTS)
+                break
+            except Exception as exc:
+                await producer.stop()
+                log.warning("%s: broker not reachable (%s); retrying", self.service, exc)
+                await asyncio.sleep(1)
+        self.producer = producer
+        self.relay = OutboxRelay(self.engine, producer)
+        self.relay.start()
+        for sub in self.subscriptions:
+            consumer = IdempotentConsumer(
+                name=f"{self.service}-{sub.name}",
+                engine=self.engine,
+                kafka=self.settings,
+                topics=list(sub.topics),
+                handle=sub.handle,
+                producer=producer,
+                after_commit=self.relay.notify,
+            )
+            await consumer.start()
+            self.consumers.append(consumer)
+
+    async def stop(self) -> None:
+        """Stop consumers, then the relay, then the producer; then close the pool."""
+        if self._kafka_task:
+            self._kafka_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._kafka_task
+        for consumer in self.consumers:
+            await consumer.stop()
+        if self.relay:
+            await self.relay.stop()
+        if self.producer:
+            await self.producer.stop()
+        await self.engine.dispose()
+
+    async def readiness(self) -> dict[str, str]:
+        """`ok` or the reason, for the database and the broker."""
+        checks: dict[str, str] = {}
+        try:
+            async with asyncio.timeout(2):
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        checks["broker"] = await self._broker_status()
+        return checks
+
+    async def _broker_status(self) -> str:
+        if self.producer is None:
+            return "connecting"
+        try:
+            async with asyncio.timeout(2):
+                fresh = await self.producer.client.force_metadata_update()
+        except TimeoutError:
+            fresh = False
+        return "ok" if fresh else "unreachable"
+
+    def health_router(self) -> APIRouter:
+        """`/healthz` (the process runs) and `/readyz` (database and broker answer)."""
+        router = APIRouter(tags=["health"])
+
+        @router.get("/healthz")
+        async def healthz() -> dict[str, str]:
+            """Liveness: the process answers."""
+            return {"status": "ok", "service": self.service}
+
+        @router.get("/readyz")
+        async def readyz() -> JSONResponse:
+            """Readiness: 503 while the database or the broker is unreachable."""
+            checks = await self.readiness()
+            ready = all(v == "ok" for v in checks.values())
+            body: dict[str, Any] = {"status": "ready" if ready else "not ready", **checks}
+            return JSONResponse(body, status_code=200 if ready else 503)
+
+        return router
+
+
+def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """The FastAPI app: lifespan runs the runtime; problem+json errors; health probes."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, lifespan=lifespan, version="1.0.0")
+    install_problem_handlers(app)
+    app.include_router(runtime.health_router())
+    for router in routers:
+        app.include_router(router)
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,177 @@
+"""The append-only event store with optimistic concurrency; appends write their outbox rows too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.db import events, outbox
+from libs.events.envelope import Envelope, current_traceparent, source_of, to_message
+from libs.events.kafka import KafkaSettings
+from libs.events.registry import Event, registry
+
+
+class ConcurrencyError(Exception):
+    """The stream moved on since the caller read it (answered 409)."""
+
+    def __init__(self, stream_id: str, expected: int, actual: int | None = None) -> None:
+        found = "" if actual is None else f", found {actual}"
+        super().__init__(f"stream {stream_id} is not at version {expected}{found}")
+        self.stream_id = stream_id
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One row of the store: the event with its stream, version and global position."""
+
+    position: int
+    event_id: str
+    stream_id: str
+    version: int
+    type: str
+    data: dict[str, Any]
+    center: str
+    traceparent: str
+    recorded_at: datetime
+
+    def load(self) -> Event:
+        """The payload as the newest registered model (upcast when stored as an older major)."""
+        return registry.load(self.type, self.data)
+
+
+class EventStore:
+    """`append`, `read` and `read_all` on the service's own database."""
+
+    def __init__(self, *, center: str, service: str, kafka: KafkaSettings) -> None:
+        self.center = center
+        self.source = source_of(center, service)
+        self.kafka = kafka
+
+    async def version(self, conn: AsyncConnection, stream_id: str) -> int:
+        """The stream's current version (0 when it has no events)."""
+        query = select(func.coalesce(func.max(events.c.version), 0)).where(
+            events.c.stream_id == stream_id
+        )
+        return int((await conn.execute(query)).scalar_one())
+
+    async def append(
+        self,
+        conn: AsyncConnection,
+        stream_id: str,
+        expected_version: int,
+        new: Sequence[Event],
+        *,
+        center: str | None = None,
+    ) -> list[StoredEvent]:
+        """Append after `expected_version` or raise ConcurrencyError; outbox rows in one txn."""
+        actual = await self.version(conn, stream_id)
+        if actual != expected_version:
+            raise ConcurrencyError(stream_id, expected_version, actual)
+        now = datetime.now(UTC)
+        trace = current_traceparent()
+        stored = [
+            StoredEvent(
+                0,
+                "",
+                stream_id,
+                expected_version + i,
+                e.TYPE,
+                e.model_dump(mode="json"),
+                center or self.center,
+                trace,
+                now,
+            )
+            for i, e in enumerate(new, start=1)
+        ]
+        envelopes = [self._envelope(s) for s in stored]
+        try:
+            result = await conn.execute(
+                insert(events).returning(events.c.position),
+                [_event_row(s, env) for s, env in zip(stored, envelopes, strict=True)],
+            )
+        except IntegrityError as exc:
+            raise ConcurrencyError(stream_id, expected_version) from exc
+        positions = list(result.scalars())
+        await conn.execute(insert(outbox), [self._outbox_row(env, now) for env in envelopes])
+        return [
+            StoredEvent(p, env.id, s.stream_id, s.version, s.type, s.data, s.center, trace, now)
+            for p, s, env in zip(positions, stored, envelopes, strict=True)
+        ]
+
+    async def read(self, conn: AsyncConnection, stream_id: str) -> list[StoredEvent]:
+        """Every event of one stream, oldest first."""
+        rows = await conn.execute(
+            select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
+        )
+        return [_stored(r._mapping) for r in rows]
+
+    async def read_all(
+        self, conn: AsyncConnection, from_position: int = 0, limit: int = 1000
+    ) -> list[StoredEvent]:
+        """Events after `from_position` in store order, for replays and rebuilds."""
+        rows = await conn.execute(
+            select(events)
+            .where(events.c.position > from_position)
+            .order_by(events.c.position)
+            .limit(limit)
+        )
+        return [_stored(r._mapping) for r in rows]
+
+    def _envelope(self, s: StoredEvent) -> Envelope:
+        return Envelope(
+            type=s.type,
+            source=self.source,
+            subject=s.stream_id,
+            time=s.recorded_at,
+            center=s.center,
+            sequence=s.version,
+            traceparent=s.traceparent,
+            data=s.data,
+        )
+
+    def _outbox_row(self, env: Envelope, now: datetime) -> dict[str, Any]:
+        key, headers, value = to_message(env)
+        return {
+            "event_id": env.id,
+            "topic": self.kafka.topic_for(env.type),
+            "key": key.decode(),
+            "headers": [[name, raw.decode()] for name, raw in headers],
+            "value": value,
+            "created_at": now,
+        }
+
+
+def _event_row(s: StoredEvent, env: Envelope) -> dict[str, Any]:
+    return {
+        "event_id": env.id,
+        "stream_id": s.stream_id,
+        "version": s.version,
+        "type": s.type,
+        "data": s.data,
+        "center": s.center,
+        "traceparent": s.traceparent,
+        "recorded_at": s.recorded_at,
+    }
+
+
+def _stored(row: Any) -> StoredEvent:
+    recorded = row["recorded_at"]
+    if recorded.tzinfo is None:  # SQLite hands back naive datetimes; the store only writes UTC
+        recorded = recorded.replace(tzinfo=UTC)
+    return StoredEvent(
+        row["position"],
+        row["event_id"],
+        row["stream_id"],
+        row["version"],
+        row["type"],
+        row["data"],
+        row["center"],
+        row["traceparent"],
+        recorded,
+    )

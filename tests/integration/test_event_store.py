@@ -1,0 +1,118 @@
+"""The event-store contract, run against both SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from libs.events.db import make_engine, migrate
+from libs.events.kafka import KafkaSettings
+from libs.events.registry import Event, Registry
+from libs.events.store import ConcurrencyError, EventStore
+
+pytestmark = pytest.mark.integration
+
+
+class Noted(Event):
+    n: int
+
+
+Noted.TYPE = "onewindow.test.noted.v1"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, databases
+) -> AsyncIterator[AsyncEngine]:
+    url = (
+        f"sqlite:///{tmp_path}/store.db"
+        if request.param == "sqlite"
+        else await databases.create("store")
+    )
+    eng = make_engine(url)
+    await migrate(eng)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def store() -> EventStore:
+    return EventStore(center="350500", service="intake", kafka=KafkaSettings())
+
+
+async def test_append_then_read_in_order(engine: AsyncEngine, store: EventStore) -> None:
+    async with engine.begin() as conn:
+        await store.append(conn, "s-1", 0, [Noted(n=1), Noted(n=2)])
+    async with engine.begin() as conn:
+        await store.append(conn, "s-1", 2, [Noted(n=3)])
+        stored = await store.read(conn, "s-1")
+        everything = await store.read_all(conn, 0)
+    assert [e.version for e in stored] == [1, 2, 3]
+    assert [e.data["n"] for e in stored] == [1, 2, 3]
+    assert [e.position for e in everything] == sorted(e.position for e in everything)
+    assert stored[0].recorded_at.tzinfo is not None
+
+
+async def test_stale_expected_version_is_a_conflict(engine: AsyncEngine, store: EventStore) -> None:
+    async with engine.begin() as conn:
+        await store.append(conn, "s-2", 0, [Noted(n=1)])
+    with pytest.raises(ConcurrencyError):
+        async with engine.begin() as conn:
+            await store.append(conn, "s-2", 0, [Noted(n=2)])
+    async with engine.begin() as conn:
+        assert [e.data["n"] for e in await store.read(conn, "s-2")] == [1]
+
+
+async def test_twenty_concurrent_writers_get_one_success_per_version(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    successes: dict[int, list[int]] = {}
+    conflicts = 0
+
+    async def writer(w: int) -> None:
+        nonlocal conflicts
+        while True:
+            try:
+                async with engine.begin() as conn:
+                    version = await store.version(conn, "hot")
+                    await asyncio.sleep(0)  # let the others read the same version
+                    await store.append(conn, "hot", version, [Noted(n=w)])
+                successes.setdefault(version + 1, []).append(w)
+                return
+            except ConcurrencyError:
+                conflicts += 1
+
+    await asyncio.gather(*(writer(w) for w in range(20)))
+    async with engine.begin() as conn:
+        stored = await store.read(conn, "hot")
+    assert [e.version for e in stored] == list(range(1, 21))
+    assert all(len(ws) == 1 for ws in successes.values())
+    assert sorted(e.data["n"] for e in stored) == list(range(20))
+    assert conflicts > 0
+
+
+def test_upcaster_reads_a_stored_v1_event_as_v2() -> None:
+    types = Registry()
+
+    @types.register("onewindow.test.greeted.v2")
+    class GreetedV2(Event):
+        given_name: str
+        family_name: str
+
+    @types.upcaster("onewindow.test.greeted.v1", "onewindow.test.greeted.v2")
+    def split_name(data: dict[str, object]) -> dict[str, object]:
+        family, given = str(data.pop("name")).split(" ", 1)
+        return {**data, "family_name": family, "given_name": given}
+
+    loaded = types.load("onewindow.test.greeted.v1", {"name": "王 小明"})
+    assert isinstance(loaded, GreetedV2)
+    assert (loaded.family_name, loaded.given_name) == ("王", "小明")
+    newer_minor = types.load(
+        "onewindow.test.greeted.v2", {"given_name": "a", "family_name": "b", "x": 1}
+    )
+    assert newer_minor.model_extra == {"x": 1}
+    assert not types.knows("onewindow.test.greeted.v3")
