@@ -121,7 +121,7 @@ def start_service(name: str, port: int, env: dict[str, str]) -> Child:
         str(port),
     ]
     child_env = dict(env, DATABASE_URL=env[f"{name.upper()}_DATABASE_URL"])
-    with log.open("ab") as out:
+    with log.open("wb") as out:
         # Own session and process group: we signal the whole group, uvicorn's workers too.
         process = subprocess.Popen(
             command,
