@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.clock import Clock, SystemClock
 from libs.events.consumer import Handler, IdempotentConsumer
 from libs.events.db import make_engine, migrate
 from libs.events.http import install_problem_handlers
@@ -53,11 +54,16 @@ class Runtime:
         settings: ServiceSettings,
         migrations: Path | None = None,
         subscriptions: Sequence[Subscription] = (),
+        background: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
+        clock: Clock | None = None,
     ) -> None:
         self.service = service
         self.settings = settings
         self.migrations = migrations
         self.subscriptions = subscriptions
+        self.background = background
+        self.clock: Clock = clock or SystemClock()
+        self._tasks: list[asyncio.Task[None]] = []
         self.engine = make_engine(settings.database_url)
         self.store = EventStore(center=settings.center_code, service=service, kafka=settings)
         self.producer: AIOKafkaProducer | None = None
@@ -77,6 +83,7 @@ class Runtime:
         """Migrate now; connect to Kafka in the background so a down broker only delays."""
         await migrate(self.engine, [self.migrations] if self.migrations else [])
         self._kafka_task = asyncio.create_task(self._connect_kafka(), name="kafka-connect")
+        self._tasks = [asyncio.create_task(job(self), name=job.__name__) for job in self.background]
 
     async def _connect_kafka(self) -> None:
         while True:
@@ -106,11 +113,11 @@ class Runtime:
             self.consumers.append(consumer)
 
     async def stop(self) -> None:
-        """Stop consumers, then the relay, then the producer; then close the pool."""
-        if self._kafka_task:
-            self._kafka_task.cancel()
+        """Stop background jobs and consumers, then the relay and producer; then the pool."""
+        for task in [*self._tasks, *([self._kafka_task] if self._kafka_task else [])]:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._kafka_task
+                await task
         for consumer in self.consumers:
             await consumer.stop()
         if self.relay:
