@@ -83,7 +83,22 @@ class Runtime:
         """Migrate now; connect to Kafka in the background so a down broker only delays."""
         await migrate(self.engine, [self.migrations] if self.migrations else [])
         self._kafka_task = asyncio.create_task(self._connect_kafka(), name="kafka-connect")
-        self._tasks = [asyncio.create_task(job(self), name=job.__name__) for job in self.background]
+        self._tasks = [
+            asyncio.create_task(self._keep_running(job), name=job.__name__)
+            for job in self.background
+        ]
+
+    async def _keep_running(self, job: Callable[[Runtime], Awaitable[None]]) -> None:
+        """A background job that fails is logged and started again, never silently lost."""
+        while True:
+            try:
+                await job(self)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s: background job %s failed; restarting", self.service, job)
+                await asyncio.sleep(1)
 
     async def _connect_kafka(self) -> None:
         while True:
