@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,7 +77,7 @@ class OutboxRelay:
                 )
             return len(sent)
 
-    async def _publish(self, rows: list[Any]) -> list[int]:
+    async def _publish(self, rows: Sequence[Any]) -> list[int]:
         """Send all, then keep the ids up to the first failure: later rows go again next pass."""
         futures = [
             await self.producer.send(

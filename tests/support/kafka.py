@@ -9,14 +9,14 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 
 async def read_topic(
-    bootstrap: str, topic: str, *, expect: int, timeout: float = 20.0
+    bootstrap: str, topic: str, *, expect: int, within: float = 20.0
 ) -> list[ConsumerRecord[bytes, bytes]]:
     """All records of `topic` from the beginning, once at least `expect` have arrived."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []
     try:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         partitions: set[int] | None = None
         while not partitions:
             partitions = consumer.partitions_for_topic(topic)
