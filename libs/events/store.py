@@ -70,8 +70,8 @@ class EventStore:
         center: str | None = None,
     ) -> list[StoredEvent]:
         """Append after `expected_version` or raise ConcurrencyError; outbox rows in one txn."""
-        actual = await self.version(conn, stream_id)
-        if actual != expected_version:
+        # A new stream needs no look-up: the (stream_id, version) key refuses a second version 1.
+        if expected_version and (actual := await self.version(conn, stream_id)) != expected_version:
             raise ConcurrencyError(stream_id, expected_version, actual)
         now = datetime.now(UTC)
         trace = current_traceparent()
