@@ -150,7 +150,7 @@ async def test_relay_killed_midway_loses_nothing_and_applies_nothing_twice(
             return int((await conn.execute(query)).scalar_one())
 
     relay = start_relay()
-    await eventually(lambda: _at_least(sent, 50), timeout=30)
+    await eventually(lambda: _at_least(sent, 50), within=30)
     relay.send_signal(signal.SIGKILL)
     relay.wait()
     at_kill = await sent()
@@ -159,7 +159,7 @@ async def test_relay_killed_midway_loses_nothing_and_applies_nothing_twice(
     consumer = consumer_for(engine, kafka, producer)
     await consumer.start()
     try:
-        await eventually(lambda: _equals(lambda: seen_counts(engine), (1000, 1000)), timeout=60)
+        await eventually(lambda: _equals(lambda: seen_counts(engine), (1000, 1000)), within=60)
     finally:
         await consumer.stop()
         relay.terminate()
