@@ -57,6 +57,7 @@ class CaseSubmitted(CaseEvent):
 class CaseSupplementRequested(CaseEvent):
     missing: list[str]
     notice_no: int = 1
+    reasons: dict[str, str] = {}  # material code -> why it was not accepted (wrong, expired …)
 
 
 @registry.register("onewindow.case.supplemented.v1")
@@ -82,18 +83,43 @@ class CaseAccepted(CaseEvent):
     deemed_approval: bool = False
     tolerated_missing: list[str] = []
     supplement_by: date | None = None
+    promise: str = ""  # the applicant's written promise (承诺书) for the tolerated materials
+    item_name: str = ""
 
 
 @registry.register("onewindow.case.refused.v1")
 class CaseRefused(CaseEvent):
     reason: str
     refused_at: datetime
+    refused_by: str = ""
 
 
 @registry.register("onewindow.case.withdrawn.v1")
 class CaseWithdrawn(CaseEvent):
     reason: str = ""
     withdrawn_at: datetime
+    withdrawn_by: str = ""
+
+
+@registry.register("onewindow.case.returned.v1")
+class CaseReturned(CaseEvent):
+    """退件: a tolerated (容缺) material was not supplied by the promised date."""
+
+    reason: str
+    missing: list[str]
+    supplement_by: date
+    returned_at: datetime
+
+
+@registry.register("onewindow.case.promise_extended.v1")
+class CasePromiseExtended(CaseEvent):
+    """The department extended a 容缺 promise, once, with a reason."""
+
+    supplement_by: date
+    previous_supplement_by: date
+    reason: str
+    extended_by: str = ""
+    extended_at: datetime
 
 
 @registry.register("onewindow.case.deadline_changed.v1")
@@ -187,6 +213,47 @@ class JointPartDecided(CaseEvent):
 class JointCompleted(CaseEvent):
     outcome: Literal["approved", "denied"]
     completed_at: datetime
+
+
+class CatalogMaterial(Event):
+    """One material an item asks for; key materials can never be tolerated (容缺)."""
+
+    code: str
+    name: str
+    required: bool = True
+    key: bool = False
+
+
+class JointDepartment(Event):
+    """A department of a joint item (联办件) with its own limit in working days."""
+
+    department: str
+    limit_days: int
+
+
+@registry.register("onewindow.catalog.item_published.v1")
+class ItemPublished(Event):
+    """A new version of a catalogue item (事项), carried whole: consumers need no call back."""
+
+    center: str
+    code: str
+    version: int
+    name: str
+    department: str
+    kind: Kind
+    legal_basis: str = ""
+    legal_limit_days: int
+    promised_limit_days: int
+    fees: str = ""
+    materials: list[CatalogMaterial]
+    deemed_approval: bool = False
+    online: bool = False
+    green_channel: bool = False
+    lead_department: str | None = None
+    departments: list[JointDepartment] = []
+    decided_by_center: str | None = None
+    published_at: datetime
+    published_by: str = ""
 
 
 @registry.register("onewindow.calendar.year_loaded.v1")
