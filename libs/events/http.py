@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from libs.events.store import ConcurrencyError
@@ -73,7 +74,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_conflict(_: Request, exc: Exception) -> JSONResponse:
         return problem(409, f"{exc}; read it again and retry", rule="OptimisticConcurrency")
 
+    async def on_unavailable(_: Request, exc: Exception) -> JSONResponse:
+        return problem(503, f"a backing service is unreachable ({type(exc).__name__}); retry")
+
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(OperationalError, on_unavailable)
+    app.add_exception_handler(InterfaceError, on_unavailable)
+    app.add_exception_handler(OSError, on_unavailable)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(ConcurrencyError, on_conflict)

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.clock import Clock, SystemClock
@@ -64,6 +65,7 @@ class Runtime:
         self.background = background
         self.clock: Clock = clock or SystemClock()
         self._tasks: list[asyncio.Task[None]] = []
+        self.migrated = False
         self.engine = make_engine(settings.database_url)
         self.store = EventStore(center=settings.center_code, service=service, kafka=settings)
         self.producer: AIOKafkaProducer | None = None
@@ -80,13 +82,28 @@ class Runtime:
             self.relay.notify()
 
     async def start(self) -> None:
-        """Migrate now; connect to Kafka in the background so a down broker only delays."""
+        """Migrate, then start jobs and Kafka in the background: a down broker or database
+        only delays readiness, it never stops the process from answering /healthz."""
+        with contextlib.suppress(OSError, DBAPIError):  # the database is away: _boot retries
+            await self._migrate()
+        self._kafka_task = asyncio.create_task(self._boot(), name="boot")
+
+    async def _migrate(self) -> None:
         await migrate(self.engine, [self.migrations] if self.migrations else [])
-        self._kafka_task = asyncio.create_task(self._connect_kafka(), name="kafka-connect")
+        self.migrated = True
+
+    async def _boot(self) -> None:
+        while not self.migrated:
+            try:
+                await self._migrate()
+            except (OSError, DBAPIError) as exc:
+                log.warning("%s: database not reachable (%s); retrying", self.service, exc)
+                await asyncio.sleep(1)
         self._tasks = [
             asyncio.create_task(self._keep_running(job), name=job.__name__)
             for job in self.background
         ]
+        await self._connect_kafka()
 
     async def _keep_running(self, job: Callable[[Runtime], Awaitable[None]]) -> None:
         """A background job that fails is logged and started again, never silently lost."""
@@ -107,6 +124,9 @@ class Runtime:
                 await producer.start()
                 await self.settings.ensure_topics(CASE_EVENTS, SUPERVISION_EVENTS)
                 break
+            except asyncio.CancelledError:
+                await producer.stop()
+                raise
             except Exception as exc:
                 await producer.stop()
                 log.warning("%s: broker not reachable (%s); retrying", self.service, exc)
@@ -124,12 +144,12 @@ class Runtime:
                 producer=producer,
                 after_commit=self.relay.notify,
             )
+            self.consumers.append(consumer)  # appended first: stop() closes a half-started one
             await consumer.start()
-            self.consumers.append(consumer)
 
     async def stop(self) -> None:
         """Stop background jobs and consumers, then the relay and producer; then the pool."""
-        for task in [*self._tasks, *([self._kafka_task] if self._kafka_task else [])]:
+        for task in [*([self._kafka_task] if self._kafka_task else []), *self._tasks]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -148,7 +168,7 @@ class Runtime:
             async with asyncio.timeout(2):
                 async with self.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
-            checks["database"] = "ok"
+            checks["database"] = "ok" if self.migrated else "migrating"
         except Exception as exc:
             checks["database"] = f"unreachable: {type(exc).__name__}"
         checks["broker"] = await self._broker_status()
