@@ -17,12 +17,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
 from libs.events.consumer import Handler, IdempotentConsumer
 from libs.events.db import make_engine, migrate
 from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
 from libs.events.outbox import OutboxRelay
+from libs.events.schedules import when_calendar_year_loaded_store_schedule, work_calendar
 from libs.events.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,8 @@ class Runtime:
         self.service = service
         self.settings = settings
         self.migrations = migrations
-        self.subscriptions = subscriptions
+        calendar = Subscription("calendar", [CASE_EVENTS], when_calendar_year_loaded_store_schedule)
+        self.subscriptions = [*subscriptions, calendar]
         self.background = background
         self.clock: Clock = clock or SystemClock()
         self._tasks: list[asyncio.Task[None]] = []
@@ -80,6 +83,10 @@ class Runtime:
             yield conn
         if self.relay:
             self.relay.notify()
+
+    async def calendar(self, conn: AsyncConnection) -> WorkCalendar:
+        """The working-day calendar with every schedule this service has received."""
+        return await work_calendar(conn)
 
     async def start(self) -> None:
         """Migrate, then start jobs and Kafka in the background: a down broker or database

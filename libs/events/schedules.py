@@ -1,0 +1,55 @@
+"""Every service's copy of the official calendar schedules loaded by center administrators.
+
+Intake appends `calendar.year_loaded`; each service (intake included) applies it from
+`case-events` to its own `calendar_schedules` table, so all levels count working days alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.calendar import WorkCalendar, YearSchedule
+from libs.events.envelope import Envelope
+from libs.events.registry import Event
+from libs.events.schemas import CalendarYearLoaded
+
+metadata = MetaData()
+
+calendar_schedules = Table(
+    "calendar_schedules",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("schedule", JSON, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+async def store_schedule(conn: AsyncConnection, schedule: YearSchedule) -> None:
+    """Keep this year's schedule, replacing an earlier load of the same year."""
+    await conn.execute(delete(calendar_schedules).where(calendar_schedules.c.year == schedule.year))
+    await conn.execute(
+        insert(calendar_schedules).values(
+            year=schedule.year,
+            schedule=schedule.model_dump(mode="json"),
+            loaded_at=datetime.now(UTC),
+        )
+    )
+
+
+async def work_calendar(conn: AsyncConnection) -> WorkCalendar:
+    """The working-day calendar with every schedule loaded so far."""
+    rows = await conn.execute(select(calendar_schedules.c.schedule))
+    schedules = [YearSchedule.model_validate(r.schedule) for r in rows]
+    return WorkCalendar({s.year: s for s in schedules})
+
+
+async def when_calendar_year_loaded_store_schedule(
+    conn: AsyncConnection, _: Envelope, event: Event
+) -> None:
+    """Consumer handler: apply a loaded year to this service's calendar."""
+    if isinstance(event, CalendarYearLoaded):
+        schedule = YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
+        await store_schedule(conn, schedule)
