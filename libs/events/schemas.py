@@ -164,12 +164,15 @@ class CaseDecided(CaseEvent):
     decided_by: str
     department: str
     decided_at: datetime
+    document_id: str = ""  # the sealed decision document (approval service)
 
 
 @registry.register("onewindow.case.deemed_approved.v1")
 class CaseDeemedApproved(CaseEvent):
     deemed_at: datetime
     deadline: datetime
+    department: str = ""
+    document_id: str = ""
 
 
 @registry.register("onewindow.case.escalated.v1")
@@ -178,6 +181,19 @@ class CaseEscalated(CaseEvent):
     escalated_at: datetime
     item_code: str = ""
     department: str = ""
+    # What the deciding center needs to open the work without calling back (approval service).
+    case_no: str = ""
+    item_version: int = 0
+    item_name: str = ""
+    kind: Kind = "reported"
+    accepted_at: datetime | None = None
+    limit_days: int | None = None
+    deadline: datetime | None = None
+    due_day: date | None = None
+    provisional: bool = False
+    deemed_approval: bool = False
+    applicant_name: str = ""
+    opinion: Literal["approve", "deny"] | None = None  # the accepting center's pre-review
 
 
 @registry.register("onewindow.case.escalation_returned.v1")
@@ -192,6 +208,164 @@ class CaseEscalationReturned(CaseEvent):
 class CaseDelivered(CaseEvent):
     channel: Literal["sms", "voice", "pickup", "download"]
     delivered_at: datetime
+
+
+# Approval (services/approval): work items, hand-overs, countersigning, extensions, configuration.
+Step = Literal["window", "pre_review", "review", "decide"]
+
+
+@registry.register("onewindow.work.opened.v1")
+class WorkOpened(CaseEvent):
+    """An accepted (or escalated-in) case became work for a department, with its frozen rules."""
+
+    held_at: str  # the center doing the work; differs from `center` for an escalated case
+    case_no: str
+    item_code: str
+    item_version: int = 0
+    item_name: str = ""
+    department: str
+    kind: Kind
+    accepted_at: datetime
+    limit_days: int
+    deadline: datetime
+    due_day: date
+    provisional: bool = False
+    deemed_approval: bool = False
+    window_decides: bool = False  # the department authorized its window to decide this kind
+    countersigners: list[str] = []
+    extension_cap_days: int = 10
+    escalate_to: str = ""  # a reported case: the center that decides after the pre-review
+    escalated_from: str = ""  # an escalated case: the center that accepted it
+    opened_at: datetime
+
+
+@registry.register("onewindow.work.assigned.v1")
+class WorkAssigned(CaseEvent):
+    """Who holds the current step: the post's A, its B while A is absent, or nobody (the pool)."""
+
+    department: str
+    step: Step
+    post: str
+    assignee: str | None = None
+    cause: Literal["opened", "step", "absence"]
+    assigned_at: datetime
+
+
+@registry.register("onewindow.work.transferred.v1")
+class WorkTransferred(CaseEvent):
+    """A person handed the work to another person of the department: 委派 or 转办."""
+
+    department: str
+    mode: Literal["delegated", "transferred"]
+    from_assignee: str | None = None
+    to_assignee: str
+    by: str
+    reason: str
+    transferred_at: datetime
+
+
+@registry.register("onewindow.work.countersign_required.v1")
+class WorkCountersignRequired(CaseEvent):
+    """The decision needs the signature of every named approver (会签)."""
+
+    department: str
+    approvers: list[str]
+    by: str = ""
+    reason: str = ""
+    required_at: datetime
+
+
+@registry.register("onewindow.case.countersigned.v1")
+class CaseCountersigned(CaseEvent):
+    """One approver of a countersign signed; the last signature (or a denial) decides."""
+
+    department: str
+    approver: str
+    decision: Literal["approved", "denied"]
+    reasons: str = ""
+    signed_at: datetime
+
+
+@registry.register("onewindow.case.extended.v1")
+class CaseExtended(CaseEvent):
+    """The one extension (延期) of a case; the new deadline is derived from the old one."""
+
+    department: str
+    days: int
+    reason: str
+    by: str
+    extended_at: datetime
+    deadline: datetime
+    due_day: date
+    provisional: bool = False
+
+
+@registry.register("onewindow.work.closed.v1")
+class WorkClosed(CaseEvent):
+    """Work ended without a decision here: withdrawn, or decided above and returned."""
+
+    cause: Literal["withdrawn", "escalation_returned"]
+    closed_at: datetime
+    decision: Literal["approved", "denied"] | None = None
+    reasons: str = ""
+    from_center: str = ""
+
+
+@registry.register("onewindow.department.authorized.v1")
+class DepartmentAuthorized(Event):
+    """授权到位: what the department's window decides alone and what it only pre-reviews."""
+
+    center: str
+    department: str
+    window_decides: list[str]
+    pre_review: list[str]
+    special_disposal: bool = False
+    by: str = ""
+    at: datetime
+
+
+class PostHolders(Event):
+    """The A person of a post and the named B who takes over while A is absent."""
+
+    a: str
+    b: str | None = None
+
+
+@registry.register("onewindow.department.posts_named.v1")
+class DepartmentPostsNamed(Event):
+    """A/B岗: for each post (window, review, approve) the A and B persons."""
+
+    center: str
+    department: str
+    posts: dict[str, PostHolders]
+    by: str = ""
+    at: datetime
+
+
+@registry.register("onewindow.department.absence_marked.v1")
+class DepartmentAbsenceMarked(Event):
+    """A person of the department is marked absent (their work goes to the B post) or back."""
+
+    center: str
+    department: str
+    person: str
+    absent: bool
+    reason: str = ""
+    by: str = ""
+    at: datetime
+
+
+@registry.register("onewindow.approval.item_rules_set.v1")
+class ApprovalItemRulesSet(Event):
+    """How the departments approve one catalogue item: deemed approval, countersign, extension."""
+
+    center: str
+    item_code: str
+    deemed_approval: bool | None = None  # None: as the accepted case says
+    countersign: list[str] = []
+    extension_cap_days: int = 10
+    by: str = ""
+    at: datetime
 
 
 @registry.register("onewindow.joint.started.v1")
