@@ -54,6 +54,10 @@ class Registry:
 
         return decorate
 
+    def models(self) -> dict[str, type[Event]]:
+        """Every registered type and its model."""
+        return dict(self._models)
+
     def knows(self, type_name: str) -> bool:
         """True when the type or an upcast of it is registered."""
         return self._resolve_name(type_name) is not None
