@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from opentelemetry import propagate, trace
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -25,6 +26,7 @@ from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, Registry, UnknownEventType, registry
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[AsyncConnection, Envelope, Event], Awaitable[None]]
 HANDLER_ATTEMPTS = 3
@@ -76,6 +78,14 @@ class IdempotentConsumer:
             event = None  # a type this service does not follow (or a newer major): tolerated
         except ValidationError as exc:
             raise DeadLetter(f"{envelope.type} payload invalid: {exc}") from exc
+        parent = propagate.extract({"traceparent": envelope.traceparent})
+        with tracer.start_as_current_span(f"apply {envelope.type}", context=parent):
+            applied = await self._apply_once(envelope, event)
+        if applied.applied and self.after_commit:
+            self.after_commit()
+        return applied
+
+    async def _apply_once(self, envelope: Envelope, event: Event | None) -> Applied:
         async with self.engine.begin() as conn:
             if await self._seen(conn, envelope.id):
                 return Applied(False, "duplicate")
@@ -87,8 +97,6 @@ class IdempotentConsumer:
             if event is None:
                 return Applied(False, "unknown type")
             await self.handle(conn, envelope, event)
-        if self.after_commit:
-            self.after_commit()
         return Applied(True)
 
     async def _seen(self, conn: AsyncConnection, event_id: str) -> bool:

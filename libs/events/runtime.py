@@ -13,6 +13,9 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -28,6 +31,9 @@ from libs.events.schedules import when_calendar_year_loaded_store_schedule, work
 from libs.events.store import EventStore
 
 log = logging.getLogger(__name__)
+# Spans give every event the traceparent of the request or event that caused it.
+TRACER_PROVIDER = TracerProvider()
+trace.set_tracer_provider(TRACER_PROVIDER)
 
 
 class ServiceSettings(KafkaSettings):
@@ -223,6 +229,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
             await runtime.stop()
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0.0")
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=TRACER_PROVIDER)
     install_problem_handlers(app)
     app.include_router(runtime.health_router())
     for router in routers:

@@ -211,3 +211,35 @@ async def _at_least(probe, n: int) -> bool:
 
 async def _equals(probe, expected) -> bool:
     return await probe() == expected
+
+
+async def test_events_caused_by_an_event_continue_its_trace(db, kafka, producer) -> None:
+    _, engine = db
+    store = EventStore(center="350500", service="approval", kafka=kafka)
+
+    async def react(conn: AsyncConnection, env: Envelope, event: Event) -> None:
+        await store.append(conn, f"reaction-{env.subject}", 0, [Pinged(n=1)])
+
+    consumer = IdempotentConsumer(
+        name="reactor",
+        engine=engine,
+        kafka=kafka,
+        topics=["case-events"],
+        handle=react,
+        producer=producer,
+        types=types,
+    )
+    trace_id = uuid.uuid4().hex
+    envelope = Envelope(
+        type=Pinged.TYPE,
+        source="/centers/350500/intake",
+        subject="c1",
+        center="350500",
+        sequence=1,
+        data={"n": 1},
+        traceparent=f"00-{trace_id}-{'1' * 16}-01",
+    )
+    await consumer.apply(envelope)
+    async with engine.connect() as conn:
+        [reaction] = await store.read(conn, "reaction-c1")
+    assert reaction.traceparent.split("-")[1] == trace_id
