@@ -446,6 +446,8 @@ class LightChanged(CaseEvent):
     previous: Color | None = None
     at: datetime
     deadline: datetime
+    department: str = ""
+    part: str = ""  # a joint part as `<stage>/<department>`; empty for the whole case
 
 
 @registry.register("onewindow.opinion.issued.v1")
@@ -456,6 +458,8 @@ class OpinionIssued(Event):
     text: str
     case_id: str | None = None
     answer_by: datetime
+    issued_by: str = ""
+    issued_at: datetime | None = None
 
 
 @registry.register("onewindow.opinion.answered.v1")
@@ -463,6 +467,7 @@ class OpinionAnswered(Event):
     opinion_id: str
     answer: str
     answered_at: datetime
+    answered_by: str = ""
 
 
 @registry.register("onewindow.complaint.filed.v1")
@@ -473,6 +478,8 @@ class ComplaintFiled(Event):
     text: str
     case_id: str | None = None
     filed_at: datetime
+    filed_by: str = ""
+    answer_by: datetime | None = None
 
 
 @registry.register("onewindow.complaint.resolved.v1")
@@ -480,6 +487,7 @@ class ComplaintResolved(Event):
     complaint_id: str
     answer: str
     resolved_at: datetime
+    resolved_by: str = ""
 
 
 @registry.register("onewindow.anomaly.detected.v1")
@@ -490,3 +498,89 @@ class AnomalyDetected(Event):
     case_id: str | None = None
     evidence: dict[str, str]
     detected_at: datetime
+
+
+# Supervision (services/supervision): the warning ladder, ratings and rectification notices.
+
+
+@registry.register("onewindow.light.warning_issued.v1")
+class WarningIssued(CaseEvent):
+    """A rung of the warning ladder fired once: 临界预警, 超时警告 or escalation to the head."""
+
+    rung: Literal["yellow", "red", "escalation"]
+    department: str
+    deadline: datetime
+    fired_at: datetime
+    notify: list[str]  # recipients such as `department:<code>` or `department-head:<code>`
+    notify_at: datetime  # the first working-hours instant at or after fired_at
+
+
+@registry.register("onewindow.rating.given.v1")
+class CaseRated(Event):
+    """好差评: the applicant rated a completed case (1-5); a bad rating opens a follow-up."""
+
+    rating_id: str
+    case_id: str
+    center: str
+    department: str
+    score: int
+    comment: str = ""
+    rated_by: str
+    rated_at: datetime
+    answer_by: datetime | None = None  # set for a bad rating: the department answers by then
+
+
+@registry.register("onewindow.rating.answered.v1")
+class RatingAnswered(Event):
+    """The department followed up a bad rating, remedied and answered the applicant."""
+
+    rating_id: str
+    follow_up: str
+    remedy: str
+    answer: str
+    answered_by: str
+    answered_at: datetime
+
+
+@registry.register("onewindow.rating.appealed.v1")
+class RatingAppealed(Event):
+    """The applicant appealed the department's answer (once)."""
+
+    rating_id: str
+    reason: str
+    appealed_at: datetime
+
+
+@registry.register("onewindow.rating.appeal_decided.v1")
+class RatingAppealDecided(Event):
+    """A supervisor decided the appeal; upheld sends the rating back for a new answer."""
+
+    rating_id: str
+    upheld: bool
+    note: str = ""
+    decided_by: str
+    decided_at: datetime
+    answer_by: datetime | None = None
+
+
+@registry.register("onewindow.notice.issued.v1")
+class RectificationNoticeIssued(Event):
+    """效能督查整改通知书: a department must rectify by a deadline."""
+
+    notice_id: str
+    center: str
+    department: str
+    text: str
+    issued_by: str
+    issued_at: datetime
+    rectify_by: datetime
+
+
+@registry.register("onewindow.notice.answered.v1")
+class RectificationNoticeAnswered(Event):
+    """The department reported its rectification."""
+
+    notice_id: str
+    answer: str
+    answered_by: str
+    answered_at: datetime
