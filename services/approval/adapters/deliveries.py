@@ -1,0 +1,107 @@
+"""The delivery queue: notices wait in the database until sent, retried with backoff, never lost."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.approval.adapters.notifier import Message
+from services.approval.adapters.tables import deliveries as t
+
+LEASE = timedelta(seconds=60)  # a sender that died mid-send frees its messages after this
+
+
+async def enqueue(
+    conn: AsyncConnection, *, case_id: str, channel: str, phone: str, text: str
+) -> str:
+    """Queue one notice in the caller's transaction; returns its message id."""
+    message_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    await conn.execute(
+        insert(t).values(
+            message_id=message_id,
+            case_id=case_id,
+            channel=channel,
+            phone=phone,
+            text=text,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    return message_id
+
+
+async def claim_due(engine: AsyncEngine, *, limit: int = 50) -> list[Message]:
+    """Messages due now, each leased to this sender so a second process skips them."""
+    now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        rows: Sequence[Message] = [
+            Message(r.message_id, r.case_id, r.channel, r.phone, r.text)
+            for r in await conn.execute(
+                select(t)
+                .where(t.c.sent_at.is_(None), t.c.next_attempt_at <= now)
+                .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
+                .order_by(t.c.id)
+                .limit(limit)
+            )
+        ]
+    claimed = []
+    for message in rows:
+        async with engine.begin() as conn:
+            taken = await conn.execute(
+                update(t)
+                .where(t.c.message_id == message.message_id, t.c.sent_at.is_(None))
+                .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
+                .values(lease_until=now + LEASE)
+            )
+        if taken.rowcount == 1:
+            claimed.append(message)
+    return claimed
+
+
+async def mark_sent(conn: AsyncConnection, message_id: str) -> None:
+    """The gateway took it."""
+    await conn.execute(
+        update(t).where(t.c.message_id == message_id).values(sent_at=datetime.now(UTC))
+    )
+
+
+async def reschedule(
+    engine: AsyncEngine, message_id: str, *, error: str, base: float, cap: float
+) -> None:
+    """Try again later: exponential backoff from `base` seconds, at most `cap`."""
+    async with engine.begin() as conn:
+        attempts = (
+            await conn.execute(select(t.c.attempts).where(t.c.message_id == message_id))
+        ).scalar_one()
+        delay = min(base * 2**attempts, cap)
+        await conn.execute(
+            update(t)
+            .where(t.c.message_id == message_id)
+            .values(
+                attempts=attempts + 1,
+                next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
+                lease_until=None,
+                last_error=error[:2000],
+            )
+        )
+
+
+async def pending(conn: AsyncConnection, case_id: str) -> list[dict[str, object]]:
+    """A case's notices and their state, for the case view."""
+    rows = await conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.id))
+    return [
+        {
+            "message_id": r.message_id,
+            "channel": r.channel,
+            "attempts": r.attempts,
+            "sent_at": r.sent_at,
+            "last_error": r.last_error,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,48 @@
+"""Stored decision documents: canonical JSON exactly as signed, the PDF bytes and the seal."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.approval.adapters.tables import decision_documents as t
+from services.approval.domain.document import canonical_json
+
+
+@dataclass(frozen=True)
+class SealedDocument:
+    """A decision document with its electronic seal."""
+
+    case_id: str
+    document: dict[str, Any]
+    pdf: bytes
+    seal: dict[str, str]
+    issued_at: datetime
+
+
+async def save(conn: AsyncConnection, doc: SealedDocument) -> None:
+    """Keep the sealed document in the decision's transaction."""
+    await conn.execute(
+        insert(t).values(
+            case_id=doc.case_id,
+            document_id=doc.document["document_id"],
+            department=doc.document["department"],
+            document=canonical_json(doc.document).decode(),
+            pdf=doc.pdf,
+            seal=doc.seal,
+            issued_at=doc.issued_at,
+        )
+    )
+
+
+async def load(conn: AsyncConnection, case_id: str) -> SealedDocument | None:
+    """The case's sealed document, when it was decided here."""
+    row = (await conn.execute(select(t).where(t.c.case_id == case_id))).first()
+    if row is None:
+        return None
+    return SealedDocument(row.case_id, json.loads(row.document), row.pdf, row.seal, row.issued_at)

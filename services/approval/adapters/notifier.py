@@ -1,0 +1,77 @@
+"""The notifier port (SMS and voice to applicants) and its adapters: HTTP gateway, local sink."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notice to one phone; `message_id` lets the gateway drop a resend."""
+
+    message_id: str
+    case_id: str
+    channel: str  # sms | voice
+    to: str
+    text: str
+
+
+class NotificationFailed(Exception):
+    """The gateway did not take the message; it is tried again later."""
+
+
+class Notifier(Protocol):
+    """Sends a message or raises NotificationFailed."""
+
+    async def send(self, message: Message) -> None:
+        """Hand the message to the carrier."""
+        ...
+
+
+class LocalSink:
+    """Dev and tests: records each message (in memory, and as JSON lines when given a file)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.sent: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        """Record the message."""
+        self.sent.append(message)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as sink:  # noqa: ASYNC230 - one short line
+                sink.write(json.dumps(asdict(message), ensure_ascii=False) + "\n")
+
+
+class HttpGateway:
+    """An SMS/voice gateway that takes `POST {url}` with JSON and answers 2xx when it accepted."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str = "",
+        timeout: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = url
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.timeout = timeout
+        self.transport = transport
+
+    async def send(self, message: Message) -> None:
+        """POST the message; any error or non-2xx answer is a NotificationFailed."""
+        headers = {**self.headers, "Idempotency-Key": message.message_id}
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
+                response = await client.post(self.url, json=asdict(message), headers=headers)
+        except httpx.HTTPError as exc:
+            raise NotificationFailed(f"gateway unreachable: {exc!r}") from exc
+        if not response.is_success:
+            raise NotificationFailed(f"gateway answered {response.status_code}: {response.text}")

@@ -1,0 +1,79 @@
+"""The worklist projection, written in the same transaction as the events it reflects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.approval.adapters.tables import work_items as t
+from services.approval.domain.case import ApprovalCase
+
+OPEN = ("open", "suspended")
+
+
+def _row(case: ApprovalCase) -> dict[str, Any]:
+    facts, deadline = case.facts, case.current_deadline
+    return {
+        "center": facts.center,
+        "held_at": facts.held_at,
+        "department": facts.department,
+        "case_no": facts.case_no,
+        "item_code": facts.item_code,
+        "item_name": facts.item_name,
+        "kind": facts.kind,
+        "status": case.status,
+        "step": case.step,
+        "assignee": case.assignee,
+        "countersigners": [p for p in case.countersigners if p not in case.signatures],
+        "accepted_at": facts.accepted_at,
+        "deadline": deadline.at,
+        "due_day": deadline.due_day,
+        "deemed_approval": facts.deemed_approval,
+        "version": case.version,
+        "updated_at": datetime.now(UTC),
+    }
+
+
+async def refresh(conn: AsyncConnection, case: ApprovalCase) -> None:
+    """Rewrite the case's worklist row from its state."""
+    values = _row(case)
+    found = await conn.execute(select(t.c.case_id).where(t.c.case_id == case.stream_id))
+    if found.first() is None:
+        await conn.execute(insert(t).values(case_id=case.stream_id, **values))
+    else:
+        await conn.execute(update(t).where(t.c.case_id == case.stream_id).values(**values))
+
+
+async def worklist(
+    conn: AsyncConnection, *, held_at: str, department: str, person: str | None = None
+) -> Sequence[Any]:
+    """The department's open work here, oldest deadline first; only a person's own when asked."""
+    query = (
+        select(t)
+        .where(t.c.held_at == held_at, t.c.department == department, t.c.status.in_(OPEN))
+        .order_by(t.c.deadline, t.c.accepted_at)
+    )
+    if person is not None:
+        query = query.where(t.c.assignee == person)
+    return (await conn.execute(query)).mappings().all()
+
+
+async def open_case_ids(conn: AsyncConnection, *, department: str) -> list[str]:
+    """Every undecided work item of a department."""
+    query = select(t.c.case_id).where(t.c.department == department, t.c.status.in_(OPEN))
+    return list((await conn.execute(query)).scalars())
+
+
+async def overdue_deemable(conn: AsyncConnection, *, now: datetime, limit: int = 200) -> list[str]:
+    """Running work whose item allows deemed approval and whose deadline has passed."""
+    query = (
+        select(t.c.case_id)
+        .where(t.c.status == "open", t.c.deemed_approval.is_(True), t.c.deadline < now)
+        .order_by(t.c.deadline)
+        .limit(limit)
+    )
+    return list((await conn.execute(query)).scalars())

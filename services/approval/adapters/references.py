@@ -1,0 +1,73 @@
+"""What approval keeps from other services' events: applicants' contacts and catalogue items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.approval.adapters.tables import catalog_items, contacts
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach an applicant."""
+
+    name: str
+    phone: str
+
+
+async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact) -> None:
+    """Keep (or refresh) an applicant's name and phone for a case."""
+    known = await contact_of(conn, case_id)
+    if known is not None and (not contact.phone or known == contact):
+        return
+    await conn.execute(delete(contacts).where(contacts.c.case_id == case_id))
+    await conn.execute(
+        insert(contacts).values(
+            case_id=case_id, name=contact.name, phone=contact.phone, recorded_at=datetime.now(UTC)
+        )
+    )
+
+
+async def contact_of(conn: AsyncConnection, case_id: str) -> Contact | None:
+    """The applicant of a case, when known."""
+    row = (await conn.execute(select(contacts).where(contacts.c.case_id == case_id))).first()
+    return None if row is None else Contact(row.name, row.phone)
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """The part of a catalogue item that approval needs."""
+
+    code: str
+    version: int
+    name: str
+    decided_by_center: str | None
+
+
+async def remember_item(conn: AsyncConnection, item: CatalogItem) -> None:
+    """Keep the newest version of an item (older versions arriving late change nothing)."""
+    known = await item_of(conn, item.code)
+    if known is not None and known.version >= item.version:
+        return
+    await conn.execute(delete(catalog_items).where(catalog_items.c.code == item.code))
+    await conn.execute(
+        insert(catalog_items).values(
+            code=item.code,
+            version=item.version,
+            name=item.name,
+            decided_by_center=item.decided_by_center,
+        )
+    )
+
+
+async def item_of(conn: AsyncConnection, code: str) -> CatalogItem | None:
+    """The newest known version of a catalogue item."""
+    query = select(catalog_items).where(catalog_items.c.code == code)
+    row = (await conn.execute(query)).first()
+    if row is None:
+        return None
+    return CatalogItem(row.code, row.version, row.name, row.decided_by_center)

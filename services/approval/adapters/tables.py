@@ -1,0 +1,97 @@
+"""The approval service's own tables, beside the shared event store."""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from libs.events.db import Id
+
+metadata = MetaData()
+
+# The worklist: one row per work item, rewritten in the transaction that appends its events.
+work_items = Table(
+    "work_items",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("center", String(64), nullable=False),
+    Column("held_at", String(64), nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("case_no", String(64), nullable=False),
+    Column("item_code", String(64), nullable=False),
+    Column("item_name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("step", String(16), nullable=False),
+    Column("assignee", String(100)),
+    Column("countersigners", JSON, nullable=False),
+    Column("accepted_at", DateTime(timezone=True), nullable=False),
+    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("due_day", Date, nullable=False),
+    Column("deemed_approval", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_work_items_department_deadline", "held_at", "department", "status", "deadline"),
+    Index("ix_work_items_due", "status", "deemed_approval", "deadline"),
+)
+
+# Applicants' names and phones from case.submitted: kept here, never put on approval events.
+contacts = Table(
+    "case_contacts",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+# The latest version of each catalogue item: who decides reported items, and the item's name.
+catalog_items = Table(
+    "catalog_items",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("decided_by_center", String(64)),
+)
+
+decision_documents = Table(
+    "decision_documents",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("document_id", String(100), nullable=False, unique=True),
+    Column("department", String(64), nullable=False),
+    Column("document", Text, nullable=False),  # the canonical JSON, exactly as signed
+    Column("pdf", LargeBinary, nullable=False),
+    Column("seal", JSON, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+
+# The notification outbox: a row per message until the gateway took it; retried with backoff.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), nullable=False, unique=True),
+    Column("case_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index("ix_deliveries_due", "sent_at", "next_attempt_at"),
+)

@@ -1,0 +1,138 @@
+"""Work on cases: the worklist, review, decision, pauses, extension and hand-overs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from libs.events.auth import Principal
+from libs.events.http import Problem
+from services.approval.adapters import projection
+from services.approval.api.deps import Approver, Ctx, Decider, Reviewer, Staff, Viewer
+from services.approval.api.schemas import (
+    CaseRead,
+    CountersignCreate,
+    DecisionCreate,
+    ExtensionCreate,
+    HandOverCreate,
+    ReviewCreate,
+    SuspensionCreate,
+    WorkItemRead,
+)
+from services.approval.application.decide_case import DecideCase, decide_case
+from services.approval.application.extend_deadline import ExtendDeadline, extend_deadline
+from services.approval.application.hand_over import HandOver, hand_over_case
+from services.approval.application.require_countersign import (
+    RequireCountersign,
+    require_countersign_on_case,
+)
+from services.approval.application.resume_case import ResumeCase, resume_case
+from services.approval.application.review_case import ReviewCase, review_case
+from services.approval.application.suspend_case import SuspendCase, suspend_case
+from services.approval.application.unit import case_for
+
+router = APIRouter(prefix="/v1", tags=["approval"])
+
+
+@router.get("/worklist")
+async def worklist(
+    ctx: Ctx, principal: Viewer, department: str | None = None, mine: bool = False
+) -> list[WorkItemRead]:
+    """The caller's department's open work at this center, oldest deadline first."""
+    wanted = _department_of(principal, department)
+    if principal.center != ctx.center:
+        raise Problem(403, f"this approval node serves center {ctx.center}")
+    async with ctx.runtime.engine.connect() as conn:
+        rows = await projection.worklist(
+            conn, held_at=ctx.center, department=wanted, person=principal.sub if mine else None
+        )
+    return [WorkItemRead.model_validate(dict(row)) for row in rows]
+
+
+def _department_of(principal: Principal, asked: str | None) -> str:
+    if principal.department and asked not in (None, principal.department):
+        raise Problem(403, f"{principal.sub} works for {principal.department}, not {asked}")
+    found = principal.department or asked
+    if not found:
+        raise Problem(422, "say which department: ?department=CODE")
+    return found
+
+
+@router.get("/cases/{case_id}")
+async def get_case(case_id: str, ctx: Ctx, principal: Viewer) -> CaseRead:
+    """A work item: its step, assignee, review, pauses, extension, decision and delivery."""
+    async with ctx.runtime.engine.connect() as conn:
+        case = await case_for(conn, ctx, case_id, principal, acting=False)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/review")
+async def review(case_id: str, body: ReviewCreate, ctx: Ctx, principal: Reviewer) -> CaseRead:
+    """一审: the reviewer's opinion; the case moves to the approver (or up, when reported)."""
+    cmd = ReviewCase(case_id, body.opinion, body.comment)
+    async with ctx.runtime.transaction() as conn:
+        case = await review_case(conn, cmd, ctx=ctx, principal=principal)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/decide")
+async def decide(case_id: str, body: DecisionCreate, ctx: Ctx, principal: Decider) -> CaseRead:
+    """一核: approve or deny; 403 for the case's reviewer; a denial cites reasons."""
+    cmd = DecideCase(case_id, body.decision, body.reasons)
+    async with ctx.runtime.transaction() as conn:
+        case = await decide_case(conn, cmd, ctx=ctx, principal=principal)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/suspend")
+async def suspend(case_id: str, body: SuspensionCreate, ctx: Ctx, principal: Staff) -> CaseRead:
+    """Stop the clock for correction, hearing, expert review, inspection or public notice."""
+    cmd = SuspendCase(case_id, body.procedure, body.reason)
+    async with ctx.runtime.transaction() as conn:
+        case = await suspend_case(conn, cmd, ctx=ctx, principal=principal)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/resume")
+async def resume(case_id: str, ctx: Ctx, principal: Staff) -> CaseRead:
+    """Restart the clock; the deadline moves by the paused working days."""
+    async with ctx.runtime.transaction() as conn:
+        case = await resume_case(conn, ResumeCase(case_id), ctx=ctx, principal=principal)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/extend")
+async def extend(case_id: str, body: ExtensionCreate, ctx: Ctx, principal: Approver) -> CaseRead:
+    """延期: once per case, within the item's cap, before the deadline passes."""
+    cmd = ExtendDeadline(case_id, body.days, body.reason)
+    async with ctx.runtime.transaction() as conn:
+        case = await extend_deadline(conn, cmd, ctx=ctx, principal=principal)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/delegate")
+async def delegate(case_id: str, body: HandOverCreate, ctx: Ctx, principal: Staff) -> CaseRead:
+    """委派: give the current step to another person of the department."""
+    return await _hand_over(ctx, principal, HandOver(case_id, "delegated", body.to, body.reason))
+
+
+@router.post("/cases/{case_id}/transfer")
+async def transfer(case_id: str, body: HandOverCreate, ctx: Ctx, principal: Staff) -> CaseRead:
+    """转办: hand the work item over to another person of the department."""
+    return await _hand_over(ctx, principal, HandOver(case_id, "transferred", body.to, body.reason))
+
+
+async def _hand_over(ctx: Ctx, principal: Principal, cmd: HandOver) -> CaseRead:
+    async with ctx.runtime.transaction() as conn:
+        case = await hand_over_case(conn, cmd, ctx=ctx, principal=principal)
+    return CaseRead.of(case)
+
+
+@router.post("/cases/{case_id}/countersign")
+async def countersign(
+    case_id: str, body: CountersignCreate, ctx: Ctx, principal: Approver
+) -> CaseRead:
+    """会签: every named approver must sign before the case is approved."""
+    cmd = RequireCountersign(case_id, body.approvers, body.reason)
+    async with ctx.runtime.transaction() as conn:
+        case = await require_countersign_on_case(conn, cmd, ctx=ctx, principal=principal)
+    return CaseRead.of(case)

@@ -1,0 +1,7 @@
+"""Every router of the approval API."""
+
+from fastapi import APIRouter
+
+from services.approval.api import admin, cases, seals
+
+routers: list[APIRouter] = [cases.router, seals.router, admin.router]

@@ -1,0 +1,240 @@
+"""Request and response bodies of the approval API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from libs.events.schemas import Procedure
+from services.approval.domain.case import ApprovalCase
+
+AuthorizedKind = Literal["immediate", "promised", "joint", "reported", "supplement", "returned"]
+PostName = Literal["window", "review", "approve"]
+
+
+class ReviewCreate(BaseModel):
+    """一审: the reviewer's opinion."""
+
+    opinion: Literal["approve", "deny"]
+    comment: str = ""
+
+
+class DecisionCreate(BaseModel):
+    """一核: the decision; a denial cites its reasons."""
+
+    decision: Literal["approved", "denied"]
+    reasons: str = ""
+
+
+class SuspensionCreate(BaseModel):
+    """Stop the clock for a procedure."""
+
+    procedure: Procedure
+    reason: str = ""
+
+
+class ExtensionCreate(BaseModel):
+    """延期 by some working days; the new deadline is computed, never given."""
+
+    days: int = Field(ge=1)
+    reason: str = Field(min_length=1)
+
+
+class HandOverCreate(BaseModel):
+    """委派 / 转办 to another person of the department."""
+
+    to: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class CountersignCreate(BaseModel):
+    """会签: the approvers who must all sign."""
+
+    approvers: list[str] = Field(min_length=1)
+    reason: str = ""
+
+
+class AuthorizationPut(BaseModel):
+    """授权到位: what the window decides alone, and what it pre-reviews for the department."""
+
+    window_decides: list[AuthorizedKind]
+    pre_review: list[AuthorizedKind] = []
+    special_disposal: bool = False
+
+
+class PostHoldersIn(BaseModel):
+    """The A person of a post and the B who stands in."""
+
+    a: str = Field(min_length=1)
+    b: str | None = None
+
+
+class PostsPut(BaseModel):
+    """A/B岗 for each post of the department."""
+
+    posts: dict[PostName, PostHoldersIn]
+
+
+class AbsencePut(BaseModel):
+    """Away (work goes to B at once) or back."""
+
+    absent: bool
+    reason: str = ""
+
+
+class ItemRulesPut(BaseModel):
+    """How an item's cases are approved (defaults: as accepted, single approver, 10 days)."""
+
+    deemed_approval: bool | None = None
+    countersign: list[str] = []
+    extension_cap_days: int = Field(default=10, ge=0, le=60)
+
+
+class WorkItemRead(BaseModel):
+    """One line of the worklist."""
+
+    case_id: str
+    case_no: str
+    center: str
+    department: str
+    item_code: str
+    item_name: str
+    kind: str
+    status: str
+    step: str
+    assignee: str | None
+    countersigners: list[str]
+    accepted_at: datetime
+    deadline: datetime
+    due_day: date
+
+
+class CaseRead(BaseModel):
+    """A work item with its review, pauses, extension, decision and delivery."""
+
+    case_id: str
+    case_no: str
+    center: str
+    held_at: str
+    department: str
+    item_code: str
+    item_name: str
+    kind: str
+    status: str
+    step: str
+    assignee: str | None
+    window_decides: bool
+    deemed_approval: bool
+    deadline: datetime
+    due_day: date
+    provisional: bool
+    reviews: list[dict[str, str]]
+    countersigners: list[str]
+    signed_by: list[str]
+    suspended: dict[str, Any] | None
+    pauses: list[dict[str, Any]]
+    extension: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    escalated_to: str
+    delivered: dict[str, Any] | None
+    version: int
+
+    @classmethod
+    def of(cls, case: ApprovalCase) -> CaseRead:
+        """The view of a loaded case."""
+        facts, deadline = case.facts, case.current_deadline
+        return cls(
+            **facts.model_dump(include=_FACTS),
+            status=case.status,
+            step=case.step,
+            assignee=case.assignee,
+            deadline=deadline.at,
+            due_day=deadline.due_day,
+            provisional=deadline.provisional,
+            reviews=[vars(r) for r in case.reviews],
+            countersigners=case.countersigners,
+            signed_by=list(case.signatures),
+            suspended=vars(case.pause) if case.pause else None,
+            pauses=[vars(p) for p in case.pauses],
+            extension=case.extension.model_dump(include=_EXTENSION) if case.extension else None,
+            decision=vars(case.decision) if case.decision else None,
+            escalated_to=case.escalated_to,
+            delivered=case.delivered.model_dump(include=_DELIVERY) if case.delivered else None,
+            version=case.version,
+        )
+
+
+_FACTS = {
+    "case_id",
+    "case_no",
+    "center",
+    "held_at",
+    "department",
+    "item_code",
+    "item_name",
+    "kind",
+    "window_decides",
+    "deemed_approval",
+}
+_EXTENSION = {"days", "reason", "by", "extended_at"}
+_DELIVERY = {"channel", "delivered_at"}
+
+
+class DecisionRead(BaseModel):
+    """The sealed decision document: its JSON, its PDF (base64) and the seal over both."""
+
+    case_id: str
+    document: dict[str, Any]
+    pdf: str
+    seal: dict[str, str]
+    public_key_pem: str
+
+
+class VerifyCreate(BaseModel):
+    """A document to check: its JSON, its PDF (base64) and its seal, as handed out."""
+
+    document: dict[str, Any]
+    pdf: str
+    seal: dict[str, str]
+
+
+class VerifyRead(BaseModel):
+    """Genuine and unaltered, or why not."""
+
+    genuine: bool
+    detail: str
+    department: str | None = None
+
+
+class SealKeyRead(BaseModel):
+    """A department's published public key."""
+
+    center: str
+    department: str
+    key_id: str
+    algorithm: str
+    public_key_pem: str
+
+
+class DepartmentRead(BaseModel):
+    """A department's approval configuration."""
+
+    department: str
+    window_decides: list[str]
+    pre_review: list[str]
+    special_disposal: bool
+    posts: dict[str, PostHoldersIn]
+    absent: list[str]
+    version: int
+
+
+class ItemRulesRead(BaseModel):
+    """An item's approval rules."""
+
+    item_code: str
+    deemed_approval: bool | None
+    countersign: list[str]
+    extension_cap_days: int
+    version: int

@@ -1,0 +1,48 @@
+"""Work that ends without a decision here: withdrawn, or decided above and returned."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.registry import Event
+from libs.events.schemas import CaseEscalationReturned, CaseWithdrawn, WorkClosed
+from services.approval.application.context import Context
+from services.approval.application.unit import commit, load_case
+from services.approval.domain.case import ApprovalCase
+
+
+async def when_case_withdrawn_close_work(
+    conn: AsyncConnection, ctx: Context, event: CaseWithdrawn
+) -> None:
+    """撤回 before the decision closes the work item; after it, nothing changes."""
+    case = await load_case(conn, ctx, event.case_id)
+    if case.opened is None or case.decision is not None or case.status == "closed":
+        return
+    closed: list[Event] = [
+        WorkClosed(**case.base(), cause="withdrawn", closed_at=event.withdrawn_at)
+    ]
+    await commit(conn, ctx, case, closed)
+
+
+async def when_escalation_returned_close_work(
+    conn: AsyncConnection, ctx: Context, event: CaseEscalationReturned
+) -> None:
+    """The deciding center's result came back: close the work here and tell the applicant."""
+    case = await load_case(conn, ctx, event.case_id)
+    if not _waiting_for(case, event.from_center):
+        return
+    returned: list[Event] = [
+        WorkClosed(
+            **case.base(),
+            cause="escalation_returned",
+            closed_at=event.returned_at,
+            decision=event.decision,
+            reasons=event.reasons,
+            from_center=event.from_center,
+        )
+    ]
+    await commit(conn, ctx, case, returned)
+
+
+def _waiting_for(case: ApprovalCase, center: str) -> bool:
+    return case.opened is not None and case.status == "escalated" and case.escalated_to == center

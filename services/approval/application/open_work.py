@@ -1,0 +1,99 @@
+"""Open work for a department: from `case.accepted` here, or `case.escalated` to this center."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.calendar import Deadline
+from libs.events.schemas import CaseAccepted, CaseEscalated
+from services.approval.adapters.references import Contact, item_of, remember_contact
+from services.approval.application.context import Context
+from services.approval.application.unit import commit, department, item_rules, load_case
+from services.approval.domain.opening import AcceptedCase, open_work
+
+
+async def when_case_accepted_open_work(
+    conn: AsyncConnection, ctx: Context, event: CaseAccepted
+) -> None:
+    """Every case accepted at this center becomes work for its department."""
+    if event.center != ctx.center:
+        return
+    extra = event.model_extra or {}
+    await _remember_applicant(conn, event.case_id, extra)
+    item = await item_of(conn, event.item_code)
+    case = AcceptedCase(
+        case_id=event.case_id,
+        center=event.center,
+        case_no=event.case_no,
+        item_code=event.item_code,
+        item_version=event.item_version,
+        item_name=event.item_name or (item.name if item else ""),
+        department=event.department,
+        kind=event.kind,
+        accepted_at=event.accepted_at,
+        limit_days=event.limit_days,
+        deadline=Deadline(at=event.deadline, due_day=event.due_day, provisional=event.provisional),
+        deemed_approval=event.deemed_approval,
+    )
+    decider = ""
+    if event.kind == "reported":  # 上报件: the catalogue names the deciding center
+        named = extra.get("decided_by_center") or (item.decided_by_center if item else None)
+        decider = str(named or ctx.settings.parent_center)
+    await _open(conn, ctx, case, escalate_to=decider)
+
+
+async def when_case_escalated_open_work(
+    conn: AsyncConnection, ctx: Context, event: CaseEscalated
+) -> None:
+    """A reported case pre-reviewed below becomes work for this center's department."""
+    if event.to_center != ctx.center or event.deadline is None or event.due_day is None:
+        return
+    if event.applicant_name:
+        await remember_contact(conn, event.case_id, Contact(event.applicant_name, ""))
+    case = AcceptedCase(
+        case_id=event.case_id,
+        center=event.center,
+        case_no=event.case_no,
+        item_code=event.item_code,
+        item_version=event.item_version,
+        item_name=event.item_name,
+        department=event.department,
+        kind=event.kind,
+        accepted_at=event.accepted_at or event.escalated_at,
+        limit_days=event.limit_days or 0,
+        deadline=Deadline(at=event.deadline, due_day=event.due_day, provisional=event.provisional),
+        deemed_approval=event.deemed_approval,
+        escalated_from=event.center,
+    )
+    await _open(conn, ctx, case, escalate_to="")
+
+
+async def _open(
+    conn: AsyncConnection, ctx: Context, accepted: AcceptedCase, *, escalate_to: str
+) -> None:
+    case = await load_case(conn, ctx, accepted.case_id)
+    if case.opened is not None:
+        return  # opened before (a redelivery with a new id, or the other process)
+    staff = await department(conn, ctx, accepted.department)
+    rules = await item_rules(conn, ctx, accepted.item_code)
+    events = open_work(
+        accepted,
+        held_at=ctx.center,
+        escalate_to=escalate_to,
+        staff=staff,
+        rules=rules,
+        now=ctx.now(),
+    )
+    await commit(conn, ctx, case, events)
+
+
+async def _remember_applicant(conn: AsyncConnection, case_id: str, extra: dict[str, Any]) -> None:
+    applicant = extra.get("applicant")
+    if isinstance(applicant, dict):
+        name, phone = applicant.get("name"), applicant.get("phone")
+    else:
+        name, phone = extra.get("applicant_name"), extra.get("applicant_phone")
+    if name or phone:
+        await remember_contact(conn, case_id, Contact(str(name or ""), str(phone or "")))

@@ -1,0 +1,27 @@
+"""Facts approval keeps from intake's events: applicants' contacts and catalogue items."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.schemas import CaseSubmitted, ItemPublished
+from services.approval.adapters.references import (
+    CatalogItem,
+    Contact,
+    remember_contact,
+    remember_item,
+)
+
+
+async def when_case_submitted_remember_applicant(
+    conn: AsyncConnection, event: CaseSubmitted
+) -> None:
+    """The applicant's name and phone, for the decision document and the notice."""
+    contact = Contact(event.applicant.name, event.applicant.phone)
+    await remember_contact(conn, event.case_id, contact)
+
+
+async def when_item_published_remember_item(conn: AsyncConnection, event: ItemPublished) -> None:
+    """The item's name and, for reported items, the center that decides them."""
+    item = CatalogItem(event.code, event.version, event.name, event.decided_by_center)
+    await remember_item(conn, item)

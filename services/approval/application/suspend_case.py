@@ -1,0 +1,33 @@
+"""Stop a case's clock for correction or a special procedure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.auth import Principal
+from libs.events.schemas import Procedure
+from services.approval.application.context import Context
+from services.approval.application.unit import case_for, commit
+from services.approval.domain.case import ApprovalCase
+from services.approval.domain.timing import suspend
+
+
+@dataclass(frozen=True)
+class SuspendCase:
+    """Suspend a case for a procedure."""
+
+    case_id: str
+    procedure: Procedure
+    reason: str = ""
+
+
+async def suspend_case(
+    conn: AsyncConnection, cmd: SuspendCase, *, ctx: Context, principal: Principal
+) -> ApprovalCase:
+    """Append `case.suspended`; paused time will not count."""
+    case = await case_for(conn, ctx, cmd.case_id, principal)
+    events = suspend(case, procedure=cmd.procedure, reason=cmd.reason, now=ctx.now())
+    await commit(conn, ctx, case, events)
+    return case

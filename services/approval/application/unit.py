@@ -1,0 +1,80 @@
+"""The unit of work of a case command: load, check who acts, append, project, seal, notify."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.aggregate import load, save
+from libs.events.auth import Principal, Role, same_department
+from libs.events.http import Problem
+from libs.events.registry import Event
+from libs.events.schemas import CaseDecided, CaseDeemedApproved, WorkClosed
+from services.approval.adapters import projection
+from services.approval.application.context import Context
+from services.approval.application.sealing import issue_document, notify_applicant
+from services.approval.domain.case import Actor, ApprovalCase
+from services.approval.domain.department import (
+    Department,
+    ItemRules,
+    department_stream,
+    item_rules_stream,
+)
+
+VIEWERS = frozenset({Role.admin, Role.supervisor, Role.integrator})
+
+
+def actor_of(principal: Principal) -> Actor:
+    """The domain's view of the caller."""
+    return Actor(principal.sub, principal.role.value)
+
+
+async def load_case(conn: AsyncConnection, ctx: Context, case_id: str) -> ApprovalCase:
+    """The case as its stream leaves it (empty when this center has no work for it)."""
+    return await load(ctx.store, conn, ApprovalCase, case_id)
+
+
+async def case_for(
+    conn: AsyncConnection, ctx: Context, case_id: str, principal: Principal, *, acting: bool = True
+) -> ApprovalCase:
+    """The case, if the caller's center holds it (else 404) and department owns it (else 403)."""
+    case = await load_case(conn, ctx, case_id)
+    if case.opened is None or principal.center != case.facts.held_at:
+        raise Problem(404, f"case {case_id} is not work of center {principal.center}")
+    if same_department(principal, case.facts.department):
+        return case
+    if not acting and principal.role in VIEWERS:
+        return case
+    raise Problem(
+        403,
+        f"case {case.facts.case_no} belongs to department {case.facts.department}, "
+        f"not {principal.department}",
+        rule="SameDepartmentOnly",
+    )
+
+
+async def department(conn: AsyncConnection, ctx: Context, code: str) -> Department:
+    """A department's authorization, posts and absences."""
+    return await load(ctx.store, conn, Department, department_stream(code))
+
+
+async def item_rules(conn: AsyncConnection, ctx: Context, code: str) -> ItemRules:
+    """An item's approval rules (defaults when none were set)."""
+    return await load(ctx.store, conn, ItemRules, item_rules_stream(code))
+
+
+async def commit(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase, events: Sequence[Event]
+) -> None:
+    """Append at the loaded version (ConcurrencyError when it moved), then update what follows."""
+    if not events:
+        return
+    await save(ctx.store, conn, case, events)
+    await projection.refresh(conn, case)
+    ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
+    if ended and case.decided_here:
+        await issue_document(conn, ctx, case)
+    returned = any(isinstance(e, WorkClosed) and e.decision for e in events)
+    if (ended or returned) and not case.facts.escalated_from:
+        await notify_applicant(conn, ctx, case)

@@ -1,0 +1,27 @@
+"""Approval settings (environment variables of the same names, upper-case)."""
+
+from typing import Literal
+
+from libs.events.runtime import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Environment of the approval service."""
+
+    database_url: str = "sqlite:///var/approval.db"
+    # Seals: SEAL_KEYS is a JSON object department -> Ed25519 private key PEM; SEAL_KEYS_DIR
+    # holds `<department>.pem` files; SEAL_GENERATE_KEYS makes missing keys there (dev only).
+    seal_keys: dict[str, str] = {}
+    seal_keys_dir: str = "var/seals"
+    seal_generate_keys: bool = True
+    # Delivery: `local` records messages (NOTIFY_SINK_FILE as JSON lines); `http` posts them.
+    notifier: Literal["local", "http"] = "local"
+    notify_channel: Literal["sms", "voice"] = "sms"
+    notify_gateway_url: str = ""
+    notify_gateway_token: str = ""
+    notify_sink_file: str = ""
+    delivery_poll_seconds: float = 1.0
+    delivery_backoff_seconds: float = 2.0
+    delivery_backoff_max_seconds: float = 600.0
+    # How often overdue cases are checked for deemed approval (超时默许).
+    deemed_scan_seconds: float = 30.0

@@ -1,0 +1,46 @@
+"""Case events from intake and linkage, turned into approval commands."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.envelope import Envelope
+from libs.events.registry import Event
+from libs.events.schemas import (
+    CaseAccepted,
+    CaseEscalated,
+    CaseEscalationReturned,
+    CaseSubmitted,
+    CaseWithdrawn,
+    ItemPublished,
+)
+from services.approval.application.close_work import (
+    when_case_withdrawn_close_work,
+    when_escalation_returned_close_work,
+)
+from services.approval.application.context import Context
+from services.approval.application.open_work import (
+    when_case_accepted_open_work,
+    when_case_escalated_open_work,
+)
+from services.approval.application.remember import (
+    when_case_submitted_remember_applicant,
+    when_item_published_remember_item,
+)
+
+
+async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, event: Event) -> None:
+    """Dispatch one event of the `cases` subscription; other types on the topic are ignored."""
+    match event:
+        case CaseSubmitted():
+            await when_case_submitted_remember_applicant(conn, event)
+        case ItemPublished():
+            await when_item_published_remember_item(conn, event)
+        case CaseAccepted():
+            await when_case_accepted_open_work(conn, ctx, event)
+        case CaseEscalated():
+            await when_case_escalated_open_work(conn, ctx, event)
+        case CaseWithdrawn():
+            await when_case_withdrawn_close_work(conn, ctx, event)
+        case CaseEscalationReturned():
+            await when_escalation_returned_close_work(conn, ctx, event)

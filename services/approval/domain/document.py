@@ -1,0 +1,75 @@
+"""The decision document (决定书): content, canonical JSON, what the seal signs, the notice."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from libs.events.clock import SHANGHAI
+from services.approval.domain.case import ApprovalCase
+
+TITLES = {
+    "approved": "准予行政许可决定书",
+    "denied": "不予行政许可决定书",
+    "deemed_approved": "视为准予行政许可决定书（超时默许）",
+}
+OUTCOME_WORDS = {
+    "approved": "准予许可",
+    "denied": "不予许可",
+    "deemed_approved": "超时默许，视为准予许可",
+}
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same document always gives the same bytes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def signed_payload(document: dict[str, Any], *, pdf_sha256: str, key_id: str) -> bytes:
+    """What the electronic seal signs: the canonical document, its PDF's SHA-256, the key."""
+    return canonical_json({"document": document, "key_id": key_id, "pdf_sha256": pdf_sha256})
+
+
+def decision_document(case: ApprovalCase, *, applicant: str, issuing_center: str) -> dict[str, Any]:
+    """The document's content for a decided case (strings only, so its JSON is canonical)."""
+    facts, decision = case.facts, case.decision
+    if decision is None:
+        raise LookupError(f"case {facts.case_no} has no decision")
+    return {
+        "document_id": decision.document_id,
+        "title": TITLES[decision.outcome],
+        "case_id": facts.case_id,
+        "case_no": facts.case_no,
+        "center": facts.center,
+        "issued_by_center": issuing_center,
+        "department": facts.department,
+        "item_code": facts.item_code,
+        "item_name": facts.item_name,
+        "applicant": applicant,
+        "decision": decision.outcome,
+        "reasons": decision.reasons,
+        "decided_by": decision.by,
+        "decided_at": decision.at.isoformat(),
+        "accepted_at": facts.accepted_at.isoformat(),
+        "deadline": case.current_deadline.at.isoformat(),
+    }
+
+
+def notice_text(case: ApprovalCase, *, applicant: str) -> str:
+    """送达: the SMS or voice text telling the applicant the outcome."""
+    facts, decision = case.facts, case.decision
+    if decision is None:
+        raise LookupError(f"case {facts.case_no} has no decision")
+    item = f"“{facts.item_name}”" if facts.item_name else f"事项{facts.item_code}"
+    when = _local(decision.at)
+    who = f"{applicant}您好，" if applicant else "您好，"
+    return (
+        f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）已于{when}办结："
+        f"{OUTCOME_WORDS[decision.outcome]}。请凭受理回执领取决定书，或在网上下载。"
+    )
+
+
+def _local(moment: datetime) -> str:
+    local = moment.astimezone(SHANGHAI)
+    return f"{local.year}年{local.month}月{local.day}日"

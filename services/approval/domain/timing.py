@@ -1,0 +1,104 @@
+"""The clock of a case: pauses for special procedures and the one extension (time rules)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from libs.events.calendar import WorkCalendar
+from libs.events.registry import Event
+from libs.events.schemas import (
+    CaseDeadlineChanged,
+    CaseExtended,
+    CaseResumed,
+    CaseSuspended,
+    Procedure,
+)
+from services.approval.domain.case import Actor, ApprovalCase
+from services.approval.domain.rules import (
+    ExtensionBeforeDeadline,
+    ExtensionWithinCap,
+    OneExtensionPerCase,
+    OnePauseAtATime,
+    OnlyPausedCasesResume,
+    ReasonRequired,
+)
+
+
+def suspend(case: ApprovalCase, *, procedure: Procedure, reason: str, now: datetime) -> list[Event]:
+    """Stop the clock for 补正 or a special procedure (hearing, expert review, inspection …)."""
+    case.ensure_open()
+    if case.pause is not None:
+        raise OnePauseAtATime(
+            f"case {case.facts.case_no} is already suspended for {case.pause.procedure}"
+        )
+    return [CaseSuspended(**case.base(), procedure=procedure, suspended_at=now, reason=reason)]
+
+
+def resume(case: ApprovalCase, *, calendar: WorkCalendar, now: datetime) -> list[Event]:
+    """Restart the clock; the deadline moves by the working days the pause covered."""
+    case.ensure_open()
+    if case.pause is None:
+        raise OnlyPausedCasesResume(f"case {case.facts.case_no} is not suspended")
+    paused = calendar.paused_working_days(case.pause.since, now)
+    deadline = calendar.shift_deadline(case.current_deadline, paused)
+    return [
+        CaseResumed(
+            **case.base(),
+            resumed_at=now,
+            paused_working_days=paused,
+            deadline=deadline.at,
+            due_day=deadline.due_day,
+            provisional=deadline.provisional,
+        )
+    ]
+
+
+def extend(
+    case: ApprovalCase,
+    actor: Actor,
+    *,
+    days: int,
+    reason: str,
+    calendar: WorkCalendar,
+    now: datetime,
+) -> list[Event]:
+    """延期: once, with a reason, at most the item's cap, and only before the deadline passes."""
+    case.ensure_open()
+    facts, current = case.facts, case.current_deadline
+    if case.extension is not None:
+        raise OneExtensionPerCase(
+            f"case {facts.case_no} was already extended by {case.extension.days} working days"
+        )
+    if not reason.strip():
+        raise ReasonRequired("an extension states its reason")
+    if not 1 <= days <= facts.extension_cap_days:
+        raise ExtensionWithinCap(
+            f"an extension of {facts.item_code} is 1 to {facts.extension_cap_days} working days,"
+            f" not {days}"
+        )
+    if now > current.at:
+        raise ExtensionBeforeDeadline(
+            f"the deadline of case {facts.case_no} passed at {current.at.isoformat()}"
+        )
+    deadline = calendar.shift_deadline(current, days)
+    return [
+        CaseExtended(
+            **case.base(),
+            department=facts.department,
+            days=days,
+            reason=reason,
+            by=actor.sub,
+            extended_at=now,
+            deadline=deadline.at,
+            due_day=deadline.due_day,
+            provisional=deadline.provisional,
+        ),
+        CaseDeadlineChanged(
+            **case.base(),
+            deadline=deadline.at,
+            due_day=deadline.due_day,
+            provisional=deadline.provisional,
+            cause="extended",
+            note=reason,
+        ),
+    ]
