@@ -1,0 +1,132 @@
+"""The printable acceptance receipt (受理回执) as PDF, in reportlab's built-in CJK font."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from libs.events.clock import SHANGHAI
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+KIND_NAMES = {"immediate": "即办件", "promised": "承诺件", "joint": "联办件", "reported": "上报件"}
+CHANNEL_NAMES = {"window": "窗口收件", "online": "网上申报"}
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """Everything the receipt prints."""
+
+    center: str
+    center_name: str
+    case_no: str
+    query_code: str
+    item_code: str
+    item_version: int
+    item_name: str
+    department: str
+    kind: str
+    channel: str
+    applicant_name: str
+    applicant_id_no: str
+    accepted_at: datetime
+    received: list[str]  # material names
+    tolerated: list[str]
+    supplement_by: date | None
+    promise: str
+    due_day: date
+    limit_days: int
+    provisional: bool
+
+
+def mask_id(id_no: str) -> str:
+    """An identity number with its middle hidden, as printed on paper."""
+    if len(id_no) <= 10:
+        return id_no
+    return id_no[:6] + "*" * (len(id_no) - 10) + id_no[-4:]
+
+
+def _style(size: float, *, leading: float | None = None, align: int = 0) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"cjk{size}-{align}",
+        fontName=FONT,
+        fontSize=size,
+        leading=leading or size * 1.5,
+        wordWrap="CJK",
+        alignment=align,
+    )
+
+
+def _rows(data: ReceiptData) -> list[tuple[str, str]]:
+    accepted = data.accepted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    deadline = f"{data.due_day:%Y年%m月%d日} 前办结（{data.limit_days} 个工作日）"
+    if data.provisional:
+        deadline += "；跨入尚未公布节假日安排的年度，暂按周一至周五计算，公布后重新核定"
+    rows = [
+        ("受理中心", f"{data.center_name}（{data.center}）" if data.center_name else data.center),
+        ("办件编号", data.case_no),
+        ("查询码", data.query_code),
+        ("事项名称", f"{data.item_name}（{data.item_code}，第 {data.item_version} 版）"),
+        ("承办部门", data.department),
+        ("办件类型", KIND_NAMES.get(data.kind, data.kind)),
+        ("收件方式", CHANNEL_NAMES.get(data.channel, data.channel)),
+        ("申请人", f"{data.applicant_name}（{mask_id(data.applicant_id_no)}）"),
+        ("受理时间", accepted),
+        ("已收材料", "、".join(data.received) or "无"),
+        ("办结时限", deadline),
+    ]
+    if data.tolerated:
+        rows.append(("容缺材料", "、".join(data.tolerated)))
+        rows.append(("承诺补齐日期", f"{data.supplement_by:%Y年%m月%d日}"))
+        rows.append(("申请人承诺", data.promise))
+    return rows
+
+
+def render_receipt(data: ReceiptData) -> bytes:
+    """The receipt as a one-page A4 PDF."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, title=f"受理回执 {data.case_no}", author=data.center_name or FONT
+    )
+    body = _style(10.5)
+    table = Table(
+        [[Paragraph(k, body), Paragraph(v, body)] for k, v in _rows(data)],
+        colWidths=[32 * mm, 130 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    signed = data.accepted_at.astimezone(SHANGHAI)
+    hint = (
+        f"凭办件编号 {data.case_no} 和查询码 {data.query_code} 可随时查询办理进度。"
+        "超过办结时限未办结的，可向中心效能监督部门投诉。"
+    )
+    story = [
+        Paragraph("受理回执", _style(20, leading=30, align=1)),
+        Spacer(1, 6 * mm),
+        table,
+        Spacer(1, 6 * mm),
+        Paragraph(hint, body),
+        Spacer(1, 12 * mm),
+        Paragraph(
+            f"{data.center_name or data.center}（盖章）　　{signed:%Y年%m月%d日}",
+            _style(10.5, align=2),
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

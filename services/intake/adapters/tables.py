@@ -1,0 +1,123 @@
+"""Intake's read models and bookkeeping tables, written in the same transaction as the events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# Every published version of every item; the current one is the highest version of a code.
+catalog_items = Table(
+    "catalog_items",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("department", String(64), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("online", Boolean, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per case: lookups by case number, center, applicant; the query code lives only here.
+cases = Table(
+    "cases",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("case_no", String(64), nullable=False, unique=True),
+    Column("query_code", String(16)),
+    Column("center", String(64), nullable=False, index=True),
+    Column("item_code", String(64), nullable=False),
+    Column("item_version", Integer, nullable=False),
+    Column("item_name", String(200), nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("applicant_name", String(200), nullable=False),
+    Column("applicant_id_no", String(32), nullable=False),
+    Column("submitted_by", String(200), nullable=False, index=True),
+    Column("status", String(32), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("limit_days", Integer),
+    Column("deadline", DateTime(timezone=True)),
+    Column("due_day", Date),
+    Column("provisional", Boolean, nullable=False, default=False),
+    Column("paused_days", Integer, nullable=False, default=0),
+    Column("promise_due", Date),  # set while tolerated (容缺) materials are outstanding
+    Column("outcome", String(32)),  # approved / denied / deemed_approved, from approval's events
+    Column("decided_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_cases_open", "status", "provisional"),
+)
+
+# Per center and Shanghai day: the last sequence number handed out.
+case_sequences = Table(
+    "case_sequences",
+    metadata,
+    Column("center", String(64), primary_key=True),
+    Column("day", String(8), primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(200), primary_key=True),  # the caller: one caller's keys are its own
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("holidays", JSON, nullable=False),
+    Column("workdays", JSON, nullable=False),
+    Column("loaded_by", String(200), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+# What other services said about our cases (reviewed, suspended, decided …), for the history.
+case_timeline = Table(
+    "case_timeline",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("type", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+TABLES = (catalog_items, cases, case_sequences, idempotency_keys, calendar_years, case_timeline)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything intake writes is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware instant in UTC: SQLite keeps the wall time only, so write UTC everywhere."""
+    return moment.astimezone(UTC)

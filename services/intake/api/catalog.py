@@ -1,0 +1,82 @@
+"""Catalogue and calendar routes of the intake API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from libs.events.calendar import YearSchedule
+from libs.events.schemas import Kind
+from services.intake.adapters import catalog
+from services.intake.api.deps import Admin, RuntimeDep
+from services.intake.api.schemas import CalendarLoaded, ItemRead
+from services.intake.application.load_calendar import load_calendar_year
+from services.intake.application.publish_item import publish_item
+from services.intake.domain.catalog import CODE_PATTERN, ItemSpec, ItemVersion
+from services.intake.domain.rules import ScheduleYearMismatch, UnknownItem
+
+router = APIRouter(prefix="/v1", tags=["catalogue"])
+ItemCode = Annotated[str, Path(pattern=CODE_PATTERN, description="the item's code")]
+
+
+@router.put("/catalog/items/{code}", response_model=ItemRead)
+async def put_item(
+    code: ItemCode, spec: ItemSpec, principal: Admin, runtime: RuntimeDep, response: Response
+) -> ItemVersion:
+    """Publish a new version of an item (201), or confirm an unchanged one (200)."""
+    published = await publish_item(runtime=runtime, code=code, spec=spec, by=principal.sub)
+    response.status_code = 201 if published.created else 200
+    return published.item
+
+
+@router.get("/catalog/items", response_model=list[ItemRead])
+async def list_items(
+    runtime: RuntimeDep,
+    department: str | None = None,
+    kind: Kind | None = None,
+    online: bool | None = None,
+) -> list[ItemVersion]:
+    """The current version of every item; public, like the printed catalogue in the hall."""
+    async with runtime.engine.connect() as conn:
+        return await catalog.current_items(conn, department=department, kind=kind, online=online)
+
+
+@router.get("/catalog/items/{code}", response_model=ItemRead)
+async def get_item(code: ItemCode, runtime: RuntimeDep, version: int | None = None) -> ItemVersion:
+    """The current version of an item, or the given `version`."""
+    async with runtime.engine.connect() as conn:
+        if version is None:
+            item = await catalog.current_item(conn, code)
+        else:
+            item = await catalog.item_version(conn, code, version)
+    if item is None:
+        suffix = "" if version is None else f" version {version}"
+        raise UnknownItem(f"item {code}{suffix} is not in the catalogue")
+    return item
+
+
+@router.get("/catalog/items/{code}/versions", response_model=list[ItemRead])
+async def get_item_versions(code: ItemCode, runtime: RuntimeDep) -> list[ItemVersion]:
+    """Every version of an item, oldest first."""
+    async with runtime.engine.connect() as conn:
+        found = await catalog.versions(conn, code)
+    if not found:
+        raise UnknownItem(f"item {code} is not in the catalogue")
+    return found
+
+
+@router.put("/calendar/{year}", response_model=CalendarLoaded, tags=["calendar"])
+async def put_calendar_year(
+    year: Annotated[int, Path(ge=2000, le=2200)],
+    schedule: YearSchedule,
+    principal: Admin,
+    runtime: RuntimeDep,
+) -> CalendarLoaded:
+    """Load a year's official schedule; provisional deadlines of open cases are recomputed."""
+    if schedule.year != year:
+        raise ScheduleYearMismatch(
+            f"the path says {year} but the schedule is for {schedule.year}", field="year"
+        )
+    loaded = await load_calendar_year(runtime=runtime, schedule=schedule, by=principal.sub)
+    return CalendarLoaded(year=loaded.year, recomputed=loaded.recomputed)

@@ -1,0 +1,185 @@
+"""Case routes of the intake API: receipt, notice, acceptance, refusal, withdrawal, receipts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+
+from libs.events.auth import Principal, Role
+from libs.events.http import Problem
+from libs.events.schemas import Applicant, Channel
+from services.intake.adapters.idempotency import request_hash
+from services.intake.api.deps import (
+    Clerk,
+    ClerkOrApplicant,
+    DepartmentStaff,
+    Reader,
+    RuntimeDep,
+    SettingsDep,
+)
+from services.intake.api.schemas import (
+    AcceptCreate,
+    AcceptRead,
+    CaseCreate,
+    CaseCreated,
+    CaseRead,
+    CaseSummary,
+    ExtendCreate,
+    RefuseCreate,
+    StatusRead,
+    SupplementCreate,
+    SupplementRead,
+    WithdrawCreate,
+)
+from services.intake.application.accept_case import accept_case
+from services.intake.application.extend_promise import extend_promise
+from services.intake.application.print_receipt import receipt_pdf
+from services.intake.application.queries import get_case, list_cases
+from services.intake.application.refuse_case import refuse_case
+from services.intake.application.submit_case import IdempotencyKey, SubmitCase, submit_case
+from services.intake.application.supplement_case import supplement_case
+from services.intake.application.withdraw_case import withdraw_case
+from services.intake.domain.rules import ApplicantsApplyOnline
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+IdempotencyHeader = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=200, description="retry-safe key")
+]
+
+
+def _channel(principal: Principal, requested: Channel | None) -> Channel:
+    if principal.role == Role.applicant:
+        if requested == "window":
+            raise ApplicantsApplyOnline("an applicant's own submission is online", field="channel")
+        return "online"
+    return requested or "window"
+
+
+@router.post("/cases", status_code=201, response_model=CaseCreated)
+async def post_case(
+    body: CaseCreate,
+    principal: ClerkOrApplicant,
+    runtime: RuntimeDep,
+    response: Response,
+    idempotency_key: IdempotencyHeader = None,
+) -> dict[str, Any]:
+    """Receive a case; the answer's `missing` is the complete one-time notice (一次告知)."""
+    center = runtime.settings.center_code
+    if principal.role == Role.clerk and principal.center != center:
+        raise Problem(403, f"this intake node serves center {center}, not {principal.center}")
+    command = SubmitCase(
+        item_code=body.item_code,
+        applicant=Applicant(**body.applicant.model_dump()),
+        materials=body.materials,
+        rejected={r.code: r.reason for r in body.rejected},
+        channel=_channel(principal, body.channel),
+        submitted_by=principal.sub,
+    )
+    key = None
+    if idempotency_key:
+        hashed = request_hash(body.model_dump(mode="json"))
+        key = IdempotencyKey(scope=principal.sub, key=idempotency_key, request_hash=hashed)
+    submitted = await submit_case(command, runtime=runtime, key=key)
+    if submitted.replayed:
+        response.headers["Idempotency-Replayed"] = "true"
+    return submitted.response
+
+
+@router.get("/cases", response_model=list[CaseSummary])
+async def get_cases(
+    principal: Reader,
+    runtime: RuntimeDep,
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """The caller's center's cases (staff) or the caller's own cases (applicant), newest first."""
+    return await list_cases(runtime=runtime, principal=principal, status=status, limit=limit)
+
+
+@router.get("/cases/{case_id}", response_model=CaseRead)
+async def get_one_case(case_id: str, principal: Reader, runtime: RuntimeDep) -> dict[str, Any]:
+    """A case's current state, deadline and history."""
+    return await get_case(runtime=runtime, case_id=case_id, principal=principal)
+
+
+@router.post("/cases/{case_id}/supplements", response_model=SupplementRead)
+async def post_supplement(
+    case_id: str, body: SupplementCreate, principal: ClerkOrApplicant, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Supplement materials (补正); a further notice names only first-notice materials."""
+    return await supplement_case(
+        runtime=runtime,
+        case_id=case_id,
+        principal=principal,
+        materials=body.materials,
+        rejected={r.code: r.reason for r in body.rejected},
+    )
+
+
+@router.post("/cases/{case_id}/accept", response_model=AcceptRead)
+async def post_accept(
+    case_id: str, principal: Clerk, runtime: RuntimeDep, body: AcceptCreate | None = None
+) -> dict[str, Any]:
+    """Accept (受理), or accept with non-key materials tolerated (容缺受理)."""
+    body = body or AcceptCreate()
+    return await accept_case(
+        runtime=runtime,
+        case_id=case_id,
+        principal=principal,
+        tolerated=body.tolerated_missing,
+        supplement_by=body.supplement_by,
+        promise=body.promise,
+    )
+
+
+@router.post("/cases/{case_id}/refuse", response_model=StatusRead)
+async def post_refuse(
+    case_id: str, body: RefuseCreate, principal: Clerk, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Refuse to accept (不予受理) with the reason."""
+    return await refuse_case(
+        runtime=runtime, case_id=case_id, principal=principal, reason=body.reason
+    )
+
+
+@router.post("/cases/{case_id}/withdraw", response_model=StatusRead)
+async def post_withdraw(
+    case_id: str,
+    principal: ClerkOrApplicant,
+    runtime: RuntimeDep,
+    body: WithdrawCreate | None = None,
+) -> dict[str, Any]:
+    """Withdraw (撤回) a case before its decision."""
+    reason = body.reason if body else ""
+    return await withdraw_case(runtime=runtime, case_id=case_id, principal=principal, reason=reason)
+
+
+@router.post("/cases/{case_id}/promise/extend", response_model=StatusRead)
+async def post_extend_promise(
+    case_id: str, body: ExtendCreate, principal: DepartmentStaff, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Extend a 容缺 promise once, with a reason (the case's department)."""
+    return await extend_promise(
+        runtime=runtime,
+        case_id=case_id,
+        principal=principal,
+        supplement_by=body.supplement_by,
+        reason=body.reason,
+    )
+
+
+@router.get(
+    "/cases/{case_id}/receipt.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def get_receipt(
+    case_id: str, principal: Reader, runtime: RuntimeDep, settings: SettingsDep
+) -> Response:
+    """The printable acceptance receipt (受理回执) as PDF."""
+    case_no, pdf = await receipt_pdf(
+        runtime=runtime, case_id=case_id, principal=principal, center_name=settings.center_name
+    )
+    disposition = f'inline; filename="receipt-{case_no}.pdf"'
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

@@ -1,0 +1,223 @@
+"""Request and response bodies of the intake API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from libs.events.schemas import Channel, Kind
+from services.intake.domain.catalog import CODE_PATTERN, ItemVersion
+
+
+class ItemRead(ItemVersion):
+    """One version of a catalogue item."""
+
+
+class ApplicantIn(BaseModel):
+    """A person (resident ID, GB 11643) or an enterprise (credit code, GB 32100)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    id_type: Literal["resident", "enterprise"]
+    id_no: str = Field(min_length=1, max_length=32)
+    phone: str = Field(min_length=1, max_length=32)
+
+
+class RejectedMaterial(BaseModel):
+    """A material handed in but not acceptable (wrong, expired, unsigned …), and why."""
+
+    code: str = Field(pattern=CODE_PATTERN)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CaseCreate(BaseModel):
+    """A case received at a window or online."""
+
+    item_code: str = Field(pattern=CODE_PATTERN)
+    applicant: ApplicantIn
+    materials: list[str] = Field(default_factory=list, max_length=200)
+    rejected: list[RejectedMaterial] = Field(default_factory=list, max_length=200)
+    channel: Channel | None = Field(
+        default=None, description="default: `window` for clerks, `online` for applicants"
+    )
+
+
+class NoticeEntry(BaseModel):
+    """One line of the one-time notice (一次告知)."""
+
+    code: str
+    name: str
+    key: bool
+    reason: str
+
+
+class CaseCreated(BaseModel):
+    """The new case; `missing` is the complete one-time notice."""
+
+    case_id: str
+    case_no: str
+    query_code: str
+    status: str
+    item_code: str
+    item_version: int
+    missing: list[str]
+    notice: list[NoticeEntry]
+
+
+class SupplementCreate(BaseModel):
+    """Materials brought after a notice (补正), or tolerated ones after acceptance."""
+
+    materials: list[str] = Field(default_factory=list, max_length=200)
+    rejected: list[RejectedMaterial] = Field(default_factory=list, max_length=200)
+
+
+class SupplementRead(BaseModel):
+    """What is still missing; a further notice names only materials of the first one."""
+
+    case_id: str
+    status: str
+    materials: list[str]
+    missing: list[str]
+    notice_no: int | None
+    notice: list[NoticeEntry]
+
+
+class AcceptCreate(BaseModel):
+    """受理; with `tolerated_missing` and `supplement_by` it is 容缺受理."""
+
+    tolerated_missing: list[str] = Field(default_factory=list, max_length=200)
+    supplement_by: date | None = None
+    promise: str = Field(default="", max_length=2000, description="the written promise (承诺书)")
+
+
+class AcceptRead(BaseModel):
+    """The accepted case and its deadline under the working-day rules."""
+
+    case_id: str
+    case_no: str
+    status: Literal["accepted"]
+    accepted_at: datetime
+    limit_days: int
+    deadline: datetime
+    due_day: date
+    provisional: bool
+    tolerated_missing: list[str]
+    supplement_by: date | None
+    promise: str
+
+
+class RefuseCreate(BaseModel):
+    """不予受理 and its (legal) reason."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class WithdrawCreate(BaseModel):
+    """撤回, optionally with the applicant's reason."""
+
+    reason: str = Field(default="", max_length=2000)
+
+
+class ExtendCreate(BaseModel):
+    """The department's one extension of a 容缺 promise."""
+
+    supplement_by: date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class StatusRead(BaseModel):
+    """A case's status after a command."""
+
+    case_id: str
+    status: str
+    reason: str | None = None
+    supplement_by: date | None = None
+
+
+class HistoryEntry(BaseModel):
+    """One event of the case, from intake or another service."""
+
+    type: str
+    at: datetime
+    source: str
+    data: dict[str, Any]
+
+
+class ItemRef(BaseModel):
+    """The item version a case keeps."""
+
+    code: str
+    version: int
+    name: str
+
+
+class CaseRead(BaseModel):
+    """A case: its state, deadline and history."""
+
+    case_id: str
+    case_no: str
+    query_code: str | None
+    center: str
+    status: str
+    intake_status: str
+    outcome: str | None
+    item: ItemRef
+    department: str
+    kind: Kind
+    channel: Channel
+    applicant: dict[str, str]
+    submitted_by: str
+    submitted_at: datetime
+    materials: list[str]
+    missing: list[str]
+    notice: list[NoticeEntry]
+    notices: int
+    accepted_at: datetime | None
+    limit_days: int | None
+    deadline: datetime | None
+    due_day: date | None
+    provisional: bool
+    tolerated_missing: list[str]
+    supplement_by: date | None
+    promise: str
+    promise_extended: bool
+    history: list[HistoryEntry]
+
+
+class CaseSummary(BaseModel):
+    """A line of a case list."""
+
+    case_id: str
+    case_no: str
+    item_code: str
+    item_name: str
+    department: str
+    status: str
+    outcome: str | None
+    submitted_at: datetime
+    deadline: datetime | None
+    provisional: bool
+
+
+class PublicCaseRead(BaseModel):
+    """What anyone holding the case number and query code may see."""
+
+    case_no: str
+    item_name: str
+    department: str
+    status: str
+    status_text: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    deadline: datetime | None
+    due_day: date | None
+    provisional: bool
+    decided_at: datetime | None
+
+
+class CalendarLoaded(BaseModel):
+    """The loaded year and the open cases whose deadline was recomputed."""
+
+    year: int
+    recomputed: list[str]

@@ -1,0 +1,63 @@
+"""Load a year's official schedule; open cases with provisional deadlines are recomputed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.calendar import Deadline, WorkCalendar, YearSchedule
+from libs.events.runtime import Runtime
+from libs.events.schemas import CalendarYearLoaded
+from services.intake.adapters.calendars import store_schedule, work_calendar
+from services.intake.adapters.tables import cases
+from services.intake.application.common import load_case, save_case
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The year loaded and the cases whose deadline moved."""
+
+    year: int
+    recomputed: list[str]
+
+
+def calendar_stream(year: int) -> str:
+    """The stream holding a year's loaded schedules."""
+    return f"calendar-{year}"
+
+
+async def load_calendar_year(*, runtime: Runtime, schedule: YearSchedule, by: str) -> Loaded:
+    """Store the schedule as an event, then recompute provisional deadlines, in one transaction."""
+    async with runtime.transaction() as conn:
+        stream = calendar_stream(schedule.year)
+        version = await runtime.store.version(conn, stream)
+        loaded = CalendarYearLoaded(
+            year=schedule.year,
+            holidays=sorted(schedule.holidays),
+            workdays=sorted(schedule.workdays),
+            loaded_by=by,
+        )
+        await runtime.store.append(conn, stream, version, [loaded])
+        await store_schedule(conn, schedule, by=by, now=runtime.clock.now())
+        calendar = await work_calendar(conn)
+        recomputed = await _recompute(conn, runtime, calendar)
+    return Loaded(schedule.year, recomputed)
+
+
+async def _recompute(conn: AsyncConnection, runtime: Runtime, calendar: WorkCalendar) -> list[str]:
+    query = select(cases.c.case_id, cases.c.due_day, cases.c.paused_days).where(
+        cases.c.status == "accepted",
+        cases.c.outcome.is_(None),
+        cases.c.provisional.is_(True),
+    )
+    changed = []
+    for row in (await conn.execute(query)).all():
+        current = Deadline.end_of(row.due_day, provisional=True)
+        case = await load_case(runtime, conn, row.case_id, None)
+        events = case.reschedule(calendar, paused_days=row.paused_days, current=current)
+        await save_case(runtime, conn, case, events)
+        if events:
+            changed.append(row.case_id)
+    return changed

@@ -1,0 +1,46 @@
+"""The acceptance receipt (受理回执) of an accepted case, as PDF."""
+
+from __future__ import annotations
+
+from libs.events.auth import Principal
+from libs.events.runtime import Runtime
+from services.intake.adapters.receipt import ReceiptData, render_receipt
+from services.intake.application.common import case_row, item_of, load_case
+from services.intake.domain.rules import CaseNotAccepted
+
+
+async def receipt_pdf(
+    *, runtime: Runtime, case_id: str, principal: Principal, center_name: str
+) -> tuple[str, bytes]:
+    """The case number and the receipt's PDF bytes."""
+    async with runtime.engine.connect() as conn:
+        case = await load_case(runtime, conn, case_id, principal)
+        item = await item_of(conn, case)
+        row = await case_row(conn, case_id)
+    accepted, s = case.accepted, case.submitted
+    if accepted is None or s is None:
+        raise CaseNotAccepted(f"case {case_id} is {case.status}; it has no acceptance receipt")
+    names = {m.code: m.name for m in item.materials}
+    data = ReceiptData(
+        center=s.center,
+        center_name=center_name,
+        case_no=s.case_no,
+        query_code=row["query_code"] or "",
+        item_code=s.item_code,
+        item_version=s.item_version,
+        item_name=s.item_name,
+        department=s.department,
+        kind=s.kind,
+        channel=s.channel,
+        applicant_name=s.applicant.name,
+        applicant_id_no=s.applicant.id_no,
+        accepted_at=accepted.accepted_at,
+        received=[names[c] for c in case.provided if c not in accepted.tolerated_missing],
+        tolerated=[names[c] for c in accepted.tolerated_missing],
+        supplement_by=accepted.supplement_by,
+        promise=accepted.promise,
+        due_day=row["due_day"] or accepted.due_day,
+        limit_days=accepted.limit_days,
+        provisional=bool(row["provisional"]),
+    )
+    return s.case_no, render_receipt(data)

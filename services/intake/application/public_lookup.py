@@ -1,0 +1,49 @@
+"""The applicant's status lookup by case number and query code, without a token."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from libs.events.runtime import Runtime
+from services.intake.adapters.tables import aware, cases
+
+STATUS_TEXT = {
+    "submitted": "已收件，待受理",
+    "awaiting_supplement": "待补正材料",
+    "accepted": "已受理，办理中",
+    "refused": "不予受理",
+    "withdrawn": "已撤回",
+    "returned": "已退件",
+    "approved": "已办结（准予许可）",
+    "denied": "已办结（不予许可）",
+    "deemed_approved": "已办结（超时默许）",
+}
+
+
+async def lookup_case(*, runtime: Runtime, case_no: str, code: str) -> dict[str, Any] | None:
+    """The public view of a case, or None when the number or the code is wrong."""
+    query = select(cases).where(cases.c.case_no == case_no)
+    async with runtime.engine.connect() as conn:
+        row = (await conn.execute(query)).mappings().first()
+    stored = row["query_code"] if row is not None else None
+    # Compare in constant time even for unknown numbers, so timing tells nothing.
+    matches = secrets.compare_digest((stored or "-").encode(), code.strip().upper().encode())
+    if row is None or stored is None or not matches:
+        return None
+    status = row["outcome"] or row["status"]
+    return {
+        "case_no": row["case_no"],
+        "item_name": row["item_name"],
+        "department": row["department"],
+        "status": status,
+        "status_text": STATUS_TEXT.get(status, status),
+        "submitted_at": aware(row["submitted_at"]),
+        "accepted_at": aware(row["accepted_at"]),
+        "deadline": aware(row["deadline"]),
+        "due_day": row["due_day"],
+        "provisional": row["provisional"],
+        "decided_at": aware(row["decided_at"]),
+    }

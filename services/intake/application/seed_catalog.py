@@ -1,0 +1,48 @@
+"""The demonstration catalogue (`onewindow seed`), modelled on the source documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from libs.events.runtime import Runtime
+from services.intake.adapters.catalog import count_items
+from services.intake.application.publish_item import publish_item
+from services.intake.domain.catalog import ItemSpec
+
+SEED_FILE = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
+PARENT = "@parent"  # in the file: the center that decides reported items (上报件)
+
+
+def deciding_center(center: str, parent: str) -> str:
+    """Who decides reported items: the parent center, else the city (the province for the city)."""
+    if parent:
+        return parent
+    return "350000" if center == "350500" else "350500"
+
+
+def seed_items(center: str, parent: str = "") -> list[tuple[str, ItemSpec]]:
+    """The seed file's items as (code, spec), reported items pointing at their deciding center."""
+    raw: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    items = []
+    for entry in raw["items"]:
+        code = entry.pop("code")
+        if entry.get("decided_by_center") == PARENT:
+            entry["decided_by_center"] = deciding_center(center, parent)
+        items.append((code, ItemSpec.model_validate(entry)))
+    return items
+
+
+async def seed_catalog(*, runtime: Runtime, force: bool = False) -> int:
+    """Publish the seed items when the catalogue is empty (or when forced); how many published."""
+    async with runtime.engine.connect() as conn:
+        existing = await count_items(conn)
+    if existing and not force:
+        return 0
+    settings = runtime.settings
+    published = 0
+    for code, spec in seed_items(settings.center_code, settings.parent_center):
+        result = await publish_item(runtime=runtime, code=code, spec=spec, by="seed")
+        published += result.created
+    return published

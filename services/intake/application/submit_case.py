@@ -1,0 +1,133 @@
+"""Receive a case at a window or online (POST /v1/cases), honouring an Idempotency-Key."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.runtime import Runtime
+from libs.events.schemas import Applicant, CaseSupplementRequested, Channel
+from services.intake.adapters import catalog, idempotency
+from services.intake.adapters.sequences import next_sequence
+from services.intake.adapters.tables import cases
+from services.intake.application.common import notice, save_case
+from services.intake.domain.acceptance import today
+from services.intake.domain.case import Case
+from services.intake.domain.numbers import case_number, new_query_code
+from services.intake.domain.rules import IdempotencyKeyReused, ItemNotInCatalogue
+from services.intake.domain.submission import Receipt, submit
+
+
+@dataclass(frozen=True)
+class SubmitCase:
+    """The submission: item, applicant, materials (and those found wrong), channel, who."""
+
+    item_code: str
+    applicant: Applicant
+    materials: list[str]
+    channel: Channel
+    submitted_by: str
+    rejected: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A caller's key and the hash of the body it came with."""
+
+    scope: str
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The answer, and whether it repeats an earlier answer to the same key."""
+
+    response: dict[str, Any]
+    replayed: bool = False
+
+
+async def submit_case(
+    command: SubmitCase, *, runtime: Runtime, key: IdempotencyKey | None = None
+) -> Submitted:
+    """Create the case (case number, query code, first notice) or replay the keyed answer."""
+    if key is not None:
+        async with runtime.engine.connect() as conn:
+            earlier = await idempotency.recall(conn, key.scope, key.key)
+        if earlier is not None:
+            return _replay(earlier, key)
+    try:
+        async with runtime.transaction() as conn:
+            response = await _create(conn, command, runtime)
+            if key is not None:
+                await idempotency.remember(
+                    conn,
+                    key.scope,
+                    key.key,
+                    hashed=key.request_hash,
+                    case_id=response["case_id"],
+                    response=response,
+                    now=runtime.clock.now(),
+                )
+    except IntegrityError:
+        if key is None:
+            raise
+        async with runtime.engine.connect() as conn:  # a concurrent first use of the same key
+            earlier = await idempotency.recall(conn, key.scope, key.key)
+        if earlier is None:
+            raise
+        return _replay(earlier, key)
+    return Submitted(response)
+
+
+def _replay(earlier: idempotency.Remembered, key: IdempotencyKey) -> Submitted:
+    if earlier.request_hash != key.request_hash:
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key.key!r} was used with another request body; use a new key "
+            "for a new request"
+        )
+    return Submitted(earlier.response, replayed=True)
+
+
+async def _create(conn: AsyncConnection, command: SubmitCase, runtime: Runtime) -> dict[str, Any]:
+    item = await catalog.current_item(conn, command.item_code)
+    if item is None:
+        raise ItemNotInCatalogue(
+            f"item {command.item_code} is not in this center's catalogue", field="item_code"
+        )
+    now, center = runtime.clock.now(), runtime.settings.center_code
+    day = today(now)
+    receipt = Receipt(
+        case_id=str(uuid.uuid4()),
+        case_no=case_number(center, day, await next_sequence(conn, center, f"{day:%Y%m%d}")),
+        center=center,
+        applicant=command.applicant,
+        materials=command.materials,
+        rejected=command.rejected,
+        channel=command.channel,
+        submitted_by=command.submitted_by,
+    )
+    events = submit(item, receipt, now=now)
+    case = Case(receipt.case_id)
+    await save_case(runtime, conn, case, events)
+    query_code = new_query_code()
+    await conn.execute(
+        update(cases).where(cases.c.case_id == case.stream_id).values(query_code=query_code)
+    )
+    requested = next((e for e in events if isinstance(e, CaseSupplementRequested)), None)
+    missing = requested.missing if requested else []
+    return {
+        "case_id": case.stream_id,
+        "case_no": receipt.case_no,
+        "query_code": query_code,
+        "status": case.status,
+        "item_code": item.code,
+        "item_version": item.version,
+        "missing": missing,
+        "notice": notice(item, missing, requested.reasons if requested else {}),
+    }

@@ -1,0 +1,130 @@
+"""`onewindow seed` and `onewindow calendar load`: they write through intake's own database.
+
+Both run the same use cases as the HTTP API, on the database named by `--database-url`, else
+`INTAKE_DATABASE_URL`, else `DATABASE_URL` (default `sqlite:///var/intake.db`, the one `make
+run` uses). The events they append reach Kafka through intake's outbox relay, immediately when
+intake is running, or when it next starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from libs.events.runtime import Runtime
+
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+T = TypeVar("T")
+
+
+def _database_url(args: argparse.Namespace) -> str | None:
+    url: str | None = args.database_url or os.environ.get("INTAKE_DATABASE_URL")
+    return url
+
+
+async def _on_intake_database(
+    args: argparse.Namespace, action: Callable[[Runtime], Awaitable[T]]
+) -> T:
+    from libs.events.db import migrate
+    from services.intake.bootstrap import MIGRATIONS, bootstrap
+    from services.intake.config import Settings
+
+    url = _database_url(args)
+    settings = Settings(database_url=url) if url else Settings()
+    runtime = bootstrap(settings)
+    try:
+        await migrate(runtime.engine, [MIGRATIONS])
+        return await action(runtime)
+    finally:
+        await runtime.engine.dispose()
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    """Load the demonstration catalogue when intake's catalogue is empty."""
+    from services.intake.application.seed_catalog import seed_catalog
+
+    async def seed(runtime: Runtime) -> int:
+        return await seed_catalog(runtime=runtime, force=args.force)
+
+    published = asyncio.run(_on_intake_database(args, seed))
+    if published:
+        print(f"seed: published {published} catalogue item version(s)")
+    else:
+        print("seed: the catalogue already has items; nothing to do (use --force to republish)")
+    return 0
+
+
+def run_calendar_load(args: argparse.Namespace) -> int:
+    """Load a year's official schedule (YearSchedule JSON) and recompute provisional deadlines."""
+    from pydantic import ValidationError
+
+    from libs.events.calendar import YearSchedule
+    from services.intake.application.load_calendar import Loaded, load_calendar_year
+
+    try:
+        schedule = YearSchedule.model_validate_json(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValidationError) as exc:
+        print(f"onewindow calendar load: error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+
+    async def load(runtime: Runtime) -> Loaded:
+        return await load_calendar_year(runtime=runtime, schedule=schedule, by=args.by)
+
+    loaded = asyncio.run(_on_intake_database(args, load))
+    print(
+        f"calendar: loaded {loaded.year} ({len(schedule.holidays)} holidays, "
+        f"{len(schedule.workdays)} adjusted working days); "
+        f"recomputed {len(loaded.recomputed)} provisional deadline(s)"
+    )
+    return 0
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="intake's database (default: INTAKE_DATABASE_URL, DATABASE_URL, var/intake.db)",
+    )
+
+
+def add_seed_command(subparsers: Subparsers) -> None:
+    """Register `onewindow seed`."""
+    parser = subparsers.add_parser(
+        "seed",
+        help="load the demonstration item catalogue into intake when it is empty",
+        description="Publish the demonstration catalogue (58 items, 20 departments) to intake.",
+    )
+    _database_option(parser)
+    parser.add_argument(
+        "--force", action="store_true", help="publish even when the catalogue has items"
+    )
+    parser.set_defaults(func=run_seed)
+
+
+def add_calendar_command(subparsers: Subparsers) -> None:
+    """Register `onewindow calendar load FILE`."""
+    parser = subparsers.add_parser(
+        "calendar",
+        help="working-day calendar: load a year's official schedule",
+        description="Manage intake's working-day calendar.",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    load = actions.add_parser(
+        "load",
+        help="load a year's schedule and recompute provisional deadlines of open cases",
+        description=(
+            'FILE is JSON: {"year": 2027, "holidays": ["2027-01-01", ...], '
+            '"workdays": ["2027-02-07", ...]} (adjusted working weekends in workdays).'
+        ),
+    )
+    load.add_argument("file", metavar="FILE", help="the year's schedule as JSON")
+    load.add_argument("--by", default="cli", metavar="ID", help="who loads it (recorded)")
+    _database_option(load)
+    load.set_defaults(func=run_calendar_load)

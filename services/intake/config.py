@@ -1,0 +1,13 @@
+"""Intake settings (environment variables of the same names, upper-case)."""
+
+from libs.events.runtime import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Environment of the intake service."""
+
+    database_url: str = "sqlite:///var/intake.db"
+    center_name: str = ""  # printed on receipts, e.g. 泉州市行政服务中心
+    overdue_check_seconds: float = 60.0  # how often overdue 容缺 promises are looked for
+    lookup_failures_allowed: int = 5  # wrong query codes per client and case number …
+    lookup_window_seconds: int = 600  # … within this many seconds, before answering 429

@@ -1,0 +1,73 @@
+"""What other services report about intake's cases: decisions, pauses, moved deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.consumer import Handler
+from libs.events.envelope import Envelope
+from libs.events.registry import Event
+from services.intake.adapters.tables import case_timeline, cases, utc
+
+
+def tracking(own_source: str) -> Handler:
+    """The handler for `case-events`; intake's own events are already applied, so skipped."""
+
+    async def when_case_event_elsewhere_track_case(
+        conn: AsyncConnection, env: Envelope, event: Event
+    ) -> None:
+        if env.source == own_source or not isinstance(event, s.CaseEvent):
+            return
+        known = select(cases.c.paused_days).where(cases.c.case_id == event.case_id)
+        paused = (await conn.execute(known)).scalar_one_or_none()
+        if paused is None:
+            return  # another center's case
+        await conn.execute(
+            insert(case_timeline).values(
+                event_id=env.id,
+                case_id=event.case_id,
+                type=env.type,
+                source=env.source,
+                at=utc(env.time),
+                data=env.data,
+            )
+        )
+        values = _facts(event, paused)
+        if values:
+            where = cases.c.case_id == event.case_id
+            await conn.execute(update(cases).where(where).values(**values))
+
+    return when_case_event_elsewhere_track_case
+
+
+def _facts(event: Event, paused: int) -> dict[str, Any]:
+    match event:
+        case s.CaseDecided():
+            return _decided(event.decision, event.decided_at)
+        case s.CaseDeemedApproved():
+            return _decided("deemed_approved", event.deemed_at)
+        case s.CaseEscalationReturned():
+            return _decided(event.decision, event.returned_at)
+        case s.JointCompleted():
+            return _decided(event.outcome, event.completed_at)
+        case s.CaseResumed():
+            return {
+                "paused_days": paused + event.paused_working_days,
+                **_deadline(event.deadline, event.due_day, event.provisional),
+            }
+        case s.CaseDeadlineChanged():
+            return _deadline(event.deadline, event.due_day, event.provisional)
+    return {}
+
+
+def _decided(outcome: str, at: datetime) -> dict[str, Any]:
+    return {"outcome": outcome, "decided_at": utc(at), "promise_due": None}
+
+
+def _deadline(deadline: datetime, due_day: Any, provisional: bool) -> dict[str, Any]:
+    return {"deadline": utc(deadline), "due_day": due_day, "provisional": provisional}

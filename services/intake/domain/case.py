@@ -1,0 +1,282 @@
+"""The case at intake: receipt, the one-time notice, acceptance (容缺 too), refusal, withdrawal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from libs.events.aggregate import Aggregate
+from libs.events.calendar import Deadline, WorkCalendar
+from libs.events.registry import Event
+from libs.events.schemas import (
+    CaseAccepted,
+    CaseDeadlineChanged,
+    CasePromiseExtended,
+    CaseRefused,
+    CaseReturned,
+    CaseSubmitted,
+    CaseSupplemented,
+    CaseSupplementRequested,
+    CaseWithdrawn,
+)
+from services.intake.domain import rules
+from services.intake.domain.acceptance import Acceptance, today
+from services.intake.domain.catalog import ItemVersion
+from services.intake.domain.submission import unknown_materials
+
+OPEN = frozenset({"submitted", "awaiting_supplement"})
+CLOSED = frozenset({"refused", "withdrawn", "returned"})
+RETURN_REASON = "容缺材料未在承诺期限内补齐 (tolerated materials not supplied by the promised date)"
+
+
+class Case(Aggregate):
+    """A case as intake's own events leave it."""
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.status = "new"
+        self.submitted: CaseSubmitted | None = None
+        self.provided: list[str] = []
+        self.first_notice: frozenset[str] = frozenset()
+        self.notices: list[CaseSupplementRequested] = []
+        self.accepted: CaseAccepted | None = None
+        self.deadline: Deadline | None = None
+        self.tolerated: list[str] = []  # tolerated materials still outstanding
+        self.supplement_by: date | None = None
+        self.extended = False
+        self.closing: Event | None = None
+
+    # --- state ---------------------------------------------------------------------------
+    @property
+    def center(self) -> str:
+        """The center holding the case."""
+        return self.submitted.center if self.submitted else ""
+
+    @property
+    def submitted_by(self) -> str:
+        """Who submitted the case (a clerk or the applicant)."""
+        return self.submitted.submitted_by if self.submitted else ""
+
+    def missing(self, item: ItemVersion) -> list[str]:
+        """Required materials not provided yet, in the item's order."""
+        return [c for c in item.required_codes() if c not in self.provided]
+
+    def when(self, event: Event) -> None:
+        """Fold one of intake's case events."""
+        match event:
+            case CaseSubmitted():
+                self.submitted, self.provided = event, list(event.materials)
+                self.first_notice = frozenset(event.missing)
+                self.status = "awaiting_supplement" if event.missing else "submitted"
+            case CaseSupplementRequested():
+                self.notices.append(event)
+                self.status = "awaiting_supplement"
+            case CaseSupplemented():
+                self._when_supplemented(event)
+            case CaseAccepted():
+                self.accepted, self.status = event, "accepted"
+                self.deadline = Deadline(
+                    at=event.deadline, due_day=event.due_day, provisional=event.provisional
+                )
+                self.tolerated, self.supplement_by = (
+                    list(event.tolerated_missing),
+                    event.supplement_by,
+                )
+            case CaseDeadlineChanged():
+                self.deadline = Deadline(
+                    at=event.deadline, due_day=event.due_day, provisional=event.provisional
+                )
+            case CasePromiseExtended():
+                self.supplement_by, self.extended = event.supplement_by, True
+            case CaseRefused():
+                self.closing, self.status = event, "refused"
+            case CaseWithdrawn():
+                self.closing, self.status = event, "withdrawn"
+            case CaseReturned():
+                self.closing, self.status = event, "returned"
+
+    def _when_supplemented(self, event: CaseSupplemented) -> None:
+        self.provided += [c for c in event.materials if c not in self.provided]
+        if self.status == "accepted":
+            self.tolerated = [c for c in self.tolerated if c not in event.materials]
+        elif not event.missing:
+            self.status = "submitted"
+
+    def _require(self, allowed: frozenset[str], action: str) -> None:
+        if self.status in CLOSED:
+            raise rules.CaseClosed(f"case {self.stream_id} is {self.status}; it cannot {action}")
+        if self.status not in allowed:
+            raise rules.CaseNotOpenForIntake(
+                f"case {self.stream_id} is {self.status}; only a case awaiting acceptance can "
+                f"{action}"
+            )
+
+    def _event(self) -> dict[str, str]:
+        return {"case_id": self.stream_id, "center": self.center}
+
+    # --- commands ------------------------------------------------------------------------
+    def supplement(
+        self, item: ItemVersion, materials: Sequence[str], rejected: Mapping[str, str]
+    ) -> list[Event]:
+        """补正: add materials; a further notice names only first-notice materials still missing."""
+        self._require(OPEN | {"accepted"}, "be supplemented")
+        unknown_materials(item, [*materials, *rejected])
+        reopened = [c for c in rejected if c in self.provided]
+        if reopened:
+            raise rules.AcceptedMaterialsCannotBeReopened(
+                f"{item.names(reopened)} were provided and accepted before; the one-time "
+                "notice (一次告知) may not demand them again",
+                materials=reopened,
+            )
+        new = [c for c in dict.fromkeys(materials) if c not in rejected and c not in self.provided]
+        if not new and not rejected:
+            raise rules.NothingSupplemented("the supplement brings no material not provided yet")
+        if self.status == "accepted":
+            outstanding = [c for c in self.tolerated if c not in new]
+            return [CaseSupplemented(**self._event(), materials=new, missing=outstanding)]
+        still = [c for c in self.missing(item) if c not in new]
+        return [
+            CaseSupplemented(**self._event(), materials=new, missing=still),
+            *self._further_notice(item, still, rejected),
+        ]
+
+    def _further_notice(
+        self, item: ItemVersion, still: list[str], rejected: Mapping[str, str]
+    ) -> list[Event]:
+        if not still:
+            return []
+        beyond = [c for c in still if c not in self.first_notice]
+        if beyond:
+            raise rules.NoticeMayOnlyNameFirstNotice(
+                f"{item.names(beyond)} were not in the first notice; the one-time notice "
+                "(一次告知) may not add demands",
+                materials=beyond,
+            )
+        reasons = {c: r for c, r in rejected.items() if c in still}
+        return [
+            CaseSupplementRequested(
+                **self._event(), missing=still, notice_no=len(self.notices) + 1, reasons=reasons
+            )
+        ]
+
+    def accept(self, item: ItemVersion, intake: Acceptance, calendar: WorkCalendar) -> list[Event]:
+        """受理, with non-key materials tolerated (容缺受理) if the applicant promised them."""
+        self._require(OPEN, "be accepted")
+        missing = self.missing(item)
+        intake.check_tolerance(item, missing)
+        deadline = calendar.deadline(intake.now, item.case_limit_days())
+        intake.check_promise_date(deadline)
+        assert self.submitted is not None
+        s = self.submitted
+        return [
+            CaseAccepted(
+                **self._event(),
+                case_no=s.case_no,
+                item_code=s.item_code,
+                item_version=s.item_version,
+                item_name=s.item_name,
+                department=s.department,
+                kind=s.kind,
+                channel=s.channel,
+                accepted_at=intake.now,
+                accepted_by=intake.by,
+                limit_days=item.case_limit_days(),
+                deadline=deadline.at,
+                due_day=deadline.due_day,
+                provisional=deadline.provisional,
+                deemed_approval=s.deemed_approval,
+                tolerated_missing=missing,
+                supplement_by=intake.supplement_by if missing else None,
+                promise=intake.promise_text(item, missing),
+            )
+        ]
+
+    def refuse(self, reason: str, *, now: datetime, by: str) -> list[Event]:
+        """不予受理, with the (legal) reason."""
+        self._require(OPEN, "be refused")
+        if not reason.strip():
+            raise rules.ReasonRequired("a refusal (不予受理) states its reason", field="reason")
+        return [CaseRefused(**self._event(), reason=reason.strip(), refused_at=now, refused_by=by)]
+
+    def withdraw(self, reason: str, *, now: datetime, by: str, decided: bool) -> list[Event]:
+        """撤回 by the applicant, possible until the decision."""
+        self._require(OPEN | {"accepted"}, "be withdrawn")
+        if decided:
+            raise rules.CaseAlreadyDecided(
+                f"case {self.stream_id} is decided; withdrawal is possible only before"
+            )
+        return [
+            CaseWithdrawn(**self._event(), reason=reason.strip(), withdrawn_at=now, withdrawn_by=by)
+        ]
+
+    def extend_promise(
+        self, supplement_by: date, reason: str, *, now: datetime, by: str
+    ) -> list[Event]:
+        """The department extends the 容缺 promise once, with a reason."""
+        self._require(frozenset({"accepted"}), "have its promise extended")
+        if not self.tolerated or self.supplement_by is None:
+            raise rules.NoPromiseOutstanding(f"case {self.stream_id} has no material outstanding")
+        if self.extended:
+            raise rules.PromiseExtendedOnlyOnce("the promise was extended once already")
+        if not reason.strip():
+            raise rules.ReasonRequired("an extension states its reason", field="reason")
+        if supplement_by <= self.supplement_by:
+            raise rules.ExtensionMustBeLater(
+                f"supplement_by {supplement_by} is not after the promised {self.supplement_by}",
+                field="supplement_by",
+            )
+        return [
+            CasePromiseExtended(
+                **self._event(),
+                supplement_by=supplement_by,
+                previous_supplement_by=self.supplement_by,
+                reason=reason.strip(),
+                extended_by=by,
+                extended_at=now,
+            )
+        ]
+
+    def overdue_promise(self, now: datetime) -> bool:
+        """Whether tolerated materials are still outstanding after the promised day."""
+        return (
+            self.status == "accepted"
+            and bool(self.tolerated)
+            and self.supplement_by is not None
+            and today(now) > self.supplement_by
+        )
+
+    def return_overdue(self, now: datetime) -> list[Event]:
+        """退件: a promise not kept returns the case; nothing when it is kept or not yet due."""
+        if not self.overdue_promise(now):
+            return []
+        assert self.supplement_by is not None
+        return [
+            CaseReturned(
+                **self._event(),
+                reason=RETURN_REASON,
+                missing=list(self.tolerated),
+                supplement_by=self.supplement_by,
+                returned_at=now,
+            )
+        ]
+
+    def reschedule(
+        self, calendar: WorkCalendar, *, paused_days: int, current: Deadline
+    ) -> list[Event]:
+        """Recompute the deadline under a newly loaded calendar year; nothing if it stays."""
+        if self.status != "accepted" or self.accepted is None:
+            return []
+        base = calendar.deadline(self.accepted.accepted_at, self.accepted.limit_days)
+        new = calendar.shift_deadline(base, paused_days)
+        if (new.due_day, new.provisional) == (current.due_day, current.provisional):
+            return []
+        return [
+            CaseDeadlineChanged(
+                **self._event(),
+                deadline=new.at,
+                due_day=new.due_day,
+                provisional=new.provisional,
+                cause="calendar",
+                note=f"was {current.due_day}{' (provisional)' if current.provisional else ''}",
+            )
+        ]

@@ -1,0 +1,130 @@
+"""Applicant identity checks: GB 11643 resident IDs, GB 32100 credit codes, mainland mobiles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from services.intake.domain.rules import InvalidApplicant
+
+IdType = Literal["resident", "enterprise"]
+
+# GB 11643-1999: ISO 7064 MOD 11-2 over the first 17 digits.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# Province-level codes (GB/T 2260) a resident ID's first two digits may carry.
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82 83".split()
+)
+# GB 32100-2015: 31 characters (no I, O, S, V, Z), weights 3^i mod 31.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_PATTERN = re.compile(rf"^[1-9ANY][{_USCC_CHARS}]{{17}}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE_NOISE = re.compile(r"[\s\-()]")
+
+
+@dataclass(frozen=True)
+class IdentityProblem:
+    """One broken rule: the field, the rule's name and what is wrong."""
+
+    field: str
+    rule: str
+    message: str
+
+
+def resident_id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a credit code."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def resident_id_problems(id_no: str, field: str = "applicant.id_no") -> list[IdentityProblem]:
+    """What is wrong with an 18-digit resident ID number (empty when valid)."""
+    if not _ID_PATTERN.match(id_no):
+        msg = "a resident ID has 18 characters: 17 digits and a check digit 0-9 or X (GB 11643)"
+        return [IdentityProblem(field, "ResidentIdFormat", msg)]
+    problems = []
+    if id_no[:2] not in _PROVINCES:
+        msg = f"the region code {id_no[:6]} names no province (GB/T 2260)"
+        problems.append(IdentityProblem(field, "ResidentIdRegion", msg))
+    if not _valid_birth_date(id_no[6:14]):
+        msg = f"digits 7-14 ({id_no[6:14]}) are not a valid date of birth"
+        problems.append(IdentityProblem(field, "ResidentIdBirthDate", msg))
+    if resident_id_check_digit(id_no[:17]) != id_no[17]:
+        msg = "the check digit does not match the first 17 digits (GB 11643, MOD 11-2)"
+        problems.append(IdentityProblem(field, "ResidentIdCheckDigit", msg))
+    return problems
+
+
+def _valid_birth_date(digits: str) -> bool:
+    try:
+        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return False
+    return born.year >= 1880
+
+
+def credit_code_problems(code: str, field: str = "applicant.id_no") -> list[IdentityProblem]:
+    """What is wrong with a unified social credit code (empty when valid)."""
+    if not _USCC_PATTERN.match(code):
+        msg = (
+            "a unified social credit code has 18 characters from 0-9 and A-Y without "
+            "I, O, S, V, Z, starting with a registration authority code (GB 32100)"
+        )
+        return [IdentityProblem(field, "CreditCodeFormat", msg)]
+    if credit_code_check_char(code[:17]) != code[17]:
+        msg = "the check character does not match the first 17 characters (GB 32100)"
+        return [IdentityProblem(field, "CreditCodeCheckDigit", msg)]
+    return []
+
+
+def normalize_phone(phone: str) -> str:
+    """Drop spaces, dashes, brackets and a +86 country code."""
+    digits = _PHONE_NOISE.sub("", phone)
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+def phone_problems(phone: str, field: str = "applicant.phone") -> list[IdentityProblem]:
+    """What is wrong with a mainland mobile number (empty when valid)."""
+    if _MOBILE.match(normalize_phone(phone)):
+        return []
+    msg = "a mainland mobile number has 11 digits starting with 13-19 (an optional +86 first)"
+    return [IdentityProblem(field, "MobileNumberFormat", msg)]
+
+
+def normalize_id(id_no: str) -> str:
+    """Upper-case and strip an identity number (a lower-case x is a common typing)."""
+    return id_no.strip().upper()
+
+
+def check_applicant(id_type: str, id_no: str, phone: str) -> None:
+    """Raise InvalidApplicant naming every broken field and rule at once."""
+    number = normalize_id(id_no)
+    if id_type == "resident":
+        problems = resident_id_problems(number)
+    elif id_type == "enterprise":
+        problems = credit_code_problems(number)
+    else:
+        msg = "id_type is resident (居民身份证) or enterprise (统一社会信用代码)"
+        problems = [IdentityProblem("applicant.id_type", "IdTypeUnknown", msg)]
+    problems += phone_problems(phone)
+    if problems:
+        detail = "; ".join(f"{p.field}: {p.message} [{p.rule}]" for p in problems)
+        errors = [{"field": p.field, "rule": p.rule, "message": p.message} for p in problems]
+        raise InvalidApplicant(
+            detail, rule=problems[0].rule, field=problems[0].field, errors=errors
+        )
