@@ -49,20 +49,20 @@ def running_services(
                 "KAFKA_HEARTBEAT_INTERVAL_MS": "200",
                 **env,
             }
-            log = (log_dir / f"{service}.log").open("wb")
-            cmd = [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"services.{service}.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ]
-            cluster.procs[service] = subprocess.Popen(
-                cmd, cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT
-            )
+            with (log_dir / f"{service}.log").open("wb") as log:  # the child keeps its own fd
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    f"services.{service}.main:app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ]
+                cluster.procs[service] = subprocess.Popen(
+                    cmd, cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT
+                )
             cluster.urls[service] = f"http://127.0.0.1:{port}"
         for service in databases:
             _wait_ready(cluster, service, log_dir)
