@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from libs.events.schemas import CaseDelivered
 from libs.events.store import ConcurrencyError
 from services.approval.adapters import deliveries
 from services.approval.adapters.notifier import Message, NotificationFailed
 from services.approval.application.context import Context
 from services.approval.application.unit import commit, load_case
+from services.approval.domain.document import delivered
 
 log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 5
@@ -46,13 +46,8 @@ async def _record(ctx: Context, message: Message) -> None:
             async with ctx.runtime.transaction() as conn:
                 await deliveries.mark_sent(conn, message.message_id)
                 case = await load_case(conn, ctx, message.case_id)
-                if case.opened is not None and case.delivered is None:
-                    delivered = CaseDelivered(
-                        **case.base(),
-                        channel="voice" if message.channel == "voice" else "sms",
-                        delivered_at=ctx.now(),
-                    )
-                    await commit(conn, ctx, case, [delivered])
+                notice = delivered(case, channel=message.channel, now=ctx.now())
+                await commit(conn, ctx, case, notice)
             return
         except ConcurrencyError:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TypedDict
 
@@ -144,21 +144,26 @@ class ApprovalCase(Aggregate):
                 self.pause = Pause(event.procedure, event.suspended_at, event.reason)
             case CaseResumed():
                 assert self.pause is not None
-                ended = Pause(
-                    self.pause.procedure,
-                    self.pause.since,
-                    self.pause.reason,
-                    event.resumed_at,
-                    event.paused_working_days,
+                self.pauses.append(
+                    replace(
+                        self.pause, until=event.resumed_at, working_days=event.paused_working_days
+                    )
                 )
-                self.pauses.append(ended)
                 self.pause, self.status = None, "open"
                 self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
             case CaseExtended():
                 self.extension = event
                 self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
+            case WorkClosed(cause="withdrawn"):
+                self.status = "closed"
+            case CaseDelivered():
+                self.delivered = event
+            case _:
+                self._when_decided(event)
+
+    def _when_decided(self, event: Event) -> None:
+        match event:
             case CaseDecided():
-                self.status = "decided"
                 self.decision = Decision(
                     event.decision,
                     event.decided_by,
@@ -167,23 +172,21 @@ class ApprovalCase(Aggregate):
                     event.document_id,
                 )
             case CaseDeemedApproved():
-                self.status = "decided"
                 self.decision = Decision(
-                    "deemed_approved", "", event.deemed_at, document_id=event.document_id
+                    "deemed_approved", "", event.deemed_at, "", event.document_id
                 )
-            case WorkClosed(cause="withdrawn"):
-                self.status = "closed"
             case WorkClosed(decision=str() as outcome):
-                self.status = "decided"
                 self.decision = Decision(
                     outcome,
                     event.from_center,
                     event.closed_at,
                     event.reasons,
-                    returned_from=event.from_center,
+                    "",
+                    event.from_center,
                 )
-            case CaseDelivered():
-                self.delivered = event
+            case _:
+                return
+        self.status = "decided"
 
     @property
     def facts(self) -> WorkOpened:

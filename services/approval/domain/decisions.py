@@ -49,29 +49,31 @@ def review(
         raise OneReviewPerCase(f"case {case.facts.case_no} was reviewed by {first}")
     if case.step != "window":  # a window case may always be taken into review
         case.ensure_assignee(actor)
-    facts = case.facts
     reviewed = CaseReviewed(
         **case.base(),
         reviewer=actor.sub,
         opinion=opinion,
         comment=comment,
-        department=facts.department,
+        department=case.facts.department,
     )
     if case.step == "pre_review":
         return [reviewed, escalation(case, opinion=opinion, now=now)]
+    return [reviewed, _to_approver(case, actor, staff=staff, now=now)]
+
+
+def _to_approver(case: ApprovalCase, reviewer: Actor, *, staff: Department, now: datetime) -> Event:
     approver = None if case.countersigners else staff.holder("approve")
-    if approver == actor.sub:  # holding both posts must not make one person decide alone
+    if approver == reviewer.sub:  # holding both posts must not make one person decide alone
         approver = None
-    assigned = WorkAssigned(
+    return WorkAssigned(
         **case.base(),
-        department=facts.department,
+        department=case.facts.department,
         step="decide",
         post="approve",
         assignee=approver,
         cause="step",
         assigned_at=now,
     )
-    return [reviewed, assigned]
 
 
 def escalation(case: ApprovalCase, *, opinion: Opinion, now: datetime) -> CaseEscalated:

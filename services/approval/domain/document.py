@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from libs.events.clock import SHANGHAI
+from libs.events.registry import Event
+from libs.events.schemas import CaseDelivered
 from services.approval.domain.case import ApprovalCase
 
 TITLES = {
@@ -68,6 +70,14 @@ def notice_text(case: ApprovalCase, *, applicant: str) -> str:
         f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）已于{when}办结："
         f"{OUTCOME_WORDS[decision.outcome]}。请凭受理回执领取决定书，或在网上下载。"
     )
+
+
+def delivered(case: ApprovalCase, *, channel: str, now: datetime) -> list[Event]:
+    """送达 recorded once, after the carrier took the notice of an ended case."""
+    if case.opened is None or case.decision is None or case.delivered is not None:
+        return []
+    by_voice = channel == "voice"
+    return [CaseDelivered(**case.base(), channel="voice" if by_voice else "sms", delivered_at=now)]
 
 
 def _local(moment: datetime) -> str:

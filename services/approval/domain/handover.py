@@ -32,20 +32,7 @@ def hand_over(
     now: datetime,
 ) -> list[Event]:
     """Give the current step to another present person of the department, with a reason."""
-    case.ensure_open()
-    if not reason.strip():
-        raise ReasonRequired("a hand-over states its reason")
-    leader = actor.role in ("approver", "admin")
-    if not leader and case.assignee not in (None, actor.sub):
-        raise OnlyTheAssigneeActs(
-            f"case {case.facts.case_no} is held by {case.assignee};"
-            " only they or a leader hand it over"
-        )
-    if to in (actor.sub, case.assignee) or not staff.may_receive(to):
-        raise HandOverStaysInDepartment(
-            f"{to} cannot take case {case.facts.case_no}: a hand-over goes to another present "
-            f"person of {case.facts.department}"
-        )
+    _may_hand_over(case, actor, to=to, reason=reason, staff=staff)
     return [
         WorkTransferred(
             **case.base(),
@@ -58,6 +45,25 @@ def hand_over(
             transferred_at=now,
         )
     ]
+
+
+def _may_hand_over(
+    case: ApprovalCase, actor: Actor, *, to: str, reason: str, staff: Department
+) -> None:
+    case.ensure_open()
+    if not reason.strip():
+        raise ReasonRequired("a hand-over states its reason")
+    leader = actor.role in ("approver", "admin")
+    if not leader and case.assignee != actor.sub:
+        raise OnlyTheAssigneeActs(
+            f"case {case.facts.case_no} is held by {case.assignee or 'the department'};"
+            " only its holder or a leader hands it over"
+        )
+    if to in (actor.sub, case.assignee) or not staff.may_receive(to):
+        raise HandOverStaysInDepartment(
+            f"{to} cannot take case {case.facts.case_no}: a hand-over goes to another present "
+            f"person of {case.facts.department}"
+        )
 
 
 def require_countersign(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from libs.events.calendar import Deadline
@@ -51,30 +51,18 @@ def open_work(
 ) -> list[Event]:
     """The events that make an accepted case the department's work, rules frozen at opening."""
     step = first_step(case, held_at=held_at, escalate_to=escalate_to, staff=staff)
-    deemed = case.deemed_approval if rules.deemed_approval is None else rules.deemed_approval
-    opened = WorkOpened(
-        case_id=case.case_id,
-        center=case.center,
-        held_at=held_at,
-        case_no=case.case_no,
-        item_code=case.item_code,
-        item_version=case.item_version,
-        item_name=case.item_name,
-        department=case.department,
-        kind=case.kind,  # type: ignore[arg-type]  # validated by the event model
-        accepted_at=case.accepted_at,
-        limit_days=case.limit_days,
-        deadline=case.deadline.at,
-        due_day=case.deadline.due_day,
-        provisional=case.deadline.provisional,
-        deemed_approval=deemed,
-        window_decides=step == "window",
-        countersigners=staff.substitutes(rules.countersign),
-        extension_cap_days=rules.extension_cap_days,
-        escalate_to=escalate_to if step == "pre_review" else "",
-        escalated_from=case.escalated_from,
-        opened_at=now,
-    )
+    frozen = {
+        "held_at": held_at,
+        "deemed_approval": (
+            case.deemed_approval if rules.deemed_approval is None else rules.deemed_approval
+        ),
+        "window_decides": step == "window",
+        "countersigners": staff.substitutes(rules.countersign),
+        "extension_cap_days": rules.extension_cap_days,
+        "escalate_to": escalate_to if step == "pre_review" else "",
+        "opened_at": now,
+    }
+    opened = WorkOpened.model_validate({**_facts(case), **frozen})
     assigned = WorkAssigned(
         case_id=case.case_id,
         center=case.center,
@@ -86,3 +74,14 @@ def open_work(
         assigned_at=now,
     )
     return [opened, assigned]
+
+
+def _facts(case: AcceptedCase) -> dict[str, object]:
+    facts = {f.name: getattr(case, f.name) for f in fields(case) if f.name != "deadline"}
+    deadline = case.deadline
+    return {
+        **facts,
+        "deadline": deadline.at,
+        "due_day": deadline.due_day,
+        "provisional": deadline.provisional,
+    }

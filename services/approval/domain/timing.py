@@ -64,6 +64,28 @@ def extend(
 ) -> list[Event]:
     """延期: once, with a reason, at most the item's cap, and only before the deadline passes."""
     case.ensure_open()
+    _may_extend(case, days=days, reason=reason, now=now)
+    deadline = calendar.shift_deadline(case.current_deadline, days)
+    moved = {
+        "deadline": deadline.at,
+        "due_day": deadline.due_day,
+        "provisional": deadline.provisional,
+    }
+    extended = {
+        "department": case.facts.department,
+        "days": days,
+        "reason": reason,
+        "by": actor.sub,
+    }
+    return [
+        CaseExtended.model_validate({**case.base(), **extended, "extended_at": now, **moved}),
+        CaseDeadlineChanged.model_validate(
+            {**case.base(), **moved, "cause": "extended", "note": reason}
+        ),
+    ]
+
+
+def _may_extend(case: ApprovalCase, *, days: int, reason: str, now: datetime) -> None:
     facts, current = case.facts, case.current_deadline
     if case.extension is not None:
         raise OneExtensionPerCase(
@@ -80,25 +102,3 @@ def extend(
         raise ExtensionBeforeDeadline(
             f"the deadline of case {facts.case_no} passed at {current.at.isoformat()}"
         )
-    deadline = calendar.shift_deadline(current, days)
-    return [
-        CaseExtended(
-            **case.base(),
-            department=facts.department,
-            days=days,
-            reason=reason,
-            by=actor.sub,
-            extended_at=now,
-            deadline=deadline.at,
-            due_day=deadline.due_day,
-            provisional=deadline.provisional,
-        ),
-        CaseDeadlineChanged(
-            **case.base(),
-            deadline=deadline.at,
-            due_day=deadline.due_day,
-            provisional=deadline.provisional,
-            cause="extended",
-            note=reason,
-        ),
-    ]
