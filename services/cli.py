@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from libs.events.auth import AuthSettings, DevTokensDisabled, Role, issue_dev_token
 from services.intake.cli import add_calendar_command, add_seed_command
+from services.supervision.cli import add_supervision_command
 
 if TYPE_CHECKING:
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -99,6 +100,7 @@ def add_token_command(subparsers: Subparsers) -> None:
 
 COMMANDS: list[Callable[[Subparsers], None]] = [add_token_command]
 COMMANDS += [add_seed_command, add_calendar_command]
+COMMANDS += [add_supervision_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

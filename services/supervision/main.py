@@ -1,16 +1,39 @@
 """The supervision service's ASGI app."""
 
+from __future__ import annotations
+
 from fastapi import FastAPI
 
+from libs.events.clock import Clock
 from libs.events.runtime import create_app
-from services.supervision.api.routes import router
+from services.supervision.adapters.notifier import Notifier
+from services.supervision.api import cases, dashboard, followups, lights, ratings, reports, stats
 from services.supervision.bootstrap import bootstrap
 from services.supervision.config import Settings
 
+ROUTERS = [
+    cases.router,
+    lights.router,
+    stats.router,
+    followups.router,
+    ratings.router,
+    reports.router,
+    dashboard.router,
+]
 
-def create(settings: Settings | None = None) -> FastAPI:
-    """The app for these settings (tests pass their own)."""
-    return create_app(bootstrap(settings), title="onewindow supervision", routers=[router])
+
+def create(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    notifier: Notifier | None = None,
+) -> FastAPI:
+    """The app for these settings (tests pass their own, and a fixed clock)."""
+    sv = bootstrap(settings, clock=clock, notifier=notifier)
+    app = create_app(sv.runtime, title="onewindow supervision", routers=ROUTERS)
+    app.mount("/static", dashboard.static_files, name="static")
+    app.state.supervision = sv
+    return app
 
 
 app = create()

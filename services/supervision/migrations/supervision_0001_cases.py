@@ -1,11 +1,11 @@
-"""Supervised cases projection.
+"""The supervision projection, its inbox of case events and its notification queue.
 
 Revision ID: supervision_0001
 """
 
 from alembic import op
 
-from services.supervision.adapters.tables import supervised_cases
+from services.supervision.adapters.tables import metadata
 
 revision = "supervision_0001"
 down_revision = "events_0001"
@@ -14,8 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    supervised_cases.create(op.get_bind())
+    metadata.create_all(op.get_bind())
 
 
 def downgrade() -> None:
-    supervised_cases.drop(op.get_bind())
+    metadata.drop_all(op.get_bind())

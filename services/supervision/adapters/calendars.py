@@ -1,0 +1,28 @@
+"""The working-day calendar as this service's database knows it, rebuilt only when it changes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.calendar import WorkCalendar, YearSchedule
+from libs.events.schedules import calendar_schedules
+
+
+class CalendarSource:
+    """Caches the WorkCalendar built from `calendar_schedules` until a year is (re)loaded."""
+
+    def __init__(self) -> None:
+        self._key: tuple[tuple[int, str], ...] | None = None
+        self._calendar = WorkCalendar()
+
+    async def get(self, conn: AsyncConnection) -> WorkCalendar:
+        """The calendar with every schedule loaded so far."""
+        t = calendar_schedules
+        rows = (await conn.execute(select(t.c.year, t.c.loaded_at, t.c.schedule))).all()
+        key = tuple(sorted((r.year, str(r.loaded_at)) for r in rows))
+        if key != self._key:
+            schedules = [YearSchedule.model_validate(r.schedule) for r in rows]
+            self._calendar = WorkCalendar({sc.year: sc for sc in schedules})
+            self._key = key
+        return self._calendar

@@ -1,0 +1,42 @@
+"""The inbox: every case event supervision consumed, kept so the projection can be rebuilt
+from the start without depending on the broker's retention."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.envelope import Envelope
+from services.supervision.adapters.tables import inbox
+
+
+async def record(conn: AsyncConnection, envelope: Envelope, known_at: datetime) -> None:
+    """Keep one consumed event (the consumer's tracking row makes this once per event)."""
+    await conn.execute(
+        insert(inbox).values(
+            event_id=envelope.id,
+            type=envelope.type,
+            subject=envelope.subject,
+            center=envelope.center,
+            sequence=envelope.sequence,
+            time=envelope.time,
+            data=envelope.data,
+            known_at=known_at,
+        )
+    )
+
+
+async def replay(conn: AsyncConnection, batch: int = 1000) -> AsyncIterator[dict[str, object]]:
+    """Every inbox row in the order it was consumed."""
+    after = 0
+    while True:
+        query = select(inbox).where(inbox.c.id > after).order_by(inbox.c.id).limit(batch)
+        rows = (await conn.execute(query)).mappings().all()
+        if not rows:
+            return
+        for row in rows:
+            yield dict(row)
+        after = int(rows[-1]["id"])

@@ -1,0 +1,88 @@
+"""Reports rendered to files: XLSX with openpyxl, PDF with reportlab's built-in Chinese font."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as PdfTable
+
+from services.supervision.domain.report import Report, stamp
+
+CJK_FONT = "STSong-Light"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+def to_xlsx(report: Report) -> bytes:
+    """One sheet per table, with the report's title and as-of instant on top."""
+    book = Workbook()
+    if book.active is not None:
+        book.remove(book.active)
+    for index, table in enumerate(report.tables, start=1):
+        sheet = book.create_sheet(f"{index}.{table.title}"[:31])
+        sheet.append([report.title])
+        sheet.append([f"统计期间：{report.period}　数据截至：{stamp(report.as_of)}"])
+        sheet.append([table.title])
+        sheet.append(table.columns)
+        for row in table.rows:
+            sheet.append(row)
+        sheet["A1"].font = Font(bold=True, size=14)
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        for col in range(1, len(table.columns) + 1):
+            sheet.column_dimensions[get_column_letter(col)].width = 18
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    title = ParagraphStyle("title", fontName=CJK_FONT, fontSize=16, leading=22, alignment=1)
+    heading = ParagraphStyle("heading", fontName=CJK_FONT, fontSize=12, leading=18)
+    body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=8, leading=11)
+    return title, heading, body
+
+
+def to_pdf(report: Report) -> bytes:
+    """A landscape A4 document: title, period, then each table."""
+    title, heading, body = _styles()
+    story: list[Any] = [
+        Paragraph(report.title, title),
+        Paragraph(f"统计期间：{report.period}　数据截至：{stamp(report.as_of)}", body),
+        Spacer(1, 4 * mm),
+    ]
+    for table in report.tables:
+        story.append(Paragraph(table.title, heading))
+        cells = [[Paragraph(str(c), body) for c in table.columns]]
+        cells += [[Paragraph("" if c is None else str(c), body) for c in row] for row in table.rows]
+        if not table.rows:
+            cells.append([Paragraph("（无）", body)] + [""] * (len(table.columns) - 1))
+        grid = PdfTable(cells, repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f3")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [grid, Spacer(1, 5 * mm)]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title)
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,74 @@
+"""FastAPI dependencies of the supervision API: the context, who calls, what they may see."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from libs.events.auth import (
+    AuthSettingsDep,
+    BearerCredentials,
+    InvalidToken,
+    Principal,
+    Role,
+    decode_token,
+    require,
+)
+from libs.events.http import Problem
+from services.supervision.application.context import Supervision
+from services.supervision.domain.scope import Scope, scope_of
+
+VIEWING_ROLES = (
+    Role.supervisor,
+    Role.admin,
+    Role.integrator,
+    Role.clerk,
+    Role.reviewer,
+    Role.approver,
+)
+
+
+def supervision(request: Request) -> Supervision:
+    """The service context the app was created with."""
+    sv: Supervision = request.app.state.supervision
+    return sv
+
+
+SupervisionDep = Annotated[Supervision, Depends(supervision)]
+Viewer = Annotated[Principal, Depends(require(*VIEWING_ROLES))]
+Supervisor = Annotated[Principal, Depends(require(Role.supervisor, Role.admin))]
+Staff = Annotated[Principal, Depends(require(Role.clerk, Role.reviewer, Role.approver))]
+Applicant = Annotated[Principal, Depends(require(Role.applicant))]
+Anyone = Annotated[Principal, Depends(require(*VIEWING_ROLES, Role.applicant))]
+
+
+def viewer_scope(principal: Viewer, sv: SupervisionDep) -> Scope:
+    """What the caller may see: their center and those below, or their department."""
+    return scope_of(principal, sv.tree)
+
+
+ScopeDep = Annotated[Scope, Depends(viewer_scope)]
+
+
+async def stream_principal(
+    credentials: BearerCredentials,
+    settings: AuthSettingsDep,
+    token: Annotated[
+        str | None, Query(description="the bearer token (EventSource sends no headers)")
+    ] = None,
+) -> Principal:
+    """The caller of the SSE stream: a bearer header, or `?token=` since EventSource has none."""
+    raw = credentials.credentials if credentials else token
+    if not raw:
+        raise Problem(401, "a bearer token is required (Authorization header or ?token=)")
+    try:
+        principal = decode_token(raw, settings)
+    except InvalidToken as exc:
+        raise Problem(401, str(exc)) from exc
+    if principal.role not in VIEWING_ROLES:
+        raise Problem(403, f"the light stream is for supervisors and staff, not '{principal.role}'")
+    return principal
+
+
+StreamPrincipal = Annotated[Principal, Depends(stream_principal)]

@@ -1,0 +1,99 @@
+"""Opinions (督察意见), complaints (投诉), rectification notices and anomalies."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, status
+
+from services.supervision.api.deps import Anyone, Staff, SupervisionDep, Supervisor, Viewer
+from services.supervision.application.answer_notice import AnswerNotice, answer_notice
+from services.supervision.application.answer_opinion import AnswerOpinion, answer_opinion
+from services.supervision.application.file_complaint import FileComplaint, file_complaint
+from services.supervision.application.followup_views import list_loops
+from services.supervision.application.issue_notice import IssueNotice, issue_notice
+from services.supervision.application.issue_opinion import IssueOpinion, issue_opinion
+from services.supervision.application.resolve_complaint import (
+    ResolveComplaint,
+    resolve_complaint,
+)
+
+router = APIRouter(prefix="/v1", tags=["opinions, complaints, notices, anomalies"])
+
+
+@router.post("/opinions", status_code=status.HTTP_201_CREATED)
+async def post_opinion(
+    body: IssueOpinion, principal: Supervisor, sv: SupervisionDep
+) -> dict[str, object]:
+    """Send a supervision opinion to a department; it has an answer deadline and a light."""
+    return await issue_opinion(body, sv=sv, principal=principal)
+
+
+@router.post("/opinions/{opinion_id}/answer")
+async def post_opinion_answer(
+    opinion_id: str, body: AnswerOpinion, principal: Staff, sv: SupervisionDep
+) -> dict[str, object]:
+    """The department answers the opinion."""
+    return await answer_opinion(opinion_id, body, sv=sv, principal=principal)
+
+
+@router.get("/opinions")
+async def get_opinions(
+    principal: Viewer, sv: SupervisionDep, status: Literal["open", "answered"] | None = None
+) -> list[dict[str, Any]]:
+    """Visible opinions, newest first, each with its light."""
+    return await list_loops("opinions", sv=sv, principal=principal, status=status)
+
+
+@router.post("/complaints", status_code=status.HTTP_201_CREATED)
+async def post_complaint(
+    body: FileComplaint, principal: Anyone, sv: SupervisionDep
+) -> dict[str, object]:
+    """File a complaint about a case or a department; it is routed to that department."""
+    return await file_complaint(body, sv=sv, principal=principal)
+
+
+@router.post("/complaints/{complaint_id}/resolve")
+async def post_complaint_resolution(
+    complaint_id: str, body: ResolveComplaint, principal: Viewer, sv: SupervisionDep
+) -> dict[str, object]:
+    """The department (or its supervisor) resolves the complaint with an answer."""
+    return await resolve_complaint(complaint_id, body, sv=sv, principal=principal)
+
+
+@router.get("/complaints")
+async def get_complaints(
+    principal: Anyone, sv: SupervisionDep, status: Literal["open", "resolved"] | None = None
+) -> list[dict[str, Any]]:
+    """Visible complaints (an applicant sees their own), newest first, with lights."""
+    return await list_loops("complaints", sv=sv, principal=principal, status=status)
+
+
+@router.post("/notices", status_code=status.HTTP_201_CREATED)
+async def post_notice(
+    body: IssueNotice, principal: Supervisor, sv: SupervisionDep
+) -> dict[str, object]:
+    """Issue a rectification notice (效能督查整改通知书) with a deadline."""
+    return await issue_notice(body, sv=sv, principal=principal)
+
+
+@router.post("/notices/{notice_id}/answer")
+async def post_notice_answer(
+    notice_id: str, body: AnswerNotice, principal: Staff, sv: SupervisionDep
+) -> dict[str, object]:
+    """The department reports its rectification."""
+    return await answer_notice(notice_id, body, sv=sv, principal=principal)
+
+
+@router.get("/notices")
+async def get_notices(
+    principal: Viewer, sv: SupervisionDep, status: Literal["open", "answered"] | None = None
+) -> list[dict[str, Any]]:
+    """Visible rectification notices, newest first, with lights."""
+    return await list_loops("notices", sv=sv, principal=principal, status=status)
+
+
+@router.get("/anomalies")
+async def get_anomalies(principal: Viewer, sv: SupervisionDep) -> list[dict[str, Any]]:
+    """Visible anomalies (体外循环, 二次告知 …) with their evidence, newest first."""
+    return await list_loops("anomalies", sv=sv, principal=principal)

@@ -1,0 +1,64 @@
+"""Lights of many cases: the list (now or at another instant), the wall board and the live feed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from sse_starlette import EventSourceResponse
+
+from libs.events.schemas import Color
+from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
+from services.supervision.api.schemas import PartLightRead
+from services.supervision.application.board import board
+from services.supervision.application.light_events import light_feed
+from services.supervision.application.light_views import current_lights, lights_at
+from services.supervision.domain.scope import scope_of
+
+router = APIRouter(prefix="/v1", tags=["lights"])
+
+
+@router.get("/lights", response_model=list[PartLightRead])
+async def list_lights(
+    scope: ScopeDep,
+    sv: SupervisionDep,
+    center: str | None = None,
+    department: str | None = None,
+    color: Color | None = None,
+    at: Annotated[datetime | None, Query(description="evaluate at this instant (ISO 8601)")] = None,
+) -> list[dict[str, Any]]:
+    """Lights of the visible cases and joint parts, now or as they stood at `at`."""
+    narrowed = scope.narrowed(center, department, sv.tree)
+    async with sv.engine.connect() as conn:
+        cal = await sv.calendars.get(conn)
+        if at is None:
+            views = await current_lights(conn, narrowed, sv.clock.now(), cal, open_only=False)
+        else:
+            views = await lights_at(conn, narrowed, at, cal)
+    found = [v.as_dict() for v in views if color is None or v.color == color]
+    return sorted(found, key=lambda v: (v["remaining"], v["case_id"], v["part"]))
+
+
+@router.get("/board")
+async def get_board(scope: ScopeDep, sv: SupervisionDep) -> dict[str, Any]:
+    """The dashboard's data: counts by colour per department and center, warnings, trend."""
+    return await board(sv, scope, now=sv.clock.now())
+
+
+@router.get("/stream")
+async def stream_lights(
+    principal: StreamPrincipal,
+    sv: SupervisionDep,
+    last_event_id: Annotated[int | None, Header()] = None,
+) -> EventSourceResponse:
+    """Server-Sent Events of light changes (`light`) and warning rungs (`warning`)."""
+    scope = scope_of(principal, sv.tree)
+
+    async def events() -> AsyncIterator[dict[str, Any]]:
+        async for position, kind, data in light_feed(sv, scope, after=last_event_id):
+            yield {"id": str(position), "event": kind, "data": json.dumps(data, ensure_ascii=False)}
+
+    return EventSourceResponse(events(), ping=15)

@@ -1,0 +1,57 @@
+"""好差评: ratings by applicants and the closed loop of a bad one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from services.supervision.api.deps import Anyone, Applicant, Staff, SupervisionDep, Supervisor
+from services.supervision.application.follow_up_rating import (
+    AnswerRating,
+    AppealRating,
+    DecideAppeal,
+    answer_rating,
+    appeal_rating,
+    decide_appeal,
+)
+from services.supervision.application.followup_views import list_loops
+from services.supervision.application.rate_case import RateCase, rate_case
+
+router = APIRouter(prefix="/v1/ratings", tags=["ratings"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def post_rating(body: RateCase, principal: Applicant, sv: SupervisionDep) -> dict[str, Any]:
+    """Rate a completed case once, 1 to 5; a rating of 1 or 2 must be answered."""
+    return await rate_case(body, sv=sv, principal=principal)
+
+
+@router.post("/{rating_id}/answer")
+async def post_rating_answer(
+    rating_id: str, body: AnswerRating, principal: Staff, sv: SupervisionDep
+) -> dict[str, Any]:
+    """The department's follow-up, remedy and answer to a bad rating."""
+    return await answer_rating(rating_id, body, sv=sv, principal=principal)
+
+
+@router.post("/{rating_id}/appeal")
+async def post_rating_appeal(
+    rating_id: str, body: AppealRating, principal: Applicant, sv: SupervisionDep
+) -> dict[str, Any]:
+    """The applicant appeals the answer, once."""
+    return await appeal_rating(rating_id, body, sv=sv, principal=principal)
+
+
+@router.post("/{rating_id}/appeal/decision")
+async def post_appeal_decision(
+    rating_id: str, body: DecideAppeal, principal: Supervisor, sv: SupervisionDep
+) -> dict[str, Any]:
+    """A supervisor decides the appeal; upheld sends it back to the department."""
+    return await decide_appeal(rating_id, body, sv=sv, principal=principal)
+
+
+@router.get("")
+async def get_ratings(principal: Anyone, sv: SupervisionDep) -> list[dict[str, Any]]:
+    """Visible ratings (an applicant sees their own), newest first, open loops with lights."""
+    return await list_loops("ratings", sv=sv, principal=principal)

@@ -1,0 +1,47 @@
+"""日巡查、周公示、月通报 as JSON, XLSX or PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from services.supervision.adapters.report_files import PDF, XLSX, to_pdf, to_xlsx
+from services.supervision.api.deps import ScopeDep, SupervisionDep, Viewer
+from services.supervision.application.reports import (
+    Kind,
+    build_report,
+    period_label,
+    span_of,
+    today,
+)
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+
+
+@router.get("/{kind}", response_model=None)
+async def get_report(
+    kind: Kind,
+    principal: Viewer,
+    scope: ScopeDep,
+    sv: SupervisionDep,
+    day: Annotated[date | None, Query(alias="date", description="a day in the period")] = None,
+    as_of: Annotated[datetime | None, Query(description="reproduce the report as then")] = None,
+    center: str | None = None,
+    format: Literal["json", "xlsx", "pdf"] = "json",
+) -> dict[str, Any] | Response:
+    """The daily inspection list, weekly publication or monthly circular (with window ranking)."""
+    now = sv.clock.now()
+    span = span_of(kind, day or today(now), now, as_of)
+    report = await build_report(
+        kind, sv=sv, principal=principal, scope=scope.narrowed(center, None, sv.tree), span=span
+    )
+    if format == "json":
+        return report.as_dict()
+    name = f"{kind}-{period_label(kind, span)}.{format}"
+    body, media = (to_xlsx(report), XLSX) if format == "xlsx" else (to_pdf(report), PDF)
+    disposition = f"attachment; filename={name}; filename*=UTF-8''{quote(report.title)}-{name}"
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})

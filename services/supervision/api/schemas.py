@@ -1,0 +1,71 @@
+"""Response shapes of the supervision API (requests are the application's commands)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from libs.events.schemas import Color
+
+
+class PartLightRead(BaseModel):
+    """One light of `GET /v1/lights`: a whole case (part "") or a joint part."""
+
+    case_id: str
+    case_no: str | None
+    part: str
+    stage: str | None
+    center: str | None
+    department: str | None
+    item_code: str | None
+    item_name: str | None
+    status: str | None
+    color: Color
+    deadline: datetime
+    due_day: date
+    provisional: bool
+    limit_days: int
+    remaining: float
+    paused: bool
+    completed_at: datetime | None
+    outcome: str | None
+
+
+class StageRead(BaseModel):
+    """A joint stage shows the worst colour of its parts."""
+
+    name: str | None
+    color: Color | None
+
+
+class CaseLightRead(BaseModel):
+    """`GET /v1/cases/{case_id}/light`."""
+
+    case_id: str
+    color: Color | None
+    deadline: datetime | None
+    remaining: float | None
+    outcome: str | None
+    status: str
+    stage: StageRead | None
+    parts: list[PartLightRead]
+
+
+class StatsRead(BaseModel):
+    """`GET /v1/stats`: the figures over a period, as known at `as_of`."""
+
+    from_: date = Field(alias="from")
+    to: date
+    as_of: datetime
+    received: int
+    accepted: int
+    completed: int
+    early: int
+    on_time: int
+    overdue: int
+    on_time_rate: float | None
+    early_rate: float | None
+    average_working_days: float | None
+    average_promised_days: float | None
+    groups: list[dict[str, object]] | None = None

@@ -1,0 +1,76 @@
+"""Statistics per center (with the centers below it), department, item and period; ranking."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from libs.events.http import Problem
+from services.supervision.api.deps import ScopeDep, SupervisionDep
+from services.supervision.api.schemas import StatsRead
+from services.supervision.application.context import Supervision
+from services.supervision.application.reports import today
+from services.supervision.application.statistics import Span, ranking, statistics, trend
+
+router = APIRouter(prefix="/v1", tags=["statistics"])
+From = Annotated[date | None, Query(alias="from", description="first day (Beijing), inclusive")]
+To = Annotated[date | None, Query(description="last day (Beijing), inclusive; default today")]
+AsOf = Annotated[
+    datetime | None, Query(description="count only what was known then: reproduces a past report")
+]
+
+
+def span(sv: Supervision, first: date | None, last: date | None, as_of: datetime | None) -> Span:
+    """The requested period; by default this month up to today, as of now."""
+    now = sv.clock.now()
+    last = last or today(now)
+    first = first or last.replace(day=1)
+    if first > last:
+        raise Problem(422, f"from ({first}) is after to ({last})")
+    return Span(first, last, as_of or now)
+
+
+@router.get("/stats", response_model=StatsRead)
+async def get_stats(
+    scope: ScopeDep,
+    sv: SupervisionDep,
+    start: From = None,
+    to: To = None,
+    as_of: AsOf = None,
+    center: str | None = None,
+    department: str | None = None,
+    group_by: Literal["center", "department", "item"] | None = None,
+) -> dict[str, Any]:
+    """Received, accepted, completed, 按期办结率, 提前办结率, overdue, average working days."""
+    narrowed = scope.narrowed(center, department, sv.tree)
+    return await statistics(sv, narrowed, span(sv, start, to, as_of), group_by=group_by)
+
+
+@router.get("/stats/trend")
+async def get_trend(
+    scope: ScopeDep,
+    sv: SupervisionDep,
+    days: Annotated[int, Query(ge=1, le=366)] = 14,
+    window: Annotated[int, Query(ge=1, le=366)] = 30,
+    center: str | None = None,
+    department: str | None = None,
+) -> list[dict[str, Any]]:
+    """Rolling on-time and early rates, one point per day."""
+    narrowed = scope.narrowed(center, department, sv.tree)
+    return await trend(sv, narrowed, now=sv.clock.now(), days=days, window=window)
+
+
+@router.get("/ranking")
+async def get_ranking(
+    scope: ScopeDep,
+    sv: SupervisionDep,
+    start: From = None,
+    to: To = None,
+    as_of: AsOf = None,
+    center: str | None = None,
+) -> list[dict[str, Any]]:
+    """窗口评优: windows ranked by on-time rate and ratings, less complaints and anomalies."""
+    narrowed = scope.narrowed(center, None, sv.tree)
+    return await ranking(sv, narrowed, span(sv, start, to, as_of))

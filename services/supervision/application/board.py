@@ -1,0 +1,56 @@
+"""The wall screen's data: counts by colour, the cases in warning, and the on-time trend."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from services.supervision.application.context import Supervision
+from services.supervision.application.light_views import LightView, current_lights
+from services.supervision.application.statistics import trend
+from services.supervision.domain.clock import WHOLE
+from services.supervision.domain.scope import Scope
+
+COLORS = ("green", "yellow", "red")
+TREND_DAYS = 14
+TREND_WINDOW = 30
+
+
+def _counts(
+    views: list[LightView], key: Callable[[LightView], str], name: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    tally: Counter[tuple[str, str]] = Counter((key(v), v.color) for v in views)
+    codes = sorted({key(v) for v in views})
+    return [
+        {"code": code, "name": name(code), **{c: tally[(code, c)] for c in COLORS}}
+        for code in codes
+    ]
+
+
+async def board(sv: Supervision, scope: Scope, *, now: datetime) -> dict[str, Any]:
+    """Everything the dashboard shows, as of now."""
+    async with sv.engine.connect() as conn:
+        cal = await sv.calendars.get(conn)
+        views = await current_lights(conn, scope, now, cal, open_only=True)
+    whole = [v for v in views if v.part == WHOLE]
+    department_name = sv.settings.department_names.get
+    warnings = sorted((v for v in views if v.color != "green"), key=lambda v: v.remaining)
+    return {
+        "as_of": now,
+        "totals": {c: sum(v.color == c for v in whole) for c in COLORS},
+        "by_department": _counts(
+            whole, lambda v: v.clock.department, lambda d: department_name(d, d)
+        ),
+        "by_center": _counts(whole, lambda v: str(v.case.get("center")), sv.tree.name),
+        "warnings": [
+            {
+                **v.as_dict(),
+                "department_name": department_name(v.clock.department, v.clock.department),
+                "center_name": sv.tree.name(str(v.case.get("center"))),
+            }
+            for v in warnings
+        ],
+        "trend": await trend(sv, scope, now=now, days=TREND_DAYS, window=TREND_WINDOW),
+    }

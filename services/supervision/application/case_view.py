@@ -1,0 +1,142 @@
+"""One case as supervision shows it: its facts, its light, and the ledger explaining the light."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.auth import Principal, Role
+from libs.events.calendar import WorkCalendar
+from libs.events.http import Problem
+from services.supervision.adapters import light_rows
+from services.supervision.adapters.ledger_rows import read_history
+from services.supervision.adapters.tables import supervised_cases
+from services.supervision.application.context import Supervision
+from services.supervision.application.light_views import LightView, stage_colour, view
+from services.supervision.application.refresh_lights import light_stream
+from services.supervision.domain.clock import WHOLE
+from services.supervision.domain.facts import Happened
+from services.supervision.domain.lights import yellow_threshold
+from services.supervision.domain.scope import scope_of
+from services.supervision.domain.timeline import (
+    COLOR_NAMES,
+    by_day,
+    describe,
+    outcome_text,
+    when,
+)
+
+
+async def visible_case(
+    sv: Supervision, conn: AsyncConnection, case_id: str, principal: Principal
+) -> dict[str, Any]:
+    """The case if this principal may see it (its applicant may), else 404."""
+    t = supervised_cases
+    row = (await conn.execute(select(t).where(t.c.case_id == case_id))).mappings().first()
+    if row is not None:
+        case = dict(row)
+        if scope_of(principal, sv.tree).allows(case["center"], case["department"]):
+            return case
+        if principal.role == Role.applicant and principal.sub in (
+            case["applicant_id"],
+            case["submitted_by"],
+        ):
+            return case
+    raise Problem(404, f"case {case_id} is not known to supervision")
+
+
+async def case_lights(
+    conn: AsyncConnection, case: dict[str, Any], now: datetime, cal: WorkCalendar
+) -> list[LightView]:
+    """The case's clocks evaluated at now."""
+    rows = await light_rows.load(conn, case["case_id"])
+    return [view(case["case_id"], p, r.clock, case, now, cal) for p, r in rows.items()]
+
+
+def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
+    """`GET /v1/cases/{id}/light`: the whole case, its joint parts and the stage's worst."""
+    whole = next((v for v in views if v.part == WHOLE), None)
+    parts = [v.as_dict() for v in views if v.part != WHOLE]
+    stage = stage_colour(views)
+    if whole is None and stage is None:
+        raise Problem(404, f"case {case['case_id']} has no light: it has not been accepted")
+    return {
+        "case_id": case["case_id"],
+        "color": whole.color if whole else stage,
+        "deadline": whole.clock.deadline.at if whole else None,
+        "remaining": whole.remaining if whole else None,
+        "outcome": whole.clock.outcome if whole else None,
+        "status": case["status"],
+        "stage": {"name": case["stage"], "color": stage} if parts else None,
+        "parts": parts,
+    }
+
+
+async def timeline(
+    sv: Supervision, conn: AsyncConnection, case: dict[str, Any], now: datetime, cal: WorkCalendar
+) -> dict[str, Any]:
+    """The clock ledger in plain Chinese, with how the deadline and the colour were derived."""
+    history = (await read_history(conn, [case["case_id"]]))[case["case_id"]]
+    own = [stored.load() for stored in await sv.store.read(conn, light_stream(case["case_id"]))]
+    entries = [_entry(h.event, h.at) for h in history]
+    for event in own:
+        if isinstance(event, s.LightChanged):
+            entries.append(_entry(event, event.at))
+        elif isinstance(event, s.WarningIssued):
+            entries.append(_entry(event, event.fired_at))
+    entries.sort(key=lambda e: e["at"])
+    views = await case_lights(conn, case, now, cal)
+    whole = next((v for v in views if v.part == WHOLE), None)
+    return {
+        "case_id": case["case_id"],
+        "case_no": case["case_no"],
+        "item_name": case["item_name"],
+        "color": whole.color if whole else None,
+        "explanation": explain(history, whole) if whole else "尚未受理，未开始计时。",
+        "entries": [e for e in entries if e["text"]],
+    }
+
+
+def _entry(event: Any, at: datetime) -> dict[str, Any]:
+    return {
+        "at": at,
+        "type": event.TYPE,
+        "text": describe(event),
+        "data": event.model_dump(mode="json"),
+    }
+
+
+def explain(history: list[Happened], light: LightView) -> str:
+    """Why the case shows its colour, from acceptance through pauses and extensions."""
+    accepted = next((h.event for h in history if isinstance(h.event, s.CaseAccepted)), None)
+    paused = sum(h.event.paused_working_days for h in history if isinstance(h.event, s.CaseResumed))
+    extended = sum(isinstance(h.event, s.CaseExtended) for h in history)
+    clock = light.clock
+    parts = []
+    if accepted is not None:
+        parts.append(
+            f"{when(accepted.accepted_at)} 受理，承诺 {accepted.limit_days} 个工作日"
+            f"（受理当日不计），原定期限 {by_day(accepted.deadline)} 日终"
+        )
+    parts.append(f"暂停共 {paused} 个工作日不计时" + (f"，延期 {extended} 次" if extended else ""))
+    parts.append(f"现办结期限 {by_day(clock.deadline.at)} 日终")
+    return "；".join(parts) + "。" + _why(light)
+
+
+def _why(light: LightView) -> str:
+    clock = light.clock
+    name = COLOR_NAMES[light.color]
+    if clock.completed_at is not None:
+        done = f"已于 {when(clock.completed_at)} {outcome_text(clock.outcome)}"
+        return f"{done}，灯色停留在办结时的{name}。"
+    if clock.suspended_since is not None:
+        return f"自 {when(clock.suspended_since)} 起暂停计时，灯色停留在暂停时的{name}。"
+    if light.color == "red":
+        return f"已超过办结期限 {-light.remaining} 个工作日，故为{name}。"
+    threshold = yellow_threshold(clock.limit_days)
+    rule = f"预警阈值为 20%×{clock.limit_days} 与 1 个工作日中的较大者，即 {threshold:g} 个工作日"
+    return f"剩余 {light.remaining} 个工作日；{rule}，故为{name}。"

@@ -1,0 +1,52 @@
+"""What every supervision use case needs, wired once by bootstrap()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from libs.events.clock import Clock
+from libs.events.runtime import Runtime
+from libs.events.store import EventStore
+from services.supervision.adapters.calendars import CalendarSource
+from services.supervision.adapters.notifier import Notifier
+from services.supervision.config import Settings
+from services.supervision.domain.scope import CenterTree
+
+
+@dataclass
+class Supervision:
+    """The service's storage, clock, calendar, configuration and notification gateway."""
+
+    settings: Settings
+    clock: Clock
+    notifier: Notifier
+    calendars: CalendarSource = field(default_factory=CalendarSource)
+    _runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        """The process runtime (attached by bootstrap once its handlers exist)."""
+        if self._runtime is None:
+            raise RuntimeError("the supervision context has no runtime attached yet")
+        return self._runtime
+
+    def attach(self, runtime: Runtime) -> None:
+        """Attach the runtime whose consumers and jobs use this context."""
+        self._runtime = runtime
+
+    @property
+    def tree(self) -> CenterTree:
+        """The configured center hierarchy."""
+        return self.settings.center_tree()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The service's database."""
+        return self.runtime.engine
+
+    @property
+    def store(self) -> EventStore:
+        """The service's own event store (light, opinion, complaint … streams)."""
+        return self.runtime.store

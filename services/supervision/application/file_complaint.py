@@ -1,0 +1,68 @@
+"""投诉: an applicant complains; the complaint is routed to the department concerned."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.auth import Principal
+from libs.events.http import Problem, RuleViolation
+from services.supervision.adapters.tables import complaints
+from services.supervision.application.case_view import visible_case
+from services.supervision.application.context import Supervision
+from services.supervision.application.own_events import find, record
+from services.supervision.domain.followups import answer_deadline
+
+
+class FileComplaint(BaseModel):
+    """About a case (routed to its department), or about a center's department directly."""
+
+    text: str = Field(min_length=1)
+    case_id: str | None = None
+    center: str | None = None
+    department: str | None = None
+
+
+def complaint_stream(complaint_id: str) -> str:
+    """The stream of one complaint."""
+    return f"complaint-{complaint_id}"
+
+
+async def _route(
+    command: FileComplaint, sv: Supervision, principal: Principal, conn: AsyncConnection
+) -> tuple[str, str]:
+    """The center and department that must answer."""
+    if command.case_id:
+        case = await visible_case(sv, conn, command.case_id, principal)
+        return case["center"], case["department"] or ""
+    if not command.center or not command.department:
+        raise Problem(422, "name the case, or the center and the department complained about")
+    if command.center not in sv.tree.parents:
+        raise RuleViolation("KnownCenter", f"center {command.center} is not a known center")
+    return command.center, command.department
+
+
+async def file_complaint(
+    command: FileComplaint, *, sv: Supervision, principal: Principal
+) -> dict[str, object]:
+    """Append `complaint.filed`, due for an answer within the configured working days."""
+    now = sv.clock.now()
+    complaint_id = f"cp-{uuid.uuid4().hex[:12]}"
+    async with sv.runtime.transaction() as conn:
+        center, department = await _route(command, sv, principal, conn)
+        cal = await sv.calendars.get(conn)
+        filed = s.ComplaintFiled(
+            complaint_id=complaint_id,
+            center=center,
+            department=department,
+            text=command.text,
+            case_id=command.case_id,
+            filed_at=now,
+            filed_by=principal.sub,
+            answer_by=answer_deadline(now, sv.settings.complaint_answer_days, cal),
+        )
+        await record(sv, conn, complaint_stream(complaint_id), 0, [filed], center=center)
+        return await find(conn, complaints, complaint_id, "complaint")

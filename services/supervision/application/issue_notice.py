@@ -1,0 +1,54 @@
+"""效能督查整改通知书: a supervisor orders a department to rectify by a deadline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from libs.events import schemas as s
+from libs.events.auth import Principal
+from services.supervision.adapters.tables import notices
+from services.supervision.application.context import Supervision
+from services.supervision.application.issue_opinion import must_be_in_scope
+from services.supervision.application.own_events import find, record
+from services.supervision.domain.followups import answer_deadline
+
+
+class IssueNotice(BaseModel):
+    """What must be rectified, by which department, by when."""
+
+    department: str = Field(min_length=1)
+    center: str | None = None
+    text: str = Field(min_length=1)
+    rectify_by: datetime | None = None
+
+
+def notice_stream(notice_id: str) -> str:
+    """The stream of one rectification notice."""
+    return f"notice-{notice_id}"
+
+
+async def issue_notice(
+    command: IssueNotice, *, sv: Supervision, principal: Principal
+) -> dict[str, object]:
+    """Append `notice.issued`; the deadline defaults to the configured working days."""
+    center = command.center or principal.center or sv.settings.center_code
+    must_be_in_scope(principal, sv, center, command.department)
+    now = sv.clock.now()
+    notice_id = f"nt-{uuid.uuid4().hex[:12]}"
+    async with sv.runtime.transaction() as conn:
+        cal = await sv.calendars.get(conn)
+        issued = s.RectificationNoticeIssued(
+            notice_id=notice_id,
+            center=center,
+            department=command.department,
+            text=command.text,
+            issued_by=principal.sub,
+            issued_at=now,
+            rectify_by=command.rectify_by
+            or answer_deadline(now, sv.settings.notice_rectify_days, cal),
+        )
+        await record(sv, conn, notice_stream(notice_id), 0, [issued], center=center)
+        return await find(conn, notices, notice_id, "notice")

@@ -1,0 +1,67 @@
+"""督察意见: a supervisor sends an opinion to a department, which must answer by a deadline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from libs.events import schemas as s
+from libs.events.auth import Principal
+from libs.events.http import RuleViolation
+from services.supervision.adapters.tables import opinions
+from services.supervision.application.context import Supervision
+from services.supervision.application.own_events import find, record
+from services.supervision.domain.followups import answer_deadline
+from services.supervision.domain.scope import scope_of
+
+
+class IssueOpinion(BaseModel):
+    """The opinion: to which department (of which center), about what, answered by when."""
+
+    department: str = Field(min_length=1)
+    center: str | None = None
+    text: str = Field(min_length=1)
+    case_id: str | None = None
+    answer_by: datetime | None = None
+
+
+def opinion_stream(opinion_id: str) -> str:
+    """The stream of one opinion."""
+    return f"opinion-{opinion_id}"
+
+
+def must_be_in_scope(principal: Principal, sv: Supervision, center: str, department: str) -> None:
+    """SupervisionWithinScope: a supervisor acts on their center and those below it only."""
+    if not scope_of(principal, sv.tree).allows(center, department):
+        raise RuleViolation(
+            "SupervisionWithinScope",
+            f"center {center} is outside the supervision of center {principal.center}",
+            status=403,
+        )
+
+
+async def issue_opinion(
+    command: IssueOpinion, *, sv: Supervision, principal: Principal
+) -> dict[str, object]:
+    """Append `opinion.issued`; the answer deadline defaults to the configured working days."""
+    center = command.center or principal.center or sv.settings.center_code
+    must_be_in_scope(principal, sv, center, command.department)
+    now = sv.clock.now()
+    opinion_id = f"op-{uuid.uuid4().hex[:12]}"
+    async with sv.runtime.transaction() as conn:
+        cal = await sv.calendars.get(conn)
+        answer_by = command.answer_by or answer_deadline(now, sv.settings.opinion_answer_days, cal)
+        issued = s.OpinionIssued(
+            opinion_id=opinion_id,
+            department=command.department,
+            center=center,
+            text=command.text,
+            case_id=command.case_id,
+            answer_by=answer_by,
+            issued_by=principal.sub,
+            issued_at=now,
+        )
+        await record(sv, conn, opinion_stream(opinion_id), 0, [issued], center=center)
+        return await find(conn, opinions, opinion_id, "opinion")

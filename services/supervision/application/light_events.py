@@ -1,0 +1,61 @@
+"""Light changes as a live feed: read from the service's own event store, so every process
+serves the same feed and a client that reconnects resumes after the last position it saw."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.db import events
+from services.supervision.application.context import Supervision
+from services.supervision.domain.scope import Scope
+
+FEED_TYPES = (s.LightChanged.TYPE, s.WarningIssued.TYPE)
+BATCH = 200
+
+
+async def last_position(conn: AsyncConnection) -> int:
+    """The store's newest position (a new client starts after it)."""
+    return int(
+        (await conn.execute(select(func.coalesce(func.max(events.c.position), 0)))).scalar_one()
+    )
+
+
+async def changes_after(
+    conn: AsyncConnection, position: int, scope: Scope
+) -> tuple[int, list[tuple[int, str, dict[str, Any]]]]:
+    """Visible light events after `position`: the new position and (position, kind, data)."""
+    query = (
+        select(events.c.position, events.c.type, events.c.data)
+        .where(events.c.position > position, events.c.type.in_(FEED_TYPES))
+        .order_by(events.c.position)
+        .limit(BATCH)
+    )
+    rows = (await conn.execute(query)).all()
+    found = [
+        (r.position, "light" if r.type == s.LightChanged.TYPE else "warning", dict(r.data))
+        for r in rows
+        if scope.allows(r.data.get("center"), r.data.get("department"))
+    ]
+    return (rows[-1].position if rows else position), found
+
+
+async def light_feed(
+    sv: Supervision, scope: Scope, *, after: int | None
+) -> AsyncIterator[tuple[int, str, dict[str, Any]]]:
+    """Yield visible light events as they are stored, forever."""
+    async with sv.engine.connect() as conn:
+        position = await last_position(conn) if after is None else after
+    while True:
+        async with sv.engine.connect() as conn:
+            reached, found = await changes_after(conn, position, scope)
+        for item in found:
+            yield item
+        if reached == position:
+            await asyncio.sleep(sv.settings.stream_poll_seconds)
+        position = reached

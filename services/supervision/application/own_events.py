@@ -1,0 +1,43 @@
+"""Append supervision's own events and fold them into the projection in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.http import Problem
+from libs.events.registry import Event
+from services.supervision.application.context import Supervision
+from services.supervision.application.project_own import apply_own
+
+
+async def record(
+    sv: Supervision,
+    conn: AsyncConnection,
+    stream: str,
+    expected_version: int,
+    new: Sequence[Event],
+    *,
+    center: str,
+) -> None:
+    """Append to `stream` at `expected_version` (409 if it moved) and project the events."""
+    await sv.store.append(conn, stream, expected_version, new, center=center)
+    for event in new:
+        await apply_own(conn, event)
+
+
+async def find(conn: AsyncConnection, table: Table, key: str, what: str) -> dict[str, Any]:
+    """The row of `table` with this primary key, or 404 naming `what`."""
+    [column] = list(table.primary_key.columns)
+    row = (await conn.execute(select(table).where(column == key))).mappings().first()
+    if row is None:
+        raise Problem(404, f"{what} {key} does not exist")
+    return dict(row)
+
+
+async def version_of(sv: Supervision, conn: AsyncConnection, stream: str) -> int:
+    """The stream's current version, to append after it."""
+    return await sv.store.version(conn, stream)

@@ -1,0 +1,190 @@
+"""Apply one case event to the projection: the case's facts, its clock ledger and its clocks.
+
+The consumer and the rebuild both call `project_case_event`; it never publishes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.calendar import WorkCalendar
+from libs.events.registry import Event
+from services.supervision.adapters import light_rows
+from services.supervision.adapters.tables import ledger, supervised_cases
+from services.supervision.domain.clock import WHOLE, Clocks, fold
+from services.supervision.domain.facts import Happened, instant_of
+from services.supervision.domain.timeline import describe
+
+STATUS: dict[type[Event], str] = {
+    s.CaseSubmitted: "submitted",
+    s.CaseSupplementRequested: "awaiting_supplement",
+    s.CaseSupplemented: "submitted",
+    s.CaseAccepted: "accepted",
+    s.CaseRefused: "refused",
+    s.CaseWithdrawn: "withdrawn",
+    s.CaseReturned: "returned",
+    s.CaseReviewed: "reviewed",
+    s.CaseSuspended: "suspended",
+    s.CaseResumed: "accepted",
+    s.CaseDecided: "decided",
+    s.CaseDeemedApproved: "decided",
+    s.CaseEscalated: "escalated",
+    s.CaseEscalationReturned: "decided",
+    s.JointCompleted: "decided",
+    s.CaseDelivered: "delivered",
+}
+COMPLETING = (s.CaseDecided, s.CaseDeemedApproved, s.CaseEscalationReturned, s.JointCompleted)
+
+
+@dataclass(frozen=True)
+class Received:
+    """How a case event reached supervision: its envelope facts and when it was known here."""
+
+    type: str
+    center: str
+    sequence: int
+    time: datetime
+    known_at: datetime
+
+
+async def project_case_event(
+    conn: AsyncConnection, received: Received, event: Event, calendar: WorkCalendar
+) -> Happened | None:
+    """Update facts, ledger and clocks for a case event; None for events of no case."""
+    if not isinstance(event, s.CaseEvent) or isinstance(event, s.LightChanged):
+        return None
+    happened = Happened(event, instant_of(event, received.time))
+    clocks = await _fold_clocks(conn, event, calendar)
+    await _upsert_case(conn, received, happened, _completion(event, clocks))
+    if describe(event) is not None:
+        await conn.execute(
+            insert(ledger).values(
+                case_id=event.case_id,
+                type=received.type,
+                at=happened.at,
+                known_at=received.known_at,
+                data=event.model_dump(mode="json"),
+            )
+        )
+    return happened
+
+
+async def _fold_clocks(conn: AsyncConnection, event: s.CaseEvent, calendar: WorkCalendar) -> Clocks:
+    rows = await light_rows.load(conn, event.case_id)
+    before = {part: row.clock for part, row in rows.items()}
+    after = fold(before, event, calendar)
+    if after != before:
+        await light_rows.save_clocks(conn, event.case_id, event.center, before, after)
+    return after
+
+
+def _completion(event: s.CaseEvent, clocks: Clocks) -> dict[str, Any]:
+    """The completion columns a deciding event sets (outcome from the whole case's clock)."""
+    if not isinstance(event, COMPLETING) and not (
+        isinstance(event, s.WorkClosed) and event.cause == "escalation_returned"
+    ):
+        return {}
+    whole = clocks.get(WHOLE)
+    decision = getattr(event, "decision", None) or getattr(event, "outcome", None)
+    if isinstance(event, s.CaseDeemedApproved):
+        decision = "deemed_approved"
+    return {
+        "decision": decision,
+        "outcome": whole.outcome if whole else None,
+        "used_days": whole.used_days if whole else None,
+    }
+
+
+async def _upsert_case(
+    conn: AsyncConnection, received: Received, happened: Happened, completion: dict[str, Any]
+) -> None:
+    event = happened.event
+    assert isinstance(event, s.CaseEvent)
+    t = supervised_cases
+    found = await conn.execute(
+        select(t.c.received_at, t.c.accepted_at, t.c.completed_at).where(
+            t.c.case_id == event.case_id
+        )
+    )
+    current = found.mappings().first()
+    values: dict[str, Any] = {
+        "last_event": received.type,
+        "last_sequence": received.sequence,
+        "updated_at": received.known_at,
+        **_facts(event),
+        **_firsts(current, happened, received.known_at, completion),
+    }
+    if status := STATUS.get(type(event)):
+        values["status"] = status
+    if current is None:
+        values.setdefault("status", "submitted")
+        await conn.execute(insert(t).values(case_id=event.case_id, center=event.center, **values))
+    else:
+        await conn.execute(update(t).where(t.c.case_id == event.case_id).values(**values))
+
+
+def _firsts(
+    current: Any, happened: Happened, known_at: datetime, completion: dict[str, Any]
+) -> dict[str, Any]:
+    """Receipt, acceptance and completion are counted once, when they first happen."""
+    values: dict[str, Any] = {}
+    event = happened.event
+    first = {
+        "received": isinstance(event, s.CaseSubmitted),
+        "accepted": isinstance(event, s.CaseAccepted),
+        "completed": bool(completion),
+    }
+    for name, applies in first.items():
+        if applies and (current is None or current[f"{name}_at"] is None):
+            values[f"{name}_at"] = happened.at
+            values[f"{name}_known"] = known_at
+            if name == "completed":
+                values.update(completion)
+    return values
+
+
+def _facts(event: s.CaseEvent) -> dict[str, Any]:
+    """The descriptive columns an event sets."""
+    match event:
+        case s.CaseSubmitted():
+            return {
+                "case_no": event.case_no,
+                "item_code": event.item_code,
+                "item_name": event.item_name,
+                "department": event.department,
+                "kind": event.kind,
+                "channel": event.channel,
+                "applicant_name": event.applicant.name,
+                "applicant_id": event.applicant.id_no,
+                "submitted_by": event.submitted_by,
+            }
+        case s.CaseAccepted():
+            return {
+                "case_no": event.case_no,
+                "item_code": event.item_code,
+                "department": event.department,
+                "kind": event.kind,
+                "channel": event.channel,
+                "limit_days": event.limit_days,
+                **({"item_name": event.item_name} if event.item_name else {}),
+                **_deadline(event),
+            }
+        case s.CaseResumed() | s.CaseDeadlineChanged() | s.CaseExtended():
+            return _deadline(event)
+        case s.CaseEscalated():
+            return {"handled_by": event.to_center}
+        case s.JointStarted():
+            return {"stage": event.stage}
+    return {}
+
+
+def _deadline(
+    event: s.CaseAccepted | s.CaseResumed | s.CaseDeadlineChanged | s.CaseExtended,
+) -> dict[str, Any]:
+    return {"deadline": event.deadline, "due_day": event.due_day, "provisional": event.provisional}

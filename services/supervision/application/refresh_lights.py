@@ -1,0 +1,176 @@
+"""Evaluate a case's lights at an instant: publish each transition and rung once, reschedule.
+
+Called by the consumer after every case event and by the tick for cases whose indexed
+`next_change_at` has come. The case's light rows are locked first, and the transition events
+go to the stream `light-<case_id>` at its current version, so a transition is appended once
+even when a tick and a consumer (or two processes) race, and never again after a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.calendar import Deadline, WorkCalendar
+from libs.events.registry import Event
+from services.supervision.adapters import light_rows
+from services.supervision.adapters.light_rows import LightRow
+from services.supervision.adapters.tables import lights, notifications, supervised_cases
+from services.supervision.application.context import Supervision
+from services.supervision.application.project_own import apply_own
+from services.supervision.domain.clock import WHOLE
+from services.supervision.domain.ladder import (
+    RUNG_NAMES,
+    Evaluation,
+    evaluate,
+    next_change,
+    recipients,
+    rung_instant,
+)
+from services.supervision.domain.lights import remaining_days, schedule
+from services.supervision.domain.timeline import by_day
+
+
+def light_stream(case_id: str) -> str:
+    """The stream of a case's light transitions and warning rungs."""
+    return f"light-{case_id}"
+
+
+async def refresh_lights(
+    sv: Supervision, conn: AsyncConnection, case_id: str, *, now: datetime, calendar: WorkCalendar
+) -> list[Event]:
+    """Publish what changed in the case's lights by `now`; returns the appended events."""
+    rows = await light_rows.load(conn, case_id, lock=True)
+    if not rows:
+        return []
+    found = {part: _evaluate(sv, row, now, calendar) for part, row in rows.items()}
+    new: list[Event] = []
+    for part, evaluation in found.items():
+        new += _events(sv, rows[part], evaluation, now, calendar)
+    if new:
+        first = rows.get(WHOLE) or next(iter(rows.values()))
+        stream = light_stream(case_id)
+        version = await sv.store.version(conn, stream)
+        await sv.store.append(conn, stream, version, new, center=first.center)
+        for event in new:
+            await apply_own(conn, event)
+        warnings = [e for e in new if isinstance(e, s.WarningIssued)]
+        await _enqueue(conn, warnings, first.clock.deadline, now, calendar)
+    for part, evaluation in found.items():
+        if evaluation.next_change_at != rows[part].next_change_at:
+            await light_rows.set_light(
+                conn, case_id, part, next_change_at=evaluation.next_change_at
+            )
+    return new
+
+
+def _evaluate(sv: Supervision, row: LightRow, now: datetime, calendar: WorkCalendar) -> Evaluation:
+    return evaluate(
+        row.clock,
+        color=row.color,
+        since=row.color_since or row.clock.started_at,
+        fired=row.fired,
+        now=now,
+        calendar=calendar,
+        escalate_after_days=sv.settings.escalate_after_days,
+        ladder=row.part == WHOLE,
+    )
+
+
+def _events(
+    sv: Supervision, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
+) -> list[Event]:
+    clock = row.clock
+    events: list[Event] = []
+    if found.changed:
+        events.append(
+            s.LightChanged(
+                case_id=row.case_id,
+                center=row.center,
+                color=found.color,
+                previous=row.color,
+                at=found.at,
+                deadline=clock.deadline.at,
+                department=clock.department,
+                part=row.part,
+            )
+        )
+    plan = schedule(
+        clock.deadline,
+        clock.limit_days,
+        calendar,
+        escalate_after_days=sv.settings.escalate_after_days,
+    )
+    notify_at = sv.settings.hours().next_moment(now, calendar)
+    for rung in found.rungs:
+        events.append(
+            s.WarningIssued(
+                case_id=row.case_id,
+                center=row.center,
+                rung=rung,
+                department=clock.department,
+                deadline=clock.deadline.at,
+                fired_at=rung_instant(rung, plan),
+                notify=recipients(rung, center=row.center, department=clock.department),
+                notify_at=notify_at,
+            )
+        )
+    return events
+
+
+async def _enqueue(
+    conn: AsyncConnection,
+    warnings: list[s.WarningIssued],
+    deadline: Deadline,
+    now: datetime,
+    calendar: WorkCalendar,
+) -> None:
+    """Queue each rung's notifications for delivery in working hours."""
+    if not warnings:
+        return
+    case_id = warnings[0].case_id
+    t = supervised_cases
+    query = select(t.c.case_no, t.c.item_name).where(t.c.case_id == case_id)
+    case = (await conn.execute(query)).first()
+    label = f"{case.case_no}（{case.item_name}）" if case and case.case_no else case_id
+    left = remaining_days(now, deadline, calendar)
+    rows = [
+        {
+            "case_id": case_id,
+            "rung": w.rung,
+            "recipient": recipient,
+            "message": f"【{RUNG_NAMES[w.rung]}】办件 {label} 办结期限 {by_day(w.deadline)} 日终，"
+            f"剩余 {left} 个工作日，请及时办理。",
+            "due_at": w.notify_at,
+        }
+        for w in warnings
+        for recipient in w.notify
+    ]
+    await conn.execute(insert(notifications), rows)
+
+
+def reschedule(
+    row: LightRow, calendar: WorkCalendar, *, escalate_after_days: int
+) -> datetime | None:
+    """The next change instant of a stored light, as `refresh_lights` would leave it."""
+    plan = schedule(
+        row.clock.deadline, row.clock.limit_days, calendar, escalate_after_days=escalate_after_days
+    )
+    return next_change(row.clock, row.color, row.fired, plan, ladder=row.part == WHOLE)
+
+
+async def reschedule_all(
+    conn: AsyncConnection, calendar: WorkCalendar, *, escalate_after_days: int
+) -> int:
+    """Recompute every stored light's next change (a calendar year loaded; a rebuild)."""
+    changed = 0
+    for row in (await conn.execute(select(lights))).mappings().all():
+        light = light_rows.from_row(row)
+        due = reschedule(light, calendar, escalate_after_days=escalate_after_days)
+        if due != light.next_change_at:
+            await light_rows.set_light(conn, light.case_id, light.part, next_change_at=due)
+            changed += 1
+    return changed

@@ -1,0 +1,42 @@
+"""A case event arrives: keep it, project it, look for anomalies, and update the case's lights."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events import schemas as s
+from libs.events.calendar import YearSchedule
+from libs.events.envelope import Envelope
+from libs.events.registry import Event
+from libs.events.schedules import store_schedule
+from services.supervision.adapters import inbox
+from services.supervision.adapters.ledger_rows import read_history
+from services.supervision.application.context import Supervision
+from services.supervision.application.detect_anomalies import detect_anomalies
+from services.supervision.application.project_case import Received, project_case_event
+from services.supervision.application.refresh_lights import refresh_lights, reschedule_all
+
+
+async def supervise_case_event(
+    sv: Supervision, conn: AsyncConnection, envelope: Envelope, event: Event
+) -> None:
+    """Apply one consumed event in the consumer's transaction."""
+    now = sv.clock.now()
+    await inbox.record(conn, envelope, now)
+    if isinstance(event, s.CalendarYearLoaded):
+        # Our copy first: the runtime's calendar consumer may not have stored it yet.
+        schedule = YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
+        await store_schedule(conn, schedule)
+    calendar = await sv.calendars.get(conn)
+    if isinstance(event, s.CalendarYearLoaded):
+        await reschedule_all(conn, calendar, escalate_after_days=sv.settings.escalate_after_days)
+        return
+    if not isinstance(event, s.CaseEvent):
+        return
+    history = (await read_history(conn, [event.case_id]))[event.case_id]
+    received = Received(envelope.type, envelope.center, envelope.sequence, envelope.time, now)
+    happened = await project_case_event(conn, received, event, calendar)
+    if happened is None:
+        return
+    await detect_anomalies(sv, conn, history, happened, now=now, calendar=calendar)
+    await refresh_lights(sv, conn, event.case_id, now=now, calendar=calendar)

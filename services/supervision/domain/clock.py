@@ -1,0 +1,208 @@
+"""A case's clocks folded from its events: the whole case and each joint part.
+
+Key `""` is the whole case; a joint part is `<stage>/<department>`. The same fold serves the
+projection (one event at a time onto the stored clocks) and `at=` queries (every event up to
+an instant, from nothing), so both always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from libs.events import schemas as s
+from libs.events.calendar import Deadline, WorkCalendar
+from libs.events.clock import SHANGHAI
+from libs.events.registry import Event
+from services.supervision.domain.lights import Outcome, outcome
+
+WHOLE = ""
+Clocks = dict[str, "CaseClock"]
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    """One running deadline: when it started, whether it is paused, completed or closed."""
+
+    deadline: Deadline
+    limit_days: int
+    started_at: datetime
+    department: str = ""
+    stage: str = ""
+    suspended_since: datetime | None = None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome: Outcome | None = None
+    used_days: float | None = None
+
+    @property
+    def running(self) -> bool:
+        """Counting down now: not paused, completed or closed."""
+        return self.suspended_since is None and self.completed_at is None and not self.closed
+
+    @property
+    def closed(self) -> bool:
+        """Ended without a decision (refused, withdrawn, returned, the stage stopped)."""
+        return self.closed_at is not None
+
+    def stopped_at(self) -> datetime | None:
+        """The instant the light froze at, if it did."""
+        return self.completed_at or self.suspended_since or self.closed_at
+
+    def effective(self, now: datetime) -> datetime:
+        """The instant whose colour the light shows at `now`."""
+        stop = self.stopped_at()
+        return min(now, stop) if stop is not None else now
+
+    def complete(self, at: datetime, calendar: WorkCalendar) -> CaseClock:
+        """Completed at `at`: the light freezes and the outcome is recorded."""
+        if self.completed_at is not None or self.closed:
+            return self
+        left = calendar.remaining_working_time(at, self.deadline)
+        return replace(
+            self,
+            completed_at=at,
+            suspended_since=None,
+            outcome=outcome(at, self.deadline),
+            used_days=round(self.limit_days - left, 4),
+        )
+
+    def moved_to(self, deadline: Deadline) -> CaseClock:
+        """The same clock with another deadline (resumed, extended, recalculated)."""
+        return replace(self, deadline=deadline)
+
+
+def deadline_of(at: datetime, due_day: date, provisional: bool) -> Deadline:
+    """A Deadline from an event's fields."""
+    return Deadline(at=at, due_day=due_day, provisional=provisional)
+
+
+def part_key(stage: str, department: str) -> str:
+    """The key of a joint part."""
+    return f"{stage}/{department}"
+
+
+def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
+    """The clocks after one event; events that do not touch a clock leave them as they are."""
+    match event:
+        case s.CaseAccepted():
+            deadline = deadline_of(event.deadline, event.due_day, event.provisional)
+            whole = CaseClock(deadline, event.limit_days, event.accepted_at, event.department)
+            return {**clocks, WHOLE: whole}
+        case s.CaseDeadlineChanged() | s.CaseExtended():
+            return _move_whole(
+                clocks, deadline_of(event.deadline, event.due_day, event.provisional)
+            )
+        case s.CaseSuspended():
+            return _each_running(clocks, lambda c: replace(c, suspended_since=event.suspended_at))
+        case s.CaseResumed():
+            return _resume(clocks, event, calendar)
+        case s.CaseDecided() | s.CaseDeemedApproved() | s.CaseEscalationReturned():
+            return _complete_whole(clocks, completed_at_of(event), calendar)
+        case s.JointStarted():
+            return {**clocks, **_parts(event, calendar)}
+        case s.JointPartDecided():
+            return _complete_part(clocks, event, calendar)
+        case s.JointCompleted():
+            closed = _close_parts(clocks, event.completed_at)
+            return _complete_whole(closed, event.completed_at, calendar)
+        case s.CaseRefused() | s.CaseWithdrawn() | s.CaseReturned():
+            return _close_all(clocks, closed_at_of(event))
+        case s.WorkClosed() if event.cause == "withdrawn":
+            return _close_all(clocks, event.closed_at)
+        case s.WorkClosed():
+            return _complete_whole(clocks, event.closed_at, calendar)
+    return clocks
+
+
+def completed_at_of(event: Event) -> datetime:
+    """The completion instant of a deciding event."""
+    match event:
+        case s.CaseDecided():
+            return event.decided_at
+        case s.CaseDeemedApproved():
+            return event.deemed_at
+        case s.CaseEscalationReturned():
+            return event.returned_at
+    raise TypeError(f"{type(event).__name__} does not complete a case")
+
+
+def closed_at_of(event: s.CaseRefused | s.CaseWithdrawn | s.CaseReturned) -> datetime:
+    """The instant a case ended without a decision."""
+    if isinstance(event, s.CaseRefused):
+        return event.refused_at
+    if isinstance(event, s.CaseWithdrawn):
+        return event.withdrawn_at
+    return event.returned_at
+
+
+def _move_whole(clocks: Clocks, deadline: Deadline) -> Clocks:
+    whole = clocks.get(WHOLE)
+    if whole is None or whole.completed_at is not None or whole.closed:
+        return clocks
+    return {**clocks, WHOLE: whole.moved_to(deadline)}
+
+
+def _each_running(clocks: Clocks, change: Callable[[CaseClock], CaseClock]) -> Clocks:
+    return {k: change(c) if c.running else c for k, c in clocks.items()}
+
+
+def _resume(clocks: Clocks, event: s.CaseResumed, calendar: WorkCalendar) -> Clocks:
+    """The whole case takes the event's new deadline; open parts move by the paused days."""
+    new = deadline_of(event.deadline, event.due_day, event.provisional)
+    result: Clocks = {}
+    for key, clock in clocks.items():
+        if clock.suspended_since is None:
+            result[key] = clock
+            continue
+        moved = (
+            new
+            if key == WHOLE
+            else calendar.shift_deadline(clock.deadline, event.paused_working_days)
+        )
+        result[key] = replace(clock, suspended_since=None, deadline=moved)
+    return result
+
+
+def _complete_whole(clocks: Clocks, at: datetime, calendar: WorkCalendar) -> Clocks:
+    whole = clocks.get(WHOLE)
+    if whole is None:
+        return clocks
+    return {**clocks, WHOLE: whole.complete(at, calendar)}
+
+
+def _parts(event: s.JointStarted, calendar: WorkCalendar) -> Clocks:
+    started_on = event.started_at.astimezone(SHANGHAI).date()
+    parts: Clocks = {}
+    for department, due in event.parts.items():
+        due_day = due.astimezone(SHANGHAI).date()
+        deadline = deadline_of(due, due_day, calendar.is_provisional(due_day))
+        limit = max(calendar.working_days_between(started_on, due_day), 0)
+        parts[part_key(event.stage, department)] = CaseClock(
+            deadline, limit, event.started_at, department, event.stage
+        )
+    return parts
+
+
+def _complete_part(clocks: Clocks, event: s.JointPartDecided, calendar: WorkCalendar) -> Clocks:
+    """The newest stage's part of this department completes."""
+    keys = [k for k, c in clocks.items() if k != WHOLE and c.department == event.department]
+    if not keys:
+        return clocks
+    key = max(keys, key=lambda k: clocks[k].started_at)
+    return {**clocks, key: clocks[key].complete(event.decided_at, calendar)}
+
+
+def _close_parts(clocks: Clocks, at: datetime) -> Clocks:
+    return {
+        k: replace(c, closed_at=at) if k != WHOLE and c.completed_at is None and not c.closed else c
+        for k, c in clocks.items()
+    }
+
+
+def _close_all(clocks: Clocks, at: datetime) -> Clocks:
+    return {
+        k: c if c.completed_at is not None or c.closed else replace(c, closed_at=at)
+        for k, c in clocks.items()
+    }

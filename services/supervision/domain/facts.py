@@ -1,0 +1,46 @@
+"""A case event with the instant it happened: the unit of the clock ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from libs.events.registry import Event
+
+# The field carrying the business instant of each event type that has one.
+INSTANT_FIELDS = (
+    "escalated_at",  # before accepted_at: an escalation repeats the acceptance instant
+    "opened_at",
+    "submitted_at",
+    "accepted_at",
+    "refused_at",
+    "withdrawn_at",
+    "returned_at",
+    "extended_at",
+    "suspended_at",
+    "resumed_at",
+    "decided_at",
+    "deemed_at",
+    "delivered_at",
+    "started_at",
+    "completed_at",
+    "closed_at",
+    "fired_at",
+)
+
+
+@dataclass(frozen=True)
+class Happened:
+    """An event and its instant (the store's recording time when the payload has none)."""
+
+    event: Event
+    at: datetime
+
+
+def instant_of(event: Event, recorded: datetime) -> datetime:
+    """When the event happened in the world."""
+    for field in INSTANT_FIELDS:
+        value = getattr(event, field, None)
+        if isinstance(value, datetime):
+            return value
+    return recorded

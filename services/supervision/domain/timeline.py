@@ -1,0 +1,139 @@
+"""The clock ledger in plain Chinese: why a case shows its colour, how its deadline came to be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from libs.events import schemas as s
+from libs.events.clock import SHANGHAI
+from libs.events.registry import Event
+from services.supervision.domain.ladder import RUNG_NAMES
+
+COLOR_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临界预警）", "red": "红灯（超时警告）"}
+PROCEDURES = {
+    "correction": "补正材料",
+    "hearing": "听证",
+    "expert_review": "专家评审",
+    "inspection": "现场勘查",
+    "public_notice": "公示",
+}
+DECISIONS = {"approved": "准予许可", "denied": "不予许可"}
+OUTCOMES = {"early": "提前办结", "on_time": "按期办结", "overdue": "超期办结"}
+CHANNELS = {"window": "窗口", "online": "网上"}
+
+
+def when(moment: datetime | None) -> str:
+    """`2025-03-03 09:12` in Beijing time."""
+    return "" if moment is None else moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def by_day(moment: datetime) -> str:
+    """`2025-03-17（星期一）` in Beijing time."""
+    local = moment.astimezone(SHANGHAI)
+    return f"{local:%Y-%m-%d}（星期{'一二三四五六日'[local.weekday()]}）"
+
+
+def _listing(codes: list[str]) -> str:
+    return "、".join(codes) if codes else "无"
+
+
+def _provisional(flag: bool) -> str:
+    return "；该年度官方节假日安排尚未发布，按周一至周五暂算" if flag else ""
+
+
+def _accepted(e: s.CaseAccepted) -> str:
+    tolerated = f"；容缺受理，缺 {_listing(e.tolerated_missing)}" if e.tolerated_missing else ""
+    return (
+        f"受理，承诺时限 {e.limit_days} 个工作日（受理当日不计），"
+        f"办结期限为 {by_day(e.deadline)} 日终{_provisional(e.provisional)}{tolerated}"
+    )
+
+
+def _resumed(e: s.CaseResumed) -> str:
+    return (
+        f"恢复计时：暂停占用 {e.paused_working_days} 个工作日，不计入办理时限，"
+        f"办结期限顺延至 {by_day(e.deadline)} 日终{_provisional(e.provisional)}"
+    )
+
+
+def _deadline_changed(e: s.CaseDeadlineChanged) -> str:
+    cause = {
+        "calendar": "官方节假日安排更新，重新计算",
+        "resumed": "暂停结束，顺延",
+        "extended": "经批准延长",
+    }[e.cause]
+    note = f"（{e.note}）" if e.note else ""
+    return f"办结期限{cause}为 {by_day(e.deadline)} 日终{_provisional(e.provisional)}{note}"
+
+
+def _decided(e: s.CaseDecided) -> str:
+    reasons = f"，理由：{e.reasons}" if e.reasons else ""
+    return f"办结：{DECISIONS[e.decision]}（{e.department} {e.decided_by}）{reasons}"
+
+
+def _warning(e: s.WarningIssued) -> str:
+    heard = "、".join(e.notify)
+    return f"{RUNG_NAMES[e.rung]}：已通知 {heard}（工作时间内送达，{when(e.notify_at)}）"
+
+
+def _light(e: s.LightChanged) -> str:
+    part = f"联办环节 {e.part}：" if e.part else ""
+    return f"{part}亮灯变为{COLOR_NAMES[e.color]}"
+
+
+TEXT: dict[type[Event], Callable[[Any], str]] = {
+    s.CaseSubmitted: lambda e: (
+        f"{CHANNELS[e.channel]}收件：{e.item_name}，一次性告知缺少 {_listing(e.missing)}"
+        if e.missing
+        else f"{CHANNELS[e.channel]}收件：{e.item_name}，材料齐全"
+    ),
+    s.CaseSupplementRequested: lambda e: (
+        f"一次性告知（第{e.notice_no}次）：需补正 {_listing(e.missing)}"
+    ),
+    s.CaseSupplemented: lambda e: (
+        f"申请人补交材料 {_listing(e.materials)}，仍缺 {_listing(e.missing)}"
+    ),
+    s.CaseAccepted: _accepted,
+    s.CaseRefused: lambda e: f"不予受理：{e.reason}",
+    s.CaseWithdrawn: lambda e: f"申请人撤回{('：' + e.reason) if e.reason else ''}，停止计时",
+    s.CaseReturned: lambda e: f"退件：{e.reason}，停止计时",
+    s.CasePromiseExtended: lambda e: f"容缺承诺延期至 {e.supplement_by}：{e.reason}",
+    s.CaseDeadlineChanged: _deadline_changed,
+    s.CaseExtended: lambda e: (
+        f"延期 {e.days} 个工作日（{e.reason}），办结期限为 {by_day(e.deadline)} 日终"
+    ),
+    s.CaseReviewed: lambda e: (
+        f"审核意见：{'同意' if e.opinion == 'approve' else '不同意'}（{e.reviewer}）"
+    ),
+    s.CaseSuspended: lambda e: (
+        f"暂停计时：{PROCEDURES[e.procedure]}{('（' + e.reason + '）') if e.reason else ''}"
+    ),
+    s.CaseResumed: _resumed,
+    s.CaseDecided: _decided,
+    s.CaseDeemedApproved: lambda _: "超过办理时限未作决定，视为准予（超时默许）",
+    s.CaseEscalated: lambda e: f"上报至 {e.to_center} 审批",
+    s.CaseEscalationReturned: lambda e: f"{e.from_center} 审批结果返回：{DECISIONS[e.decision]}",
+    s.CaseDelivered: lambda e: f"结果已送达（{e.channel}）",
+    s.JointStarted: lambda e: (
+        f"并联审批「{e.stage}」启动，牵头部门 {e.lead_department}，"
+        f"参与部门 {_listing(sorted(e.parts))} 同步计时"
+    ),
+    s.JointPartDecided: lambda e: f"联办部门 {e.department} 作出决定：{DECISIONS[e.decision]}",
+    s.JointCompleted: lambda e: f"并联审批完成：{DECISIONS[e.outcome]}",
+    s.WorkClosed: lambda e: "审批工作结束" + ("（申请人撤回）" if e.cause == "withdrawn" else ""),
+    s.WarningIssued: _warning,
+    s.LightChanged: _light,
+}
+
+
+def describe(event: Event) -> str | None:
+    """One plain sentence for a ledger entry, or None for events the ledger leaves out."""
+    text = TEXT.get(type(event))
+    return text(event) if text else None
+
+
+def outcome_text(outcome: str | None) -> str:
+    """提前办结 / 按期办结 / 超期办结."""
+    return OUTCOMES.get(outcome or "", "")
