@@ -81,7 +81,7 @@
     chart.setOption({
       backgroundColor: "transparent",
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { data: ["绿灯", "黄灯", "红灯"], textStyle: { fontSize: 14 } },
+      legend: { top: 0, data: ["绿灯", "黄灯", "红灯"], textStyle: { fontSize: 14 } },
       grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: rows.map(function (r) { return r.name; }) },
@@ -99,10 +99,10 @@
     chart.setOption({
       backgroundColor: "transparent",
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
-      legend: { data: ["按期办结率", "提前办结率"] },
+      legend: { top: 0, data: ["按期办结率", "提前办结率"] },
       grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: points.map(function (p) { return p.day.slice(5); }) },
-      yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: [
         { name: "按期办结率", type: "line", smooth: true, itemStyle: { color: COLORS.green },
           data: points.map(function (p) { return pct(p.on_time_rate); }) },

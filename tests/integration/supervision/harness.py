@@ -28,6 +28,7 @@ from tests.support.polling import eventually
 from tests.support.services import bearer, serve
 
 CENTERS = {
+    "350500": Center(name="泉州市行政服务中心"),
     "350521": Center(name="晋江市政务服务中心", parent="350500"),
     "350521101": Center(name="安海镇便民服务中心", parent="350521"),
     "350600": Center(name="漳州市政务服务中心"),

@@ -75,13 +75,13 @@ def test_a_loop_has_a_light_of_its_own_frozen_once_answered() -> None:
             opened_at=opened, answer_by=due, answered_at=None, now=bj(2026, 9, 17), calendar=CAL
         ).color
         == "green"
-    )  # noqa: E501
+    )
     assert (
         loop_light(
             opened_at=opened, answer_by=due, answered_at=None, now=bj(2026, 9, 23), calendar=CAL
         ).color
         == "red"
-    )  # noqa: E501
+    )
     answered = loop_light(
         opened_at=opened,
         answer_by=due,

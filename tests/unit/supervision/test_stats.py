@@ -26,7 +26,7 @@ def case(
     center="350500",
     department="SCJG",
     known=None,
-):  # type: ignore[no-untyped-def]  # noqa: E501
+):  # type: ignore[no-untyped-def]
     return CaseRecord(
         case_id=f"c{n}",
         center=center,
@@ -60,7 +60,7 @@ def test_hand_computed_month() -> None:
             outcome="early",
             used=1.0,
             limit=3,
-        ),  # noqa: E501
+        ),
     ]
     f = figures(records, MARCH)
     assert (f.received, f.accepted, f.completed) == (5, 4, 4)

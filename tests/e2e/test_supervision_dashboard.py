@@ -1,0 +1,113 @@
+"""The supervision dashboard in real headless Chromium: it loads, and a case turning red
+appears without a reload (Server-Sent Events). A screenshot is kept under var/."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.async_api import async_playwright
+
+from libs.events.auth import issue_dev_token
+from libs.events.broker import free_port
+from libs.events.clock import FixedClock
+from services.supervision.main import create
+from tests.integration.supervision.harness import (
+    RecordingNotifier,
+    Service,
+    settings_for_supervision,
+)
+from tests.support.polling import eventually
+from tests.support.services import new_prefix
+from tests.unit.supervision.given import accepted, bj, submitted
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "var" / "supervision-dashboard.png"
+
+
+@pytest.fixture
+async def served(broker, databases) -> AsyncIterator[tuple[Service, str]]:  # type: ignore[no-untyped-def]
+    """The supervision app over real HTTP (uvicorn in this process) on a free port."""
+    settings = await settings_for_supervision(databases, broker, new_prefix())
+    clock = FixedClock(bj(2026, 9, 28, 10))
+    notifier = RecordingNotifier()
+    app = create(settings, clock=clock, notifier=notifier)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    producer = settings.producer()
+    await producer.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base) as http:
+            await eventually(lambda: _ready(http), within=30)
+            yield Service(http, app, settings, clock, notifier, producer), base
+    finally:
+        await producer.stop()
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=15)
+
+
+def chromium() -> str:
+    """Debian's Chromium: a missing browser fails the test loudly (CI installs it)."""
+    assert CHROMIUM.exists(), "the browser test needs: apt-get install -y chromium fonts-wqy-zenhei"
+    return str(CHROMIUM)
+
+
+async def _ready(http: httpx.AsyncClient) -> bool:
+    with contextlib.suppress(httpx.TransportError):
+        return (await http.get("/readyz")).status_code == 200
+    return False
+
+
+async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served) -> None:  # type: ignore[no-untyped-def]
+    executable = chromium()
+    service, base = served
+    start = bj(2026, 9, 28, 10)
+    await service.publish(submitted("c1", start), accepted("c1", start, 2))  # due Wednesday 30th
+    await service.publish(accepted("c2", start, 10), accepted("c3", start, 10, center="350521"))
+    await service.tick()
+    token = issue_dev_token(sub="sup-1", role="supervisor", center="350500")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=executable, args=ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1600, "height": 1000})
+            await page.goto(f"{base}/?token={token}")
+            await page.wait_for_selector("body[data-loaded=true]", timeout=15_000)
+            assert await page.title() == "电子监察 · 实时亮灯监控"
+            assert "token=" not in page.url  # kept in localStorage, not in the address bar
+            assert await page.text_content("#total-green") == "3"
+            await page.wait_for_selector("#live.on", timeout=15_000)
+            await page.evaluate("window.stillTheSamePage = true")
+
+            await service.tick(bj(2026, 10, 8, 9))  # nobody touched c1: it is red now
+            red = '#warnings tr[data-case-no="NO-c1"][data-color="red"]'
+            await page.wait_for_selector(red, timeout=15_000)
+            assert await page.evaluate("window.stillTheSamePage") is True
+            assert await page.text_content("#total-red") == "1"
+            assert "超时" in (await page.text_content(f"{red} td.remaining") or "")
+            await page.wait_for_timeout(500)  # let the charts finish their animation
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SCREENSHOT), full_page=True)
+        finally:
+            await browser.close()
+    assert SCREENSHOT.stat().st_size > 10_000
