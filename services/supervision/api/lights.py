@@ -58,6 +58,7 @@ async def stream_lights(
     scope = scope_of(principal, sv.tree)
 
     async def events() -> AsyncIterator[dict[str, Any]]:
+        """Each stored change as one SSE message; its id is the store position."""
         async for position, kind, data in light_feed(sv, scope, after=last_event_id):
             yield {"id": str(position), "event": kind, "data": json.dumps(data, ensure_ascii=False)}
 

@@ -108,15 +108,21 @@ async def current_lights(
 
 
 async def lights_at(
-    conn: AsyncConnection, scope: Scope, at: datetime, cal: WorkCalendar
+    conn: AsyncConnection,
+    scope: Scope,
+    at: datetime,
+    cal: WorkCalendar,
+    *,
+    known_by: datetime | None = None,
 ) -> list[LightView]:
-    """Every visible light as it stood at `at`, from each case's ledger up to then."""
+    """Every visible light as it stood at `at`, from each case's ledger up to then (and, for a
+    report reproduced later, only what supervision had learned by `known_by`)."""
     cases = {
         case_id: case
         for case_id, case in (await case_rows(conn, scope)).items()
         if case["accepted_at"] is None or case["accepted_at"] <= at
     }
-    histories = await read_history(conn, list(cases), until=at)
+    histories = await read_history(conn, list(cases), until=at, known_by=known_by)
     found = []
     for case_id, history in histories.items():
         clocks: Clocks = {}

@@ -153,17 +153,7 @@ def _facts(event: s.CaseEvent) -> dict[str, Any]:
     """The descriptive columns an event sets."""
     match event:
         case s.CaseSubmitted():
-            return {
-                "case_no": event.case_no,
-                "item_code": event.item_code,
-                "item_name": event.item_name,
-                "department": event.department,
-                "kind": event.kind,
-                "channel": event.channel,
-                "applicant_name": event.applicant.name,
-                "applicant_id": event.applicant.id_no,
-                "submitted_by": event.submitted_by,
-            }
+            return _receipt(event)
         case s.CaseAccepted():
             return {
                 "case_no": event.case_no,
@@ -182,6 +172,20 @@ def _facts(event: s.CaseEvent) -> dict[str, Any]:
         case s.JointStarted():
             return {"stage": event.stage}
     return {}
+
+
+def _receipt(event: s.CaseSubmitted) -> dict[str, Any]:
+    return {
+        "case_no": event.case_no,
+        "item_code": event.item_code,
+        "item_name": event.item_name,
+        "department": event.department,
+        "kind": event.kind,
+        "channel": event.channel,
+        "applicant_name": event.applicant.name,
+        "applicant_id": event.applicant.id_no,
+        "submitted_by": event.submitted_by,
+    }
 
 
 def _deadline(

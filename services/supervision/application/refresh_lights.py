@@ -83,10 +83,11 @@ def _evaluate(sv: Supervision, row: LightRow, now: datetime, calendar: WorkCalen
 def _events(
     sv: Supervision, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
 ) -> list[Event]:
+    """The light's transition, if any, then each rung now due."""
     clock = row.clock
-    events: list[Event] = []
+    changed: list[Event] = []
     if found.changed:
-        events.append(
+        changed.append(
             s.LightChanged(
                 case_id=row.case_id,
                 center=row.center,
@@ -98,27 +99,29 @@ def _events(
                 part=row.part,
             )
         )
-    plan = schedule(
-        clock.deadline,
-        clock.limit_days,
-        calendar,
-        escalate_after_days=sv.settings.escalate_after_days,
-    )
+    return changed + _warnings(sv, row, found, now, calendar)
+
+
+def _warnings(
+    sv: Supervision, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
+) -> list[Event]:
+    clock = row.clock
+    days = sv.settings.escalate_after_days
+    plan = schedule(clock.deadline, clock.limit_days, calendar, escalate_after_days=days)
     notify_at = sv.settings.hours().next_moment(now, calendar)
-    for rung in found.rungs:
-        events.append(
-            s.WarningIssued(
-                case_id=row.case_id,
-                center=row.center,
-                rung=rung,
-                department=clock.department,
-                deadline=clock.deadline.at,
-                fired_at=rung_instant(rung, plan),
-                notify=recipients(rung, center=row.center, department=clock.department),
-                notify_at=notify_at,
-            )
+    return [
+        s.WarningIssued(
+            case_id=row.case_id,
+            center=row.center,
+            rung=rung,
+            department=clock.department,
+            deadline=clock.deadline.at,
+            fired_at=rung_instant(rung, plan),
+            notify=recipients(rung, center=row.center, department=clock.department),
+            notify_at=notify_at,
         )
-    return events
+        for rung in found.rungs
+    ]
 
 
 async def _enqueue(

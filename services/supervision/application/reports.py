@@ -13,13 +13,11 @@ from typing import Any, Literal
 
 from libs.events.auth import Principal
 from libs.events.clock import SHANGHAI
-from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.application.context import Supervision
 from services.supervision.application.followup_views import list_loops
-from services.supervision.application.light_views import case_rows, view
+from services.supervision.application.light_views import case_rows, lights_at
 from services.supervision.application.statistics import Span, ranking, records, start_of
 from services.supervision.domain.anomalies import TITLES
-from services.supervision.domain.clock import Clocks, fold
 from services.supervision.domain.report import Cell, Report, Table, day_text, percent, stamp
 from services.supervision.domain.scope import Scope
 from services.supervision.domain.stats import GROUP_KEYS, Figures, grouped
@@ -85,37 +83,26 @@ async def _figures_table(sv: Supervision, scope: Scope, span: Span, by: str, tit
 
 async def _warnings_table(sv: Supervision, scope: Scope, span: Span) -> Table:
     """Yellow and red cases as they stood at the as-of instant, as known then."""
-    at = span.as_of
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
-        cases = await case_rows(conn, scope)
-        histories = await read_history(conn, list(cases), until=at, known_by=at)
-    rows = []
-    for case_id, history in histories.items():
-        clocks: Clocks = {}
-        for happened in history:
-            clocks = fold(clocks, happened.event, cal)
-        for part, clock in sorted(clocks.items()):
-            v = view(case_id, part, clock, cases[case_id], at, cal)
-            if v.color != "green" and clock.running:
-                case = cases[case_id]
-                rows.append(
-                    [
-                        case["case_no"],
-                        case["item_name"],
-                        clock.department,
-                        part or "整体",
-                        COLOR_NAMES[v.color],
-                        stamp(clock.deadline.at),
-                        v.remaining,
-                    ]
-                )
-    rows.sort(key=lambda r: r[-1])
-    return Table(
-        "预警与超时办件",
-        ["办件编号", "事项", "部门", "环节", "灯色", "办结期限", "剩余工作日"],
-        rows,
+        views = await lights_at(conn, scope, span.as_of, cal, known_by=span.as_of)
+    shown = sorted(
+        (v for v in views if v.color != "green" and v.clock.running), key=lambda v: v.remaining
     )
+    rows: list[list[Cell]] = [
+        [
+            v.case.get("case_no"),
+            v.case.get("item_name"),
+            v.clock.department,
+            v.part or "整体",
+            COLOR_NAMES[v.color],
+            stamp(v.clock.deadline.at),
+            v.remaining,
+        ]
+        for v in shown
+    ]
+    columns = ["办件编号", "事项", "部门", "环节", "灯色", "办结期限", "剩余工作日"]
+    return Table("预警与超时办件", columns, rows)
 
 
 async def _overdue_table(sv: Supervision, scope: Scope, span: Span) -> Table:

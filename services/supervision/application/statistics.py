@@ -98,11 +98,24 @@ async def trend(
 async def windows(conn: AsyncConnection, scope: Scope, span: Span) -> list[Window]:
     """Every window (center, department) with its figures, ratings, complaints and anomalies."""
     period = span.period
-    found = await records(conn, scope)
-    per_window = grouped(found, period, lambda r: f"{r.center}\t{r.department}")
+    per_window = grouped(
+        await records(conn, scope), period, lambda r: f"{r.center}\t{r.department}"
+    )
+    scores, unresolved, found = await _window_loops(conn, scope, period)
+    result = []
+    for key, f in per_window.items():
+        center, department = key.split("\t")
+        at = (center, department)
+        result.append(Window(center, department, f, tuple(scores[at]), unresolved[at], found[at]))
+    return result
+
+
+async def _window_loops(
+    conn: AsyncConnection, scope: Scope, period: Period
+) -> tuple[dict[tuple[str, str], list[int]], Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+    """Per window: ratings given in the period, complaints open, anomalies found."""
     scores: dict[tuple[str, str], list[int]] = defaultdict(list)
-    rated = select(ratings.c.center, ratings.c.department, ratings.c.score, ratings.c.rated_at)
-    for r in await conn.execute(rated):
+    for r in await conn.execute(select(ratings)):
         if scope.allows(r.center, r.department) and period.holds(r.rated_at, None):
             scores[(r.center, r.department)].append(r.score)
     unresolved = Counter(
@@ -110,25 +123,12 @@ async def windows(conn: AsyncConnection, scope: Scope, span: Span) -> list[Windo
         for r in await conn.execute(select(complaints).where(complaints.c.status == "open"))
         if scope.allows(r.center, r.department) and r.filed_at <= period.as_of
     )
-    found_anomalies = Counter(
+    found = Counter(
         (r.center, r.department)
         for r in await conn.execute(select(anomalies))
         if scope.allows(r.center, r.department) and period.holds(r.detected_at, None)
     )
-    result = []
-    for key, f in per_window.items():
-        center, department = key.split("\t")
-        result.append(
-            Window(
-                center,
-                department,
-                f,
-                tuple(scores[(center, department)]),
-                unresolved[(center, department)],
-                found_anomalies[(center, department)],
-            )
-        )
-    return result
+    return scores, unresolved, found
 
 
 async def ranking(sv: Supervision, scope: Scope, span: Span) -> list[dict[str, Any]]:

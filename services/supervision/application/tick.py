@@ -102,6 +102,7 @@ def ticker(sv: Supervision) -> Callable[[Runtime], Awaitable[None]]:
     """The background job: a tick every `tick_interval_seconds`."""
 
     async def tick_lights(_: Runtime) -> None:
+        """Tick until the runtime stops."""
         while True:
             await tick(sv)
             await asyncio.sleep(sv.settings.tick_interval_seconds)

@@ -17,6 +17,7 @@ def case_events_handler(sv: Supervision) -> Handler:
     async def when_case_event_supervise(
         conn: AsyncConnection, envelope: Envelope, event: Event
     ) -> None:
+        """Apply one case event in the consumer's transaction."""
         await supervise_case_event(sv, conn, envelope, event)
 
     return when_case_event_supervise
