@@ -19,7 +19,7 @@ from services.supervision.application.context import Supervision
 from services.supervision.application.light_views import LightView, stage_colour, view
 from services.supervision.application.refresh_lights import light_stream
 from services.supervision.domain.clock import WHOLE
-from services.supervision.domain.facts import Happened
+from services.supervision.domain.facts import Happened, business_instant
 from services.supervision.domain.lights import yellow_threshold
 from services.supervision.domain.scope import scope_of
 from services.supervision.domain.timeline import (
@@ -81,14 +81,15 @@ async def timeline(
 ) -> dict[str, Any]:
     """The clock ledger in plain Chinese, with how the deadline and the colour were derived."""
     history = (await read_history(conn, [case["case_id"]]))[case["case_id"]]
-    own = [stored.load() for stored in await sv.store.read(conn, light_stream(case["case_id"]))]
-    entries = [_entry(h.event, h.at) for h in history]
-    for event in own:
+    ordered = _ledger_entries(history)
+    for stored in await sv.store.read(conn, light_stream(case["case_id"])):
+        event = stored.load()
         if isinstance(event, s.LightChanged):
-            entries.append(_entry(event, event.at))
+            ordered.append((event.at, _entry(event, event.at)))
         elif isinstance(event, s.WarningIssued):
-            entries.append(_entry(event, event.fired_at))
-    entries.sort(key=lambda e: e["at"])
+            ordered.append((event.fired_at, _entry(event, event.fired_at)))
+    ordered.sort(key=lambda pair: pair[0])  # stable: the ledger's own order within ties
+    entries = [entry for _, entry in ordered]
     views = await case_lights(conn, case, now, cal)
     whole = next((v for v in views if v.part == WHOLE), None)
     return {
@@ -99,6 +100,17 @@ async def timeline(
         "explanation": explain(history, whole) if whole else "尚未受理，未开始计时。",
         "entries": [e for e in entries if e["text"]],
     }
+
+
+def _ledger_entries(history: list[Happened]) -> list[tuple[datetime, dict[str, Any]]]:
+    """Ledger entries keyed by when they happened: an event whose payload carries no instant
+    (a notice, a deadline change) keeps its place right after the event before it."""
+    entries: list[tuple[datetime, dict[str, Any]]] = []
+    order: datetime | None = None
+    for h in history:
+        order = business_instant(h.event) or order or h.at
+        entries.append((order, _entry(h.event, h.at)))
+    return entries
 
 
 def _entry(event: Any, at: datetime) -> dict[str, Any]:

@@ -37,10 +37,15 @@ class Happened:
     at: datetime
 
 
-def instant_of(event: Event, recorded: datetime) -> datetime:
-    """When the event happened in the world."""
+def business_instant(event: Event) -> datetime | None:
+    """The instant the payload says the event happened, if it says."""
     for field in INSTANT_FIELDS:
         value = getattr(event, field, None)
         if isinstance(value, datetime):
             return value
-    return recorded
+    return None
+
+
+def instant_of(event: Event, recorded: datetime) -> datetime:
+    """When the event happened in the world (when it was recorded, if the payload is silent)."""
+    return business_instant(event) or recorded

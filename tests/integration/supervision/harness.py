@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from libs.events.clock import FixedClock
 from libs.events.db import outbox
 from libs.events.envelope import Envelope, from_message, source_of, to_message
+from libs.events.registry import Event
 from libs.events.schemas import CaseEvent
 from services.supervision.adapters.tables import inbox
 from services.supervision.application.context import Supervision
@@ -64,16 +65,18 @@ class Service:
         found: Supervision = self.app.state.supervision
         return found
 
-    async def publish(self, *events: CaseEvent) -> None:
-        """Publish case events on `case-events` as intake and approval would, in order."""
+    async def publish(self, *events: Event) -> None:
+        """Publish events on `case-events` as intake and approval would, in order."""
         for event in events:
-            self.sequences[event.case_id] += 1
+            subject = event.case_id if isinstance(event, CaseEvent) else f"calendar-{id(event)}"
+            center = str(getattr(event, "center", "350500"))
+            self.sequences[subject] += 1
             envelope = Envelope(
                 type=event.TYPE,
-                source=source_of(event.center, "intake"),
-                subject=event.case_id,
-                center=event.center,
-                sequence=self.sequences[event.case_id],
+                source=source_of(center, "intake"),
+                subject=subject,
+                center=center,
+                sequence=self.sequences[subject],
                 data=event.model_dump(mode="json"),
             )
             key, headers, value = to_message(envelope)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -162,3 +163,32 @@ async def test_the_timeline_explains_the_colour_in_plain_chinese(service: Servic
     assert any(t.startswith("临界预警") for t in texts)
     assert "暂停共 2 个工作日不计时" in timeline["explanation"]
     assert timeline["explanation"].endswith("故为黄灯（临界预警）。")
+
+
+async def test_a_loaded_calendar_year_moves_a_provisional_deadline_and_the_ledger_says_why(
+    service: Service,
+) -> None:
+    service.clock.set(bj(2026, 12, 28, 10))
+    acceptance = accepted("c1", bj(2026, 12, 28, 10), 5)  # runs into 2027: provisional
+    assert acceptance.provisional and str(acceptance.due_day) == "2027-01-04"
+    await service.publish(acceptance)
+    loaded = s.CalendarYearLoaded(
+        year=2027, holidays=[date(2027, 1, 1), date(2027, 1, 4)], workdays=[]
+    )
+    moved = s.CaseDeadlineChanged(
+        case_id="c1",
+        center=CENTER,
+        deadline=bj(2027, 1, 5, 23, 59, 59),
+        due_day=date(2027, 1, 5),
+        provisional=False,
+        cause="calendar",
+    )
+    await service.publish(loaded, moved)
+    light = await service.get("/v1/cases/c1/light")
+    assert light["deadline"].startswith("2027-01-05T15:59:59")
+    ticked = await service.tick(bj(2027, 1, 4, 12))  # a loaded holiday: one working day left
+    assert (ticked.events, ticked.notified) == (2, 0)  # yellow and its rung; nobody at work
+    timeline = await service.get("/v1/cases/c1/timeline")
+    texts = [e["text"] for e in timeline["entries"]]
+    assert any(t.startswith("办结期限官方节假日安排更新，重新计算为 2027-01-05") for t in texts)
+    assert "按周一至周五暂算" in texts[0]
