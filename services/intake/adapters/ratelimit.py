@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from datetime import datetime, timedelta
 
@@ -40,7 +41,7 @@ class FailureLimiter:
         if not failures:
             return 0
         left = failures[0] + self.window - self.clock.now()
-        return max(1, int(left.total_seconds()) + 1)
+        return max(1, math.ceil(left.total_seconds()))
 
     def fail(self, key: str) -> None:
         """Count one failure for the key."""
