@@ -16,13 +16,15 @@ from services.supervision.application.case_view import (
 )
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+PRIVATE = frozenset({"applicant_id"})  # kept only to recognise the applicant; never shown
 
 
 @router.get("/{case_id}")
 async def get_case(case_id: str, principal: Viewer, sv: SupervisionDep) -> dict[str, Any]:
     """A case as supervision sees it: status, item, department, deadline, outcome."""
     async with sv.engine.connect() as conn:
-        return await visible_case(sv, conn, case_id, principal)
+        case = await visible_case(sv, conn, case_id, principal)
+    return {k: v for k, v in case.items() if k not in PRIVATE}
 
 
 @router.get("/{case_id}/light", response_model=CaseLightRead)
