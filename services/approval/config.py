@@ -23,5 +23,6 @@ class Settings(ServiceSettings):
     delivery_poll_seconds: float = 1.0
     delivery_backoff_seconds: float = 2.0
     delivery_backoff_max_seconds: float = 600.0
+    delivery_lease_seconds: float = 60.0  # a sender that died mid-send frees its messages then
     # How often overdue cases are checked for deemed approval (超时默许).
     deemed_scan_seconds: float = 30.0

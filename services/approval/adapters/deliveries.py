@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.approval.adapters.notifier import Message
 from services.approval.adapters.tables import deliveries as t
 
-LEASE = timedelta(seconds=60)  # a sender that died mid-send frees its messages after this
-
 
 async def enqueue(
     conn: AsyncConnection, *, case_id: str, channel: str, phone: str, text: str
@@ -36,8 +34,8 @@ async def enqueue(
     return message_id
 
 
-async def claim_due(engine: AsyncEngine, *, limit: int = 50) -> list[Message]:
-    """Messages due now, each leased to this sender so a second process skips them."""
+async def claim_due(engine: AsyncEngine, *, lease: float, limit: int = 50) -> list[Message]:
+    """Due messages, each leased for `lease` seconds so another process skips them meanwhile."""
     now = datetime.now(UTC)
     async with engine.begin() as conn:
         rows: Sequence[Message] = [
@@ -57,7 +55,7 @@ async def claim_due(engine: AsyncEngine, *, limit: int = 50) -> list[Message]:
                 update(t)
                 .where(t.c.message_id == message.message_id, t.c.sent_at.is_(None))
                 .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
-                .values(lease_until=now + LEASE)
+                .values(lease_until=now + timedelta(seconds=lease))
             )
         if taken.rowcount == 1:
             claimed.append(message)

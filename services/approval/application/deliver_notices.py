@@ -19,7 +19,8 @@ RECORD_ATTEMPTS = 5
 async def deliver_due(ctx: Context) -> int:
     """One pass over the due notices; returns how many were sent."""
     sent = 0
-    for message in await deliveries.claim_due(ctx.runtime.engine):
+    lease = ctx.settings.delivery_lease_seconds
+    for message in await deliveries.claim_due(ctx.runtime.engine, lease=lease):
         try:
             await ctx.notifier.send(message)
         except NotificationFailed as exc:

@@ -61,6 +61,7 @@ async def approval_settings(
         "deemed_scan_seconds": 0.1,
         "delivery_poll_seconds": 0.1,
         "delivery_backoff_seconds": 0.05,
+        "delivery_lease_seconds": 1.0,
         **overrides,
     }
     return await settings_for(Settings, databases, broker, prefix=prefix or new_prefix(), **values)
