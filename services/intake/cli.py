@@ -51,6 +51,7 @@ def run_seed(args: argparse.Namespace) -> int:
     from services.intake.application.seed_catalog import seed_catalog
 
     async def seed(runtime: Runtime) -> int:
+        """Seed through the runtime."""
         return await seed_catalog(runtime=runtime, force=args.force)
 
     published = asyncio.run(_on_intake_database(args, seed))
@@ -75,6 +76,7 @@ def run_calendar_load(args: argparse.Namespace) -> int:
         return 1
 
     async def load(runtime: Runtime) -> Loaded:
+        """Load through the runtime."""
         return await load_calendar_year(runtime=runtime, schedule=schedule, by=args.by)
 
     loaded = asyncio.run(_on_intake_database(args, load))

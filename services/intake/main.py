@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from libs.events.clock import Clock
 from libs.events.runtime import create_app
-from services.intake.adapters.ratelimit import FailureLimiter
+from services.intake.adapters.ratelimit import LookupGuard
 from services.intake.api import catalog, public, routes
 from services.intake.bootstrap import bootstrap
 from services.intake.config import Settings
@@ -24,8 +24,9 @@ def create(settings: Settings | None = None, *, clock: Clock | None = None) -> F
         routers=[catalog.router, routes.router, public.router],
     )
     app.state.settings = settings
-    app.state.lookups = FailureLimiter(
-        limit=settings.lookup_failures_allowed,
+    app.state.lookups = LookupGuard(
+        per_case=settings.lookup_failures_allowed,
+        per_client=settings.lookup_failures_per_client,
         window=timedelta(seconds=settings.lookup_window_seconds),
         clock=runtime.clock,
     )

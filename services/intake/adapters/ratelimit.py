@@ -50,3 +50,25 @@ class FailureLimiter:
                 self._recent(stale)
         self._recent(key)
         self._failures.setdefault(key, deque()).append(self.clock.now())
+
+
+class LookupGuard:
+    """Failed look-ups limited per client and case number, and per client overall."""
+
+    def __init__(self, *, per_case: int, per_client: int, window: timedelta, clock: Clock) -> None:
+        self.cases = FailureLimiter(limit=per_case, window=window, clock=clock)
+        self.clients = FailureLimiter(limit=per_client, window=window, clock=clock)
+
+    def wait(self, client: str, case_no: str) -> int:
+        """Seconds the client must wait before looking this case up again; 0 when it may now."""
+        waits = [
+            limiter.retry_after(key)
+            for limiter, key in ((self.cases, f"{client}|{case_no}"), (self.clients, client))
+            if limiter.blocked(key)
+        ]
+        return max(waits, default=0)
+
+    def fail(self, client: str, case_no: str) -> None:
+        """Count a wrong case number or query code."""
+        self.cases.fail(f"{client}|{case_no}")
+        self.clients.fail(client)

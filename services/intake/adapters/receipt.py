@@ -91,13 +91,7 @@ def _rows(data: ReceiptData) -> list[tuple[str, str]]:
     return rows
 
 
-def render_receipt(data: ReceiptData) -> bytes:
-    """The receipt as a one-page A4 PDF."""
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, title=f"受理回执 {data.case_no}", author=data.center_name or FONT
-    )
-    body = _style(10.5)
+def _table(data: ReceiptData, body: ParagraphStyle) -> Table:
     table = Table(
         [[Paragraph(k, body), Paragraph(v, body)] for k, v in _rows(data)],
         colWidths=[32 * mm, 130 * mm],
@@ -111,6 +105,16 @@ def render_receipt(data: ReceiptData) -> bytes:
             ]
         )
     )
+    return table
+
+
+def render_receipt(data: ReceiptData) -> bytes:
+    """The receipt as a one-page A4 PDF."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, title=f"受理回执 {data.case_no}", author=data.center_name or FONT
+    )
+    body = _style(10.5)
     signed = data.accepted_at.astimezone(SHANGHAI)
     hint = (
         f"凭办件编号 {data.case_no} 和查询码 {data.query_code} 可随时查询办理进度。"
@@ -119,7 +123,7 @@ def render_receipt(data: ReceiptData) -> bytes:
     story = [
         Paragraph("受理回执", _style(20, leading=30, align=1)),
         Spacer(1, 6 * mm),
-        table,
+        _table(data, body),
         Spacer(1, 6 * mm),
         Paragraph(hint, body),
         Spacer(1, 12 * mm),

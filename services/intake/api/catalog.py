@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from libs.events.calendar import YearSchedule
 from libs.events.schemas import Kind
@@ -33,7 +33,7 @@ async def put_item(
 @router.get("/catalog/items", response_model=list[ItemRead])
 async def list_items(
     runtime: RuntimeDep,
-    department: str | None = None,
+    department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     kind: Kind | None = None,
     online: bool | None = None,
 ) -> list[ItemVersion]:

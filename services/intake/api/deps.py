@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from libs.events.auth import Principal, Role, require
 from libs.events.runtime import Runtime
-from services.intake.adapters.ratelimit import FailureLimiter
+from services.intake.adapters.ratelimit import LookupGuard
 from services.intake.config import Settings
 
 
@@ -24,15 +24,15 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_limiter(request: Request) -> FailureLimiter:
-    """The limiter of failed public look-ups."""
-    limiter: FailureLimiter = request.app.state.lookups
+def get_limiter(request: Request) -> LookupGuard:
+    """The guard against guessing query codes."""
+    limiter: LookupGuard = request.app.state.lookups
     return limiter
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-LimiterDep = Annotated[FailureLimiter, Depends(get_limiter)]
+LimiterDep = Annotated[LookupGuard, Depends(get_limiter)]
 
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 Clerk = Annotated[Principal, Depends(require(Role.clerk))]

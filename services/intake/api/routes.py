@@ -23,10 +23,12 @@ from services.intake.api.schemas import (
     AcceptRead,
     CaseCreate,
     CaseCreated,
+    CaseId,
     CaseRead,
     CaseSummary,
     ExtendCreate,
     RefuseCreate,
+    Status,
     StatusRead,
     SupplementCreate,
     SupplementRead,
@@ -90,7 +92,7 @@ async def post_case(
 async def get_cases(
     principal: Reader,
     runtime: RuntimeDep,
-    status: str | None = None,
+    status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """The caller's center's cases (staff) or the caller's own cases (applicant), newest first."""
@@ -98,14 +100,14 @@ async def get_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
-async def get_one_case(case_id: str, principal: Reader, runtime: RuntimeDep) -> dict[str, Any]:
+async def get_one_case(case_id: CaseId, principal: Reader, runtime: RuntimeDep) -> dict[str, Any]:
     """A case's current state, deadline and history."""
     return await get_case(runtime=runtime, case_id=case_id, principal=principal)
 
 
 @router.post("/cases/{case_id}/supplements", response_model=SupplementRead)
 async def post_supplement(
-    case_id: str, body: SupplementCreate, principal: ClerkOrApplicant, runtime: RuntimeDep
+    case_id: CaseId, body: SupplementCreate, principal: ClerkOrApplicant, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Supplement materials (补正); a further notice names only first-notice materials."""
     return await supplement_case(
@@ -119,7 +121,7 @@ async def post_supplement(
 
 @router.post("/cases/{case_id}/accept", response_model=AcceptRead)
 async def post_accept(
-    case_id: str, principal: Clerk, runtime: RuntimeDep, body: AcceptCreate | None = None
+    case_id: CaseId, principal: Clerk, runtime: RuntimeDep, body: AcceptCreate | None = None
 ) -> dict[str, Any]:
     """Accept (受理), or accept with non-key materials tolerated (容缺受理)."""
     body = body or AcceptCreate()
@@ -135,7 +137,7 @@ async def post_accept(
 
 @router.post("/cases/{case_id}/refuse", response_model=StatusRead)
 async def post_refuse(
-    case_id: str, body: RefuseCreate, principal: Clerk, runtime: RuntimeDep
+    case_id: CaseId, body: RefuseCreate, principal: Clerk, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Refuse to accept (不予受理) with the reason."""
     return await refuse_case(
@@ -145,7 +147,7 @@ async def post_refuse(
 
 @router.post("/cases/{case_id}/withdraw", response_model=StatusRead)
 async def post_withdraw(
-    case_id: str,
+    case_id: CaseId,
     principal: ClerkOrApplicant,
     runtime: RuntimeDep,
     body: WithdrawCreate | None = None,
@@ -157,7 +159,7 @@ async def post_withdraw(
 
 @router.post("/cases/{case_id}/promise/extend", response_model=StatusRead)
 async def post_extend_promise(
-    case_id: str, body: ExtendCreate, principal: DepartmentStaff, runtime: RuntimeDep
+    case_id: CaseId, body: ExtendCreate, principal: DepartmentStaff, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Extend a 容缺 promise once, with a reason (the case's department)."""
     return await extend_promise(
@@ -175,7 +177,7 @@ async def post_extend_promise(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 async def get_receipt(
-    case_id: str, principal: Reader, runtime: RuntimeDep, settings: SettingsDep
+    case_id: CaseId, principal: Reader, runtime: RuntimeDep, settings: SettingsDep
 ) -> Response:
     """The printable acceptance receipt (受理回执) as PDF."""
     case_no, pdf = await receipt_pdf(

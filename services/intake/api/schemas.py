@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from libs.events.schemas import Channel, Kind
-from services.intake.domain.catalog import CODE_PATTERN, ItemVersion
+from services.intake.domain.catalog import CODE_PATTERN, TEXT_PATTERN, ItemVersion
 
 
 class ItemRead(ItemVersion):
@@ -18,17 +19,17 @@ class ItemRead(ItemVersion):
 class ApplicantIn(BaseModel):
     """A person (resident ID, GB 11643) or an enterprise (credit code, GB 32100)."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)
     id_type: Literal["resident", "enterprise"]
-    id_no: str = Field(min_length=1, max_length=32)
-    phone: str = Field(min_length=1, max_length=32)
+    id_no: str = Field(min_length=1, max_length=32, pattern=TEXT_PATTERN)
+    phone: str = Field(min_length=1, max_length=32, pattern=TEXT_PATTERN)
 
 
 class RejectedMaterial(BaseModel):
     """A material handed in but not acceptable (wrong, expired, unsigned …), and why."""
 
     code: str = Field(pattern=CODE_PATTERN)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, pattern=TEXT_PATTERN)
 
 
 class CaseCreate(BaseModel):
@@ -36,7 +37,9 @@ class CaseCreate(BaseModel):
 
     item_code: str = Field(pattern=CODE_PATTERN)
     applicant: ApplicantIn
-    materials: list[str] = Field(default_factory=list, max_length=200)
+    materials: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
+        default_factory=list, max_length=200
+    )
     rejected: list[RejectedMaterial] = Field(default_factory=list, max_length=200)
     channel: Channel | None = Field(
         default=None, description="default: `window` for clerks, `online` for applicants"
@@ -68,7 +71,9 @@ class CaseCreated(BaseModel):
 class SupplementCreate(BaseModel):
     """Materials brought after a notice (补正), or tolerated ones after acceptance."""
 
-    materials: list[str] = Field(default_factory=list, max_length=200)
+    materials: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
+        default_factory=list, max_length=200
+    )
     rejected: list[RejectedMaterial] = Field(default_factory=list, max_length=200)
 
 
@@ -86,9 +91,16 @@ class SupplementRead(BaseModel):
 class AcceptCreate(BaseModel):
     """受理; with `tolerated_missing` and `supplement_by` it is 容缺受理."""
 
-    tolerated_missing: list[str] = Field(default_factory=list, max_length=200)
+    tolerated_missing: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
+        default_factory=list, max_length=200
+    )
     supplement_by: date | None = None
-    promise: str = Field(default="", max_length=2000, description="the written promise (承诺书)")
+    promise: str = Field(
+        default="",
+        max_length=2000,
+        pattern=TEXT_PATTERN,
+        description="the written promise (承诺书)",
+    )
 
 
 class AcceptRead(BaseModel):
@@ -110,20 +122,20 @@ class AcceptRead(BaseModel):
 class RefuseCreate(BaseModel):
     """不予受理 and its (legal) reason."""
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)
 
 
 class WithdrawCreate(BaseModel):
     """撤回, optionally with the applicant's reason."""
 
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, pattern=TEXT_PATTERN)
 
 
 class ExtendCreate(BaseModel):
     """The department's one extension of a 容缺 promise."""
 
     supplement_by: date
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)
 
 
 class StatusRead(BaseModel):
@@ -221,3 +233,8 @@ class CalendarLoaded(BaseModel):
 
     year: int
     recomputed: list[str]
+
+
+CaseId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="the case id")]
+CaseNo = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9]{1,64}$", description="the case number")]
+Status = Literal["submitted", "awaiting_supplement", "accepted", "refused", "withdrawn", "returned"]

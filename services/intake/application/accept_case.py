@@ -38,8 +38,12 @@ async def accept_case(
         [accepted] = case.accept(item, acceptance, calendar)
         await save_case(runtime, conn, case, [accepted])
     assert isinstance(accepted, CaseAccepted)
+    return _answer(accepted)
+
+
+def _answer(accepted: CaseAccepted) -> dict[str, Any]:
     return {
-        "case_id": case_id,
+        "case_id": accepted.case_id,
         "case_no": accepted.case_no,
         "status": "accepted",
         "accepted_at": accepted.accepted_at,

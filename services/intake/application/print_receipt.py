@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from libs.events.auth import Principal
 from libs.events.runtime import Runtime
+from libs.events.schemas import CaseAccepted, CaseSubmitted
 from services.intake.adapters.receipt import ReceiptData, render_receipt
 from services.intake.application.common import case_row, item_of, load_case
+from services.intake.domain.case import Case
+from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.rules import CaseNotAccepted
 
 
@@ -17,11 +22,22 @@ async def receipt_pdf(
         case = await load_case(runtime, conn, case_id, principal)
         item = await item_of(conn, case)
         row = await case_row(conn, case_id)
-    accepted, s = case.accepted, case.submitted
-    if accepted is None or s is None:
+    if case.accepted is None or case.submitted is None:
         raise CaseNotAccepted(f"case {case_id} is {case.status}; it has no acceptance receipt")
+    data = _receipt_data(case, case.submitted, case.accepted, item, row, center_name)
+    return data.case_no, render_receipt(data)
+
+
+def _receipt_data(
+    case: Case,
+    s: CaseSubmitted,
+    accepted: CaseAccepted,
+    item: ItemVersion,
+    row: dict[str, Any],
+    center_name: str,
+) -> ReceiptData:
     names = {m.code: m.name for m in item.materials}
-    data = ReceiptData(
+    return ReceiptData(
         center=s.center,
         center_name=center_name,
         case_no=s.case_no,
@@ -43,4 +59,3 @@ async def receipt_pdf(
         limit_days=accepted.limit_days,
         provisional=bool(row["provisional"]),
     )
-    return s.case_no, render_receipt(data)

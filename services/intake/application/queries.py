@@ -11,6 +11,8 @@ from libs.events.auth import Principal, Role
 from libs.events.runtime import Runtime
 from services.intake.adapters.tables import aware, case_timeline, cases
 from services.intake.application.common import case_row, item_of, load_case, notice
+from services.intake.domain.case import Case
+from services.intake.domain.catalog import ItemVersion
 
 
 async def get_case(*, runtime: Runtime, case_id: str, principal: Principal) -> dict[str, Any]:
@@ -20,11 +22,15 @@ async def get_case(*, runtime: Runtime, case_id: str, principal: Principal) -> d
         item = await item_of(conn, case)
         row = await case_row(conn, case_id)
         history = await _history(conn, runtime, case_id)
+    return {**_view(case, item, row), "history": history}
+
+
+def _view(case: Case, item: ItemVersion, row: dict[str, Any]) -> dict[str, Any]:
     assert case.submitted is not None
     s = case.submitted
     last = case.notices[-1] if case.notices and case.status == "awaiting_supplement" else None
     return {
-        "case_id": case_id,
+        "case_id": case.stream_id,
         "case_no": s.case_no,
         "query_code": row["query_code"],
         "center": s.center,
@@ -51,7 +57,6 @@ async def get_case(*, runtime: Runtime, case_id: str, principal: Principal) -> d
         "supplement_by": case.supplement_by,
         "promise": case.accepted.promise if case.accepted else "",
         "promise_extended": case.extended,
-        "history": history,
     }
 
 

@@ -45,6 +45,7 @@ def every(seconds: float) -> Callable[[Runtime], Awaitable[None]]:
     """A background job returning overdue cases every `seconds`."""
 
     async def return_overdue_promises(runtime: Runtime) -> None:
+        """Check, then sleep, until cancelled."""
         while True:
             try:
                 returned = await return_overdue_cases(runtime)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.registry import Event
 from libs.events.runtime import Runtime
 from libs.events.schemas import Applicant, CaseSupplementRequested, Channel
 from services.intake.adapters import catalog, idempotency
@@ -18,6 +20,7 @@ from services.intake.adapters.tables import cases
 from services.intake.application.common import notice, save_case
 from services.intake.domain.acceptance import today
 from services.intake.domain.case import Case
+from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.numbers import case_number, new_query_code
 from services.intake.domain.rules import IdempotencyKeyReused, ItemNotInCatalogue
 from services.intake.domain.submission import Receipt, submit
@@ -101,17 +104,7 @@ async def _create(conn: AsyncConnection, command: SubmitCase, runtime: Runtime) 
             f"item {command.item_code} is not in this center's catalogue", field="item_code"
         )
     now, center = runtime.clock.now(), runtime.settings.center_code
-    day = today(now)
-    receipt = Receipt(
-        case_id=str(uuid.uuid4()),
-        case_no=case_number(center, day, await next_sequence(conn, center, f"{day:%Y%m%d}")),
-        center=center,
-        applicant=command.applicant,
-        materials=command.materials,
-        rejected=command.rejected,
-        channel=command.channel,
-        submitted_by=command.submitted_by,
-    )
+    receipt = await _receipt(conn, command, center=center, now=now)
     events = submit(item, receipt, now=now)
     case = Case(receipt.case_id)
     await save_case(runtime, conn, case, events)
@@ -119,11 +112,34 @@ async def _create(conn: AsyncConnection, command: SubmitCase, runtime: Runtime) 
     await conn.execute(
         update(cases).where(cases.c.case_id == case.stream_id).values(query_code=query_code)
     )
+    return _answer(case, item, receipt.case_no, query_code, events)
+
+
+async def _receipt(
+    conn: AsyncConnection, command: SubmitCase, *, center: str, now: datetime
+) -> Receipt:
+    day = today(now)
+    sequence = await next_sequence(conn, center, f"{day:%Y%m%d}")
+    return Receipt(
+        case_id=str(uuid.uuid4()),
+        case_no=case_number(center, day, sequence),
+        center=center,
+        applicant=command.applicant,
+        materials=command.materials,
+        rejected=command.rejected,
+        channel=command.channel,
+        submitted_by=command.submitted_by,
+    )
+
+
+def _answer(
+    case: Case, item: ItemVersion, case_no: str, query_code: str, events: list[Event]
+) -> dict[str, Any]:
     requested = next((e for e in events if isinstance(e, CaseSupplementRequested)), None)
     missing = requested.missing if requested else []
     return {
         "case_id": case.stream_id,
-        "case_no": receipt.case_no,
+        "case_no": case_no,
         "query_code": query_code,
         "status": case.status,
         "item_code": item.code,

@@ -21,6 +21,7 @@ def tracking(own_source: str) -> Handler:
     async def when_case_event_elsewhere_track_case(
         conn: AsyncConnection, env: Envelope, event: Event
     ) -> None:
+        """Record another service's event on one of our cases; decisions close it."""
         if env.source == own_source or not isinstance(event, s.CaseEvent):
             return
         known = select(cases.c.paused_days).where(cases.c.case_id == event.case_id)

@@ -14,6 +14,8 @@ from libs.events.schemas import ItemPublished, Kind
 from services.intake.domain import rules
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+# Printable text: no NUL or other control characters (tab and line breaks allowed).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 class Material(BaseModel):
@@ -22,7 +24,7 @@ class Material(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: str = Field(pattern=CODE_PATTERN)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)
     required: bool = True
     key: bool = False
 
@@ -32,7 +34,7 @@ class JointPart(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    department: str = Field(min_length=1, max_length=64)
+    department: str = Field(pattern=CODE_PATTERN)
     limit_days: int = Field(ge=0, le=3650)
 
 
@@ -41,20 +43,20 @@ class ItemSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    name: str = Field(min_length=1, max_length=200)
-    department: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)
+    department: str = Field(pattern=CODE_PATTERN)
     kind: Kind
-    legal_basis: str = Field(default="", max_length=2000)
+    legal_basis: str = Field(default="", max_length=2000, pattern=TEXT_PATTERN)
     legal_limit_days: int = Field(ge=0, le=3650)
     promised_limit_days: int = Field(ge=0, le=3650)
-    fees: str = Field(default="", max_length=500)
+    fees: str = Field(default="", max_length=500, pattern=TEXT_PATTERN)
     materials: list[Material] = Field(default_factory=list, max_length=200)
     deemed_approval: bool = False
     online: bool = False
     green_channel: bool = False
-    lead_department: str | None = Field(default=None, max_length=64)
+    lead_department: str | None = Field(default=None, pattern=CODE_PATTERN)
     departments: list[JointPart] = Field(default_factory=list, max_length=50)
-    decided_by_center: str | None = Field(default=None, max_length=64)
+    decided_by_center: str | None = Field(default=None, pattern=CODE_PATTERN)
 
 
 class ItemVersion(ItemSpec):

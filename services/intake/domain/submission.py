@@ -55,7 +55,29 @@ def submit(item: ItemVersion, receipt: Receipt, *, now: datetime) -> list[Event]
         )
     provided = _in_item_order(item, set(receipt.materials) - set(receipt.rejected))
     missing = [c for c in item.required_codes() if c not in provided]
-    submitted = CaseSubmitted(
+    submitted = _submitted(item, receipt, applicant, provided, missing, now)
+    if not missing:
+        return [submitted]
+    reasons = {c: r for c, r in receipt.rejected.items() if c in missing}
+    notice = CaseSupplementRequested(
+        case_id=receipt.case_id, center=receipt.center, missing=missing, reasons=reasons
+    )
+    return [submitted, notice]
+
+
+def _in_item_order(item: ItemVersion, codes: set[str]) -> list[str]:
+    return [m.code for m in item.materials if m.code in codes]
+
+
+def _submitted(
+    item: ItemVersion,
+    receipt: Receipt,
+    applicant: Applicant,
+    provided: list[str],
+    missing: list[str],
+    now: datetime,
+) -> CaseSubmitted:
+    return CaseSubmitted(
         case_id=receipt.case_id,
         center=receipt.center,
         case_no=receipt.case_no,
@@ -74,14 +96,3 @@ def submit(item: ItemVersion, receipt: Receipt, *, now: datetime) -> list[Event]
         deemed_approval=item.deemed_approval,
         submitted_by=receipt.submitted_by,
     )
-    if not missing:
-        return [submitted]
-    reasons = {c: r for c, r in receipt.rejected.items() if c in missing}
-    notice = CaseSupplementRequested(
-        case_id=receipt.case_id, center=receipt.center, missing=missing, reasons=reasons
-    )
-    return [submitted, notice]
-
-
-def _in_item_order(item: ItemVersion, codes: set[str]) -> list[str]:
-    return [m.code for m in item.materials if m.code in codes]

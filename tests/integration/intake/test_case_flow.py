@@ -241,3 +241,15 @@ async def test_unknown_cases_and_bad_bodies_never_500(intake: Intake) -> None:
     assert unknown_material.json()["rule"] == "UnknownMaterials"
     not_admin = await intake.http.post("/v1/cases", json={}, headers=ADMIN)
     assert not_admin.status_code == 403
+
+    nul = {"item_code": "SCJG-003", "applicant": {**APPLICANT, "name": "张\x00三"}}
+    for method, path, body in [
+        ("GET", "/v1/cases/%00", None),
+        ("GET", "/v1/cases?status=%00", None),
+        ("GET", "/v1/public/cases/%00?code=ABCDEF", None),
+        ("GET", "/v1/catalog/items?department=%00", None),
+        ("POST", "/v1/cases", nul),
+        ("POST", f"/v1/cases/{'x' * 500}/accept", {}),
+    ]:
+        answer = await intake.http.request(method, path, json=body, headers=CLERK)
+        assert answer.status_code == 422, (path, answer.text)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from libs.events.clock import FixedClock
-from services.intake.adapters.ratelimit import FailureLimiter
+from services.intake.adapters.ratelimit import FailureLimiter, LookupGuard
 from services.intake.domain.numbers import QUERY_ALPHABET, case_number, new_query_code
 
 pytestmark = pytest.mark.unit
@@ -40,3 +40,13 @@ def test_the_limiter_blocks_after_five_failures_in_ten_minutes() -> None:
     clock.advance(timedelta(minutes=6, seconds=1))
     assert not limiter.blocked("ip|case")
     assert limiter.retry_after("nobody") == 0
+
+
+def test_the_guard_also_limits_one_client_across_case_numbers() -> None:
+    clock = FixedClock(datetime(2026, 11, 25, 2, tzinfo=UTC))
+    guard = LookupGuard(per_case=5, per_client=8, window=timedelta(minutes=10), clock=clock)
+    for n in range(8):
+        assert guard.wait("1.2.3.4", f"case-{n}") == 0
+        guard.fail("1.2.3.4", f"case-{n}")
+    assert guard.wait("1.2.3.4", "case-99") == 600
+    assert guard.wait("5.6.7.8", "case-0") == 0
