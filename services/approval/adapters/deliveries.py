@@ -88,18 +88,3 @@ async def reschedule(
                 last_error=error[:2000],
             )
         )
-
-
-async def pending(conn: AsyncConnection, case_id: str) -> list[dict[str, object]]:
-    """A case's notices and their state, for the case view."""
-    rows = await conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.id))
-    return [
-        {
-            "message_id": r.message_id,
-            "channel": r.channel,
-            "attempts": r.attempts,
-            "sent_at": r.sent_at,
-            "last_error": r.last_error,
-        }
-        for r in rows
-    ]

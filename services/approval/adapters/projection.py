@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,8 +28,8 @@ def _row(case: ApprovalCase) -> dict[str, Any]:
         "step": case.step,
         "assignee": case.assignee,
         "countersigners": [p for p in case.countersigners if p not in case.signatures],
-        "accepted_at": facts.accepted_at,
-        "deadline": deadline.at,
+        "accepted_at": facts.accepted_at.astimezone(UTC),  # SQLite keeps no offset: store UTC
+        "deadline": deadline.at.astimezone(UTC),
         "due_day": deadline.due_day,
         "deemed_approval": facts.deemed_approval,
         "version": case.version,
@@ -50,7 +49,7 @@ async def refresh(conn: AsyncConnection, case: ApprovalCase) -> None:
 
 async def worklist(
     conn: AsyncConnection, *, held_at: str, department: str, person: str | None = None
-) -> Sequence[Any]:
+) -> list[dict[str, Any]]:
     """The department's open work here, oldest deadline first; only a person's own when asked."""
     query = (
         select(t)
@@ -59,7 +58,15 @@ async def worklist(
     )
     if person is not None:
         query = query.where(t.c.assignee == person)
-    return (await conn.execute(query)).mappings().all()
+    return [_aware(dict(row)) for row in (await conn.execute(query)).mappings()]
+
+
+def _aware(row: dict[str, Any]) -> dict[str, Any]:
+    """SQLite hands back naive datetimes; every one stored here is UTC."""
+    for key in ("accepted_at", "deadline", "updated_at"):
+        if row[key].tzinfo is None:
+            row[key] = row[key].replace(tzinfo=UTC)
+    return row
 
 
 async def open_case_ids(conn: AsyncConnection, *, department: str) -> list[str]:
@@ -72,7 +79,8 @@ async def overdue_deemable(conn: AsyncConnection, *, now: datetime, limit: int =
     """Running work whose item allows deemed approval and whose deadline has passed."""
     query = (
         select(t.c.case_id)
-        .where(t.c.status == "open", t.c.deemed_approval.is_(True), t.c.deadline < now)
+        .where(t.c.status == "open", t.c.deemed_approval.is_(True))
+        .where(t.c.deadline < now.astimezone(UTC))
         .order_by(t.c.deadline)
         .limit(limit)
     )

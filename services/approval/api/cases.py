@@ -45,7 +45,7 @@ async def worklist(
         rows = await projection.worklist(
             conn, held_at=ctx.center, department=wanted, person=principal.sub if mine else None
         )
-    return [WorkItemRead.model_validate(dict(row)) for row in rows]
+    return [WorkItemRead.model_validate(row) for row in rows]
 
 
 def _department_of(principal: Principal, asked: str | None) -> str:
