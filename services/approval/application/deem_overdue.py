@@ -29,6 +29,9 @@ async def deem_overdue(ctx: Context) -> int:
         except ConcurrencyError:
             log.info("case %s was decided by another process meanwhile", case_id)
             continue
+        except Exception:  # one case that cannot be sealed must not hold back the others
+            log.exception("deemed approval of case %s failed; retried on the next pass", case_id)
+            continue
         deemed += len(events)
     return deemed
 
