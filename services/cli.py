@@ -8,6 +8,7 @@ and append it to `COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
+from libs.events import asyncapi
 from libs.events.auth import AuthSettings, DevTokensDisabled, Role, issue_dev_token
 from services.intake.cli import add_calendar_command, add_seed_command
 from services.supervision.cli import add_supervision_command
@@ -98,9 +100,27 @@ def add_token_command(subparsers: Subparsers) -> None:
     parser.set_defaults(func=run_token)
 
 
-COMMANDS: list[Callable[[Subparsers], None]] = [add_token_command]
-COMMANDS += [add_seed_command, add_calendar_command]
-COMMANDS += [add_supervision_command]
+def run_asyncapi(args: argparse.Namespace) -> int:
+    """Print the AsyncAPI document of every registered event type."""
+    import libs.events.schemas  # noqa: F401  (registers the contract's types)
+
+    print(json.dumps(asyncapi.document(), ensure_ascii=False, indent=2, sort_keys=True))
+    return 0
+
+
+def add_asyncapi_command(subparsers: Subparsers) -> None:
+    """Register `onewindow asyncapi`."""
+    parser = subparsers.add_parser("asyncapi", help="print the AsyncAPI document of the events")
+    parser.set_defaults(func=run_asyncapi)
+
+
+COMMANDS: list[Callable[[Subparsers], None]] = [
+    add_token_command,
+    add_seed_command,
+    add_calendar_command,
+    add_supervision_command,
+    add_asyncapi_command,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

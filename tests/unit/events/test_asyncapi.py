@@ -1,0 +1,53 @@
+"""The committed AsyncAPI document is the one the code generates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import libs.events.schemas  # noqa: F401  (registers the contract's types)
+from libs.events.asyncapi import document
+
+pytestmark = pytest.mark.unit
+COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.json"
+
+
+def test_committed_asyncapi_matches_the_registry() -> None:
+    generated = json.loads(json.dumps(document(), ensure_ascii=False, sort_keys=True))
+    assert json.loads(COMMITTED.read_text()) == generated, (
+        "docs/asyncapi.json is stale: run `onewindow asyncapi > docs/asyncapi.json`"
+    )
+
+
+def test_every_contract_event_is_documented_on_its_topic() -> None:
+    channels = document()["channels"]
+    case = {m["name"] for m in channels["case-events"]["messages"].values()}
+    supervision = {m["name"] for m in channels["supervision-events"]["messages"].values()}
+    for name in (
+        "submitted",
+        "supplement_requested",
+        "supplemented",
+        "accepted",
+        "refused",
+        "withdrawn",
+        "reviewed",
+        "suspended",
+        "resumed",
+        "decided",
+        "deemed_approved",
+        "escalated",
+        "escalation_returned",
+        "delivered",
+    ):
+        assert f"onewindow.case.{name}.v1" in case
+    for name in (
+        "light.changed",
+        "opinion.issued",
+        "opinion.answered",
+        "complaint.filed",
+        "complaint.resolved",
+        "anomaly.detected",
+    ):
+        assert f"onewindow.{name}.v1" in supervision
