@@ -27,7 +27,7 @@ from libs.events.db import make_engine, migrate
 from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
 from libs.events.outbox import OutboxRelay
-from libs.events.schedules import when_calendar_year_loaded_store_schedule, work_calendar
+from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store_schedule
 from libs.events.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class Runtime:
         self.clock: Clock = clock or SystemClock()
         self._tasks: list[asyncio.Task[None]] = []
         self.migrated = False
+        self._calendars = CalendarCache()
         self.engine = make_engine(settings.database_url)
         self.store = EventStore(center=settings.center_code, service=service, kafka=settings)
         self.producer: AIOKafkaProducer | None = None
@@ -92,7 +93,7 @@ class Runtime:
 
     async def calendar(self, conn: AsyncConnection) -> WorkCalendar:
         """The working-day calendar with every schedule this service has received."""
-        return await work_calendar(conn)
+        return await self._calendars.get(conn)
 
     async def start(self) -> None:
         """Migrate, then start jobs and Kafka in the background: a down broker or database

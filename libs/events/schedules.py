@@ -28,7 +28,11 @@ calendar_schedules = Table(
 
 
 async def store_schedule(conn: AsyncConnection, schedule: YearSchedule) -> None:
-    """Keep this year's schedule, replacing an earlier load of the same year."""
+    """Keep this year's schedule, replacing an earlier, different load of the same year."""
+    t = calendar_schedules
+    stored = (await conn.execute(select(t.c.schedule).where(t.c.year == schedule.year))).scalar()
+    if stored is not None and YearSchedule.model_validate(stored) == schedule:
+        return  # the same load seen twice (the service's own event coming back): nothing moves
     await conn.execute(delete(calendar_schedules).where(calendar_schedules.c.year == schedule.year))
     await conn.execute(
         insert(calendar_schedules).values(
@@ -39,11 +43,24 @@ async def store_schedule(conn: AsyncConnection, schedule: YearSchedule) -> None:
     )
 
 
-async def work_calendar(conn: AsyncConnection) -> WorkCalendar:
-    """The working-day calendar with every schedule loaded so far."""
-    rows = await conn.execute(select(calendar_schedules.c.schedule))
-    schedules = [YearSchedule.model_validate(r.schedule) for r in rows]
-    return WorkCalendar({s.year: s for s in schedules})
+class CalendarCache:
+    """The WorkCalendar of `calendar_schedules`, rebuilt only when a year is (re)loaded."""
+
+    def __init__(self) -> None:
+        self._key: tuple[tuple[int, str], ...] | None = None
+        self._calendar = WorkCalendar()
+
+    async def get(self, conn: AsyncConnection) -> WorkCalendar:
+        """The calendar with every schedule loaded so far."""
+        t = calendar_schedules
+        loads = (await conn.execute(select(t.c.year, t.c.loaded_at))).all()
+        key = tuple(sorted((r.year, str(r.loaded_at)) for r in loads))
+        if key != self._key:
+            rows = await conn.execute(select(t.c.schedule))
+            schedules = [YearSchedule.model_validate(r.schedule) for r in rows]
+            self._calendar = WorkCalendar({sc.year: sc for sc in schedules})
+            self._key = key
+        return self._calendar
 
 
 async def when_calendar_year_loaded_store_schedule(

@@ -86,16 +86,6 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-calendar_years = Table(
-    "calendar_years",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("holidays", JSON, nullable=False),
-    Column("workdays", JSON, nullable=False),
-    Column("loaded_by", String(200), nullable=False),
-    Column("loaded_at", DateTime(timezone=True), nullable=False),
-)
-
 # What other services said about our cases (reviewed, suspended, decided …), for the history.
 case_timeline = Table(
     "case_timeline",
@@ -108,7 +98,7 @@ case_timeline = Table(
     Column("data", JSON, nullable=False),
 )
 
-TABLES = (catalog_items, cases, case_sequences, idempotency_keys, calendar_years, case_timeline)
+TABLES = (catalog_items, cases, case_sequences, idempotency_keys, case_timeline)
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -9,7 +9,6 @@ from typing import Any
 from libs.events.auth import Principal
 from libs.events.runtime import Runtime
 from libs.events.schemas import CaseAccepted
-from services.intake.adapters.calendars import work_calendar
 from services.intake.application.common import item_of, load_case, save_case
 from services.intake.domain.acceptance import Acceptance
 
@@ -27,7 +26,7 @@ async def accept_case(
     async with runtime.transaction() as conn:
         case = await load_case(runtime, conn, case_id, principal)
         item = await item_of(conn, case)
-        calendar = await work_calendar(conn)
+        calendar = await runtime.calendar(conn)
         acceptance = Acceptance(
             now=runtime.clock.now(),
             by=principal.sub,

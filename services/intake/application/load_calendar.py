@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import Deadline, WorkCalendar, YearSchedule
 from libs.events.runtime import Runtime
+from libs.events.schedules import store_schedule
 from libs.events.schemas import CalendarYearLoaded
-from services.intake.adapters.calendars import store_schedule, work_calendar
 from services.intake.adapters.tables import cases
 from services.intake.application.common import load_case, save_case
 
@@ -40,8 +40,8 @@ async def load_calendar_year(*, runtime: Runtime, schedule: YearSchedule, by: st
             loaded_by=by,
         )
         await runtime.store.append(conn, stream, version, [loaded])
-        await store_schedule(conn, schedule, by=by, now=runtime.clock.now())
-        calendar = await work_calendar(conn)
+        await store_schedule(conn, schedule)
+        calendar = await runtime.calendar(conn)
         recomputed = await _recompute(conn, runtime, calendar)
     return Loaded(schedule.year, recomputed)
 

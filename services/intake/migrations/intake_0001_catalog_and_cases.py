@@ -1,4 +1,4 @@
-"""Intake read models: catalogue versions, cases, sequences, idempotency keys, calendar years.
+"""Intake read models: catalogue versions, cases, sequences, idempotency keys, the timeline.
 
 Revision ID: intake_0001
 """

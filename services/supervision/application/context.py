@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.events.clock import Clock
 from libs.events.runtime import Runtime
+from libs.events.schedules import CalendarCache
 from libs.events.store import EventStore
-from services.supervision.adapters.calendars import CalendarSource
 from services.supervision.adapters.notifier import Notifier
 from services.supervision.config import Settings
 from services.supervision.domain.scope import CenterTree
@@ -22,7 +22,7 @@ class Supervision:
     settings: Settings
     clock: Clock
     notifier: Notifier
-    calendars: CalendarSource = field(default_factory=CalendarSource)
+    calendars: CalendarCache = field(default_factory=CalendarCache)
     _runtime: Runtime | None = None
 
     @property

@@ -8,8 +8,8 @@ from libs.events import schemas as s
 from libs.events.calendar import YearSchedule
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
+from libs.events.schedules import store_schedule
 from services.supervision.adapters import inbox
-from services.supervision.adapters.calendars import keep_schedule
 from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.application.context import Supervision
 from services.supervision.application.detect_anomalies import detect_anomalies
@@ -26,7 +26,7 @@ async def supervise_case_event(
     if isinstance(event, s.CalendarYearLoaded):
         # Our copy first: the runtime's calendar consumer may not have stored it yet.
         schedule = YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
-        await keep_schedule(conn, schedule)
+        await store_schedule(conn, schedule)
     calendar = await sv.calendars.get(conn)
     if isinstance(event, s.CalendarYearLoaded):
         await reschedule_all(conn, calendar, escalate_after_days=sv.settings.escalate_after_days)
