@@ -18,18 +18,22 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from opentelemetry import propagate, trace
 from pydantic import ValidationError
 from sqlalchemy import insert, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from libs.events.db import dead_letters, processed
 from libs.events.envelope import Envelope, UnparseableMessage, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, Registry, UnknownEventType, registry
+from libs.events.store import ConcurrencyError
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[AsyncConnection, Envelope, Event], Awaitable[None]]
 HANDLER_ATTEMPTS = 3
+# Failures of the moment (database away, a writer that got there first): retried until they pass.
+TRANSIENT = (OperationalError, InterfaceError, OSError, ConcurrencyError)
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class IdempotentConsumer:
             except DeadLetter as exc:
                 await self.dead_letter(record, str(exc))
                 return
+            except TRANSIENT:
+                raise  # the run loop backs off and rewinds: never dead-letter a good event
             except Exception as exc:
                 log.exception(
                     "%s: applying %s failed (attempt %d)", self.name, envelope.id, attempt

@@ -12,10 +12,11 @@ from collections.abc import AsyncIterator
 import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from libs.events.consumer import IdempotentConsumer
-from libs.events.db import make_engine, migrate, outbox
+from libs.events.db import dead_letters, make_engine, migrate, outbox
 from libs.events.envelope import Envelope, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.outbox import OutboxRelay
@@ -243,3 +244,38 @@ async def test_events_caused_by_an_event_continue_its_trace(db, kafka, producer)
     async with engine.connect() as conn:
         [reaction] = await store.read(conn, "reaction-c1")
     assert reaction.traceparent.split("-")[1] == trace_id
+
+
+async def test_a_database_outage_in_a_handler_delays_but_never_dead_letters(
+    db, kafka, producer
+) -> None:
+    _, engine = db
+    # More failures than a handler's attempts: an outage outlasts the in-process retries.
+    failures = [OperationalError("INSERT", {}, ConnectionRefusedError("away"))] * 4
+
+    async def flaky(conn: AsyncConnection, env: Envelope, event: Event) -> None:
+        if failures:
+            raise failures.pop()
+        await record_ping(conn, env, event)
+
+    store = EventStore(center="350500", service="intake", kafka=kafka)
+    async with engine.begin() as conn:
+        await store.append(conn, "flaky", 0, [Pinged(n=3)])
+    await OutboxRelay(engine, producer).relay_once()
+    consumer = IdempotentConsumer(
+        name="flaky",
+        engine=engine,
+        kafka=kafka,
+        topics=["case-events"],
+        handle=flaky,
+        producer=producer,
+        types=types,
+    )
+    await consumer.start()
+    try:
+        await eventually(lambda: _equals(lambda: seen_counts(engine), (1, 1)))
+    finally:
+        await consumer.stop()
+    assert not failures
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(dead_letters))).scalar() == 0
