@@ -73,36 +73,28 @@ class EventStore:
         # A new stream needs no look-up: the (stream_id, version) key refuses a second version 1.
         if expected_version and (actual := await self.version(conn, stream_id)) != expected_version:
             raise ConcurrencyError(stream_id, expected_version, actual)
-        now = datetime.now(UTC)
-        trace = current_traceparent()
-        stored = [
-            StoredEvent(
-                0,
-                "",
-                stream_id,
-                expected_version + i,
-                e.TYPE,
-                e.model_dump(mode="json"),
-                center or self.center,
-                trace,
-                now,
+        now, trace = datetime.now(UTC), current_traceparent()
+        envelopes = [
+            Envelope(
+                type=e.TYPE,
+                source=self.source,
+                subject=stream_id,
+                time=now,
+                center=center or self.center,
+                sequence=expected_version + i,
+                traceparent=trace,
+                data=e.model_dump(mode="json"),
             )
             for i, e in enumerate(new, start=1)
         ]
-        envelopes = [self._envelope(s) for s in stored]
+        rows = [_event_row(env) for env in envelopes]
         try:
-            result = await conn.execute(
-                insert(events).returning(events.c.position),
-                [_event_row(s, env) for s, env in zip(stored, envelopes, strict=True)],
-            )
+            result = await conn.execute(insert(events).returning(events.c.position), rows)
         except IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version) from exc
         positions = list(result.scalars())
         await conn.execute(insert(outbox), [self._outbox_row(env, now) for env in envelopes])
-        return [
-            StoredEvent(p, env.id, s.stream_id, s.version, s.type, s.data, s.center, trace, now)
-            for p, s, env in zip(positions, stored, envelopes, strict=True)
-        ]
+        return [StoredEvent(position=p, **row) for p, row in zip(positions, rows, strict=True)]
 
     async def read(self, conn: AsyncConnection, stream_id: str) -> list[StoredEvent]:
         """Every event of one stream, oldest first."""
@@ -123,18 +115,6 @@ class EventStore:
         )
         return [_stored(r._mapping) for r in rows]
 
-    def _envelope(self, s: StoredEvent) -> Envelope:
-        return Envelope(
-            type=s.type,
-            source=self.source,
-            subject=s.stream_id,
-            time=s.recorded_at,
-            center=s.center,
-            sequence=s.version,
-            traceparent=s.traceparent,
-            data=s.data,
-        )
-
     def _outbox_row(self, env: Envelope, now: datetime) -> dict[str, Any]:
         key, headers, value = to_message(env)
         return {
@@ -147,16 +127,16 @@ class EventStore:
         }
 
 
-def _event_row(s: StoredEvent, env: Envelope) -> dict[str, Any]:
+def _event_row(env: Envelope) -> dict[str, Any]:
     return {
         "event_id": env.id,
-        "stream_id": s.stream_id,
-        "version": s.version,
-        "type": s.type,
-        "data": s.data,
-        "center": s.center,
-        "traceparent": s.traceparent,
-        "recorded_at": s.recorded_at,
+        "stream_id": env.subject,
+        "version": env.sequence,
+        "type": env.type,
+        "data": env.data,
+        "center": env.center,
+        "traceparent": env.traceparent,
+        "recorded_at": env.time,
     }
 
 
@@ -164,14 +144,4 @@ def _stored(row: Any) -> StoredEvent:
     recorded = row["recorded_at"]
     if recorded.tzinfo is None:  # SQLite hands back naive datetimes; the store only writes UTC
         recorded = recorded.replace(tzinfo=UTC)
-    return StoredEvent(
-        row["position"],
-        row["event_id"],
-        row["stream_id"],
-        row["version"],
-        row["type"],
-        row["data"],
-        row["center"],
-        row["traceparent"],
-        recorded,
-    )
+    return StoredEvent(**{**row, "recorded_at": recorded})
