@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter
 
 from libs.events.auth import Principal
@@ -29,6 +31,7 @@ from services.approval.application.resume_case import ResumeCase, resume_case
 from services.approval.application.review_case import ReviewCase, review_case
 from services.approval.application.suspend_case import SuspendCase, suspend_case
 from services.approval.application.unit import case_for
+from services.approval.domain.case import ApprovalCase
 
 router = APIRouter(prefix="/v1", tags=["approval"])
 
@@ -68,63 +71,48 @@ async def get_case(case_id: str, ctx: Ctx, principal: Viewer) -> CaseRead:
 @router.post("/cases/{case_id}/review")
 async def review(case_id: str, body: ReviewCreate, ctx: Ctx, principal: Reviewer) -> CaseRead:
     """一审: the reviewer's opinion; the case moves to the approver (or up, when reported)."""
-    cmd = ReviewCase(case_id, body.opinion, body.comment)
-    async with ctx.runtime.transaction() as conn:
-        case = await review_case(conn, cmd, ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+    return await _act(ctx, principal, review_case, ReviewCase(case_id, body.opinion, body.comment))
 
 
 @router.post("/cases/{case_id}/decide")
 async def decide(case_id: str, body: DecisionCreate, ctx: Ctx, principal: Decider) -> CaseRead:
     """一核: approve or deny; 403 for the case's reviewer; a denial cites reasons."""
     cmd = DecideCase(case_id, body.decision, body.reasons)
-    async with ctx.runtime.transaction() as conn:
-        case = await decide_case(conn, cmd, ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+    return await _act(ctx, principal, decide_case, cmd)
 
 
 @router.post("/cases/{case_id}/suspend")
 async def suspend(case_id: str, body: SuspensionCreate, ctx: Ctx, principal: Staff) -> CaseRead:
     """Stop the clock for correction, hearing, expert review, inspection or public notice."""
     cmd = SuspendCase(case_id, body.procedure, body.reason)
-    async with ctx.runtime.transaction() as conn:
-        case = await suspend_case(conn, cmd, ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+    return await _act(ctx, principal, suspend_case, cmd)
 
 
 @router.post("/cases/{case_id}/resume")
 async def resume(case_id: str, ctx: Ctx, principal: Staff) -> CaseRead:
     """Restart the clock; the deadline moves by the paused working days."""
-    async with ctx.runtime.transaction() as conn:
-        case = await resume_case(conn, ResumeCase(case_id), ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+    return await _act(ctx, principal, resume_case, ResumeCase(case_id))
 
 
 @router.post("/cases/{case_id}/extend")
 async def extend(case_id: str, body: ExtensionCreate, ctx: Ctx, principal: Approver) -> CaseRead:
     """延期: once per case, within the item's cap, before the deadline passes."""
     cmd = ExtendDeadline(case_id, body.days, body.reason)
-    async with ctx.runtime.transaction() as conn:
-        case = await extend_deadline(conn, cmd, ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+    return await _act(ctx, principal, extend_deadline, cmd)
 
 
 @router.post("/cases/{case_id}/delegate")
 async def delegate(case_id: str, body: HandOverCreate, ctx: Ctx, principal: Staff) -> CaseRead:
     """委派: give the current step to another person of the department."""
-    return await _hand_over(ctx, principal, HandOver(case_id, "delegated", body.to, body.reason))
+    cmd = HandOver(case_id, "delegated", body.to, body.reason)
+    return await _act(ctx, principal, hand_over_case, cmd)
 
 
 @router.post("/cases/{case_id}/transfer")
 async def transfer(case_id: str, body: HandOverCreate, ctx: Ctx, principal: Staff) -> CaseRead:
     """转办: hand the work item over to another person of the department."""
-    return await _hand_over(ctx, principal, HandOver(case_id, "transferred", body.to, body.reason))
-
-
-async def _hand_over(ctx: Ctx, principal: Principal, cmd: HandOver) -> CaseRead:
-    async with ctx.runtime.transaction() as conn:
-        case = await hand_over_case(conn, cmd, ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+    cmd = HandOver(case_id, "transferred", body.to, body.reason)
+    return await _act(ctx, principal, hand_over_case, cmd)
 
 
 @router.post("/cases/{case_id}/countersign")
@@ -133,6 +121,13 @@ async def countersign(
 ) -> CaseRead:
     """会签: every named approver must sign before the case is approved."""
     cmd = RequireCountersign(case_id, body.approvers, body.reason)
+    return await _act(ctx, principal, require_countersign_on_case, cmd)
+
+
+async def _act(
+    ctx: Ctx, principal: Principal, handle: Callable[..., Awaitable[ApprovalCase]], cmd: object
+) -> CaseRead:
+    """Run one case command in its own transaction and answer with the case it leaves."""
     async with ctx.runtime.transaction() as conn:
-        case = await require_countersign_on_case(conn, cmd, ctx=ctx, principal=principal)
+        case = await handle(conn, cmd, ctx=ctx, principal=principal)
     return CaseRead.of(case)

@@ -16,34 +16,36 @@ class BrokenRule(RuleViolation):
         super().__init__(type(self).__name__, detail, status=self.status_code)
 
 
-class ReviewerMayNotDecide(BrokenRule):
-    """一审一核: nobody decides (or countersigns) a case they reviewed."""
+class Forbidden(BrokenRule):
+    """A rule about who may act (403)."""
 
     status_code = 403
 
 
-class OnlyTheAssigneeActs(BrokenRule):
-    """An assigned step is acted on by its assignee (or handed over by a department leader)."""
-
-    status_code = 403
-
-
-class WindowMustBeAuthorized(BrokenRule):
-    """A window clerk decides alone only the kinds the department authorized (授权到位)."""
-
-    status_code = 403
-
-
-class OnlyCountersignersSign(BrokenRule):
-    """A countersigned decision is made by the named approvers only."""
-
-    status_code = 403
-
-
-class DenialCitesAReason(BrokenRule):
-    """不予许可 must say why."""
+class Invalid(BrokenRule):
+    """A rule about what the command says (422)."""
 
     status_code = 422
+
+
+class ReviewerMayNotDecide(Forbidden):
+    """一审一核: nobody decides (or countersigns) a case they reviewed."""
+
+
+class OnlyTheAssigneeActs(Forbidden):
+    """An assigned step is acted on by its assignee (or handed over by a department leader)."""
+
+
+class WindowMustBeAuthorized(Forbidden):
+    """A window clerk decides alone only the kinds the department authorized (授权到位)."""
+
+
+class OnlyCountersignersSign(Forbidden):
+    """A countersigned decision is made by the named approvers only."""
+
+
+class DenialCitesAReason(Invalid):
+    """不予许可 must say why."""
 
 
 class ReviewBeforeDecision(BrokenRule):
@@ -62,10 +64,8 @@ class ReportedCasesAreDecidedAbove(BrokenRule):
     """上报件: the accepting center pre-reviews; the upper center decides."""
 
 
-class EscalationNeedsADestination(BrokenRule):
+class EscalationNeedsADestination(Invalid):
     """A reported case must name the center that decides it."""
-
-    status_code = 422
 
 
 class DecisionsAreFinal(BrokenRule):
@@ -96,28 +96,20 @@ class ExtensionBeforeDeadline(BrokenRule):
     """An extension is asked for before the deadline passes, never after."""
 
 
-class ExtensionWithinCap(BrokenRule):
+class ExtensionWithinCap(Invalid):
     """An extension adds between one and the item's cap of working days."""
 
-    status_code = 422
 
-
-class ReasonRequired(BrokenRule):
+class ReasonRequired(Invalid):
     """Extensions and hand-overs state a reason."""
 
-    status_code = 422
 
-
-class HandOverStaysInDepartment(BrokenRule):
+class HandOverStaysInDepartment(Invalid):
     """委派 and 转办 go to another present person of the same department."""
 
-    status_code = 422
 
-
-class CountersignNeedsApprovers(BrokenRule):
+class CountersignNeedsApprovers(Invalid):
     """会签 names at least one approver who did not review the case."""
-
-    status_code = 422
 
 
 class AlreadySigned(BrokenRule):
