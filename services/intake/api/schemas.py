@@ -32,15 +32,17 @@ class RejectedMaterial(BaseModel):
     reason: str = Field(min_length=1, max_length=500, pattern=TEXT_PATTERN)
 
 
+Codes = Annotated[list[Annotated[str, Field(pattern=CODE_PATTERN)]], Field(max_length=200)]
+Rejections = Annotated[list[RejectedMaterial], Field(max_length=200)]
+
+
 class CaseCreate(BaseModel):
     """A case received at a window or online."""
 
     item_code: str = Field(pattern=CODE_PATTERN)
     applicant: ApplicantIn
-    materials: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
-        default_factory=list, max_length=200
-    )
-    rejected: list[RejectedMaterial] = Field(default_factory=list, max_length=200)
+    materials: Codes = Field(default_factory=list)
+    rejected: Rejections = Field(default_factory=list)
     channel: Channel | None = Field(
         default=None, description="default: `window` for clerks, `online` for applicants"
     )
@@ -71,10 +73,8 @@ class CaseCreated(BaseModel):
 class SupplementCreate(BaseModel):
     """Materials brought after a notice (补正), or tolerated ones after acceptance."""
 
-    materials: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
-        default_factory=list, max_length=200
-    )
-    rejected: list[RejectedMaterial] = Field(default_factory=list, max_length=200)
+    materials: Codes = Field(default_factory=list)
+    rejected: Rejections = Field(default_factory=list)
 
 
 class SupplementRead(BaseModel):
@@ -91,9 +91,7 @@ class SupplementRead(BaseModel):
 class AcceptCreate(BaseModel):
     """受理; with `tolerated_missing` and `supplement_by` it is 容缺受理."""
 
-    tolerated_missing: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
-        default_factory=list, max_length=200
-    )
+    tolerated_missing: Codes = Field(default_factory=list)
     supplement_by: date | None = None
     promise: str = Field(
         default="",
