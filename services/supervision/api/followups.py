@@ -7,16 +7,19 @@ from typing import Any, Literal
 from fastapi import APIRouter, status
 
 from services.supervision.api.deps import Anyone, Staff, SupervisionDep, Supervisor, Viewer
-from services.supervision.application.answer_notice import AnswerNotice, answer_notice
-from services.supervision.application.answer_opinion import AnswerOpinion, answer_opinion
+from services.supervision.application.close_loop import (
+    COMPLAINT,
+    NOTICE,
+    OPINION,
+    AnswerNotice,
+    AnswerOpinion,
+    ResolveComplaint,
+    close_loop,
+)
 from services.supervision.application.file_complaint import FileComplaint, file_complaint
 from services.supervision.application.followup_views import list_loops
 from services.supervision.application.issue_notice import IssueNotice, issue_notice
 from services.supervision.application.issue_opinion import IssueOpinion, issue_opinion
-from services.supervision.application.resolve_complaint import (
-    ResolveComplaint,
-    resolve_complaint,
-)
 
 router = APIRouter(prefix="/v1", tags=["opinions, complaints, notices, anomalies"])
 
@@ -34,7 +37,7 @@ async def post_opinion_answer(
     opinion_id: str, body: AnswerOpinion, principal: Staff, sv: SupervisionDep
 ) -> dict[str, object]:
     """The department answers the opinion."""
-    return await answer_opinion(opinion_id, body, sv=sv, principal=principal)
+    return await close_loop(OPINION, opinion_id, body.answer, sv=sv, principal=principal)
 
 
 @router.get("/opinions")
@@ -58,7 +61,7 @@ async def post_complaint_resolution(
     complaint_id: str, body: ResolveComplaint, principal: Viewer, sv: SupervisionDep
 ) -> dict[str, object]:
     """The department (or its supervisor) resolves the complaint with an answer."""
-    return await resolve_complaint(complaint_id, body, sv=sv, principal=principal)
+    return await close_loop(COMPLAINT, complaint_id, body.answer, sv=sv, principal=principal)
 
 
 @router.get("/complaints")
@@ -82,7 +85,7 @@ async def post_notice_answer(
     notice_id: str, body: AnswerNotice, principal: Staff, sv: SupervisionDep
 ) -> dict[str, object]:
     """The department reports its rectification."""
-    return await answer_notice(notice_id, body, sv=sv, principal=principal)
+    return await close_loop(NOTICE, notice_id, body.answer, sv=sv, principal=principal)
 
 
 @router.get("/notices")
