@@ -18,7 +18,7 @@ from services.supervision.application.context import Supervision
 from services.supervision.application.file_complaint import complaint_stream
 from services.supervision.application.issue_notice import notice_stream
 from services.supervision.application.issue_opinion import opinion_stream
-from services.supervision.application.own_events import find, record, version_of
+from services.supervision.application.own_events import find, record
 from services.supervision.application.staff import must_be_the_department
 from services.supervision.domain.followups import answer_while_open
 from services.supervision.domain.scope import scope_of
@@ -99,7 +99,5 @@ async def close_loop(
             **{f"{loop.kind}_id": item_id, "answer": answer},
             **{f"{loop.verb}_by": principal.sub, f"{loop.verb}_at": sv.clock.now()},
         )
-        stream = loop.stream(item_id)
-        version = await version_of(sv, conn, stream)
-        await record(sv, conn, stream, version, [closed], center=item["center"])
+        await record(sv, conn, loop.stream(item_id), [closed], center=item["center"])
         return await find(conn, loop.table, item_id, loop.kind)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events import schemas as s
 from libs.events.calendar import WorkCalendar
 from services.supervision.application.context import Supervision
-from services.supervision.application.project_own import apply_own
+from services.supervision.application.own_events import record
 from services.supervision.domain.anomalies import detect
 from services.supervision.domain.facts import Happened
 
@@ -45,7 +45,6 @@ async def detect_anomalies(
             evidence={"title": finding.title, **finding.evidence},
             detected_at=now,
         )
-        await sv.store.append(conn, stream, 0, [detected], center=event.center)
-        await apply_own(conn, detected)
+        await record(sv, conn, stream, [detected], center=event.center, version=0)
         found.append(detected)
     return found

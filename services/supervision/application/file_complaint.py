@@ -64,5 +64,6 @@ async def file_complaint(
             filed_by=principal.sub,
             answer_by=answer_deadline(now, sv.settings.complaint_answer_days, cal),
         )
-        await record(sv, conn, complaint_stream(complaint_id), 0, [filed], center=center)
+        stream = complaint_stream(complaint_id)
+        await record(sv, conn, stream, [filed], center=center, version=0)
         return await find(conn, complaints, complaint_id, "complaint")

@@ -15,7 +15,7 @@ from libs.events.registry import Event
 from services.supervision.adapters.tables import ratings
 from services.supervision.application.context import Supervision
 from services.supervision.application.issue_opinion import must_be_in_scope
-from services.supervision.application.own_events import find, record, version_of
+from services.supervision.application.own_events import find, record
 from services.supervision.application.rate_case import rating_stream
 from services.supervision.application.staff import must_be_the_department
 from services.supervision.domain.followups import (
@@ -51,10 +51,7 @@ class DecideAppeal(BaseModel):
 async def _append(
     sv: Supervision, conn: AsyncConnection, rating: dict[str, Any], event: Event
 ) -> dict[str, Any]:
-    stream = rating_stream(rating["case_id"])
-    await record(
-        sv, conn, stream, await version_of(sv, conn, stream), [event], center=rating["center"]
-    )
+    await record(sv, conn, rating_stream(rating["case_id"]), [event], center=rating["center"])
     return await find(conn, ratings, rating["rating_id"], "rating")
 
 

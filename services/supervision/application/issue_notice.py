@@ -50,5 +50,5 @@ async def issue_notice(
             rectify_by=command.rectify_by
             or answer_deadline(now, sv.settings.notice_rectify_days, cal),
         )
-        await record(sv, conn, notice_stream(notice_id), 0, [issued], center=center)
+        await record(sv, conn, notice_stream(notice_id), [issued], center=center, version=0)
         return await find(conn, notices, notice_id, "notice")

@@ -63,5 +63,5 @@ async def issue_opinion(
             issued_by=principal.sub,
             issued_at=now,
         )
-        await record(sv, conn, opinion_stream(opinion_id), 0, [issued], center=center)
+        await record(sv, conn, opinion_stream(opinion_id), [issued], center=center, version=0)
         return await find(conn, opinions, opinion_id, "opinion")

@@ -18,13 +18,15 @@ async def record(
     sv: Supervision,
     conn: AsyncConnection,
     stream: str,
-    expected_version: int,
     new: Sequence[Event],
     *,
     center: str,
+    version: int | None = None,
 ) -> None:
-    """Append to `stream` at `expected_version` (409 if it moved) and project the events."""
-    await sv.store.append(conn, stream, expected_version, new, center=center)
+    """Append at `version` (default: the stream's current one; 409 if it moved) and project."""
+    if version is None:
+        version = await sv.store.version(conn, stream)
+    await sv.store.append(conn, stream, version, new, center=center)
     for event in new:
         await apply_own(conn, event)
 
@@ -36,8 +38,3 @@ async def find(conn: AsyncConnection, table: Table, key: str, what: str) -> dict
     if row is None:
         raise Problem(404, f"{what} {key} does not exist")
     return dict(row)
-
-
-async def version_of(sv: Supervision, conn: AsyncConnection, stream: str) -> int:
-    """The stream's current version, to append after it."""
-    return await sv.store.version(conn, stream)

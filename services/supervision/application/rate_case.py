@@ -10,7 +10,7 @@ from libs.events.http import RuleViolation
 from services.supervision.adapters.tables import ratings
 from services.supervision.application.case_view import visible_case
 from services.supervision.application.context import Supervision
-from services.supervision.application.own_events import find, record, version_of
+from services.supervision.application.own_events import find, record
 from services.supervision.domain.followups import (
     answer_deadline,
     is_bad,
@@ -47,7 +47,7 @@ async def rate_case(
         case = await visible_case(sv, conn, command.case_id, principal)
         only_completed_cases_are_rated(case["status"], case["completed_at"] is not None)
         stream = rating_stream(command.case_id)
-        if await version_of(sv, conn, stream) > 0:
+        if await sv.store.version(conn, stream) > 0:
             raise RuleViolation("RateOnce", "this case has already been rated", status=409)
         cal = await sv.calendars.get(conn)
         rated = s.CaseRated(
@@ -63,5 +63,5 @@ async def rate_case(
             if is_bad(command.score)
             else None,
         )
-        await record(sv, conn, stream, 0, [rated], center=case["center"])
+        await record(sv, conn, stream, [rated], center=case["center"], version=0)
         return await find(conn, ratings, rated.rating_id, "rating")

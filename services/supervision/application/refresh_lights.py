@@ -20,7 +20,7 @@ from services.supervision.adapters import light_rows
 from services.supervision.adapters.light_rows import LightRow
 from services.supervision.adapters.tables import lights, notifications, supervised_cases
 from services.supervision.application.context import Supervision
-from services.supervision.application.project_own import apply_own
+from services.supervision.application.own_events import record
 from services.supervision.domain.clock import WHOLE
 from services.supervision.domain.ladder import (
     RUNG_NAMES,
@@ -52,11 +52,7 @@ async def refresh_lights(
         new += _events(sv, rows[part], evaluation, now, calendar)
     if new:
         first = rows.get(WHOLE) or next(iter(rows.values()))
-        stream = light_stream(case_id)
-        version = await sv.store.version(conn, stream)
-        await sv.store.append(conn, stream, version, new, center=first.center)
-        for event in new:
-            await apply_own(conn, event)
+        await record(sv, conn, light_stream(case_id), new, center=first.center)
         warnings = [e for e in new if isinstance(e, s.WarningIssued)]
         await _enqueue(conn, warnings, first.clock.deadline, now, calendar)
     for part, evaluation in found.items():
