@@ -25,21 +25,20 @@ from services.supervision.domain.scope import scope_of
 
 @dataclass(frozen=True)
 class Loop:
-    """Which columns of a table open, bound and close a loop."""
+    """Which columns of a table open (and order, newest first), bound and close a loop."""
 
     table: Table
     opened: str
     due: str
     answered: str
-    order: str
 
 
 LOOPS = {
-    "opinions": Loop(opinions, "issued_at", "answer_by", "answered_at", "issued_at"),
-    "complaints": Loop(complaints, "filed_at", "answer_by", "resolved_at", "filed_at"),
-    "notices": Loop(notices, "issued_at", "rectify_by", "answered_at", "issued_at"),
-    "ratings": Loop(ratings, "rated_at", "answer_by", "answered_at", "rated_at"),
-    "anomalies": Loop(anomalies, "detected_at", "", "", "detected_at"),
+    "opinions": Loop(opinions, "issued_at", "answer_by", "answered_at"),
+    "complaints": Loop(complaints, "filed_at", "answer_by", "resolved_at"),
+    "notices": Loop(notices, "issued_at", "rectify_by", "answered_at"),
+    "ratings": Loop(ratings, "rated_at", "answer_by", "answered_at"),
+    "anomalies": Loop(anomalies, "detected_at", "", ""),
 }
 
 
@@ -64,7 +63,7 @@ async def _visible(
     conn: AsyncConnection, loop: Loop, principal: Principal, sv: Supervision
 ) -> list[dict[str, Any]]:
     t = loop.table
-    query = select(t).order_by(t.c[loop.order].desc())
+    query = select(t).order_by(t.c[loop.opened].desc())
     if principal.role == Role.applicant:
         who = t.c.rated_by if t is ratings else t.c.filed_by if t is complaints else None
         if who is None:
