@@ -300,6 +300,16 @@ class CaseExtended(CaseEvent):
     provisional: bool = False
 
 
+@registry.register("onewindow.work.rescheduled.v1")
+class WorkRescheduled(CaseEvent):
+    """The work item follows a deadline intake recomputed when a calendar year was loaded."""
+
+    deadline: datetime
+    due_day: date
+    provisional: bool = False
+    cause: str = "calendar"
+
+
 @registry.register("onewindow.work.closed.v1")
 class WorkClosed(CaseEvent):
     """Work ended without a decision here: withdrawn, or decided above and returned."""

@@ -8,6 +8,7 @@ from libs.events.envelope import Envelope
 from libs.events.registry import Event
 from libs.events.schemas import (
     CaseAccepted,
+    CaseDeadlineChanged,
     CaseEscalated,
     CaseEscalationReturned,
     CaseSubmitted,
@@ -27,6 +28,9 @@ from services.approval.application.remember import (
     when_case_submitted_remember_applicant,
     when_item_published_remember_item,
 )
+from services.approval.application.reschedule_work import (
+    when_calendar_moved_deadline_reschedule_work,
+)
 
 
 async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, event: Event) -> None:
@@ -44,3 +48,5 @@ async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, even
             await when_case_withdrawn_close_work(conn, ctx, event)
         case CaseEscalationReturned():
             await when_escalation_returned_close_work(conn, ctx, event)
+        case CaseDeadlineChanged(cause="calendar"):
+            await when_calendar_moved_deadline_reschedule_work(conn, ctx, event)

@@ -24,6 +24,7 @@ from libs.events.schemas import (
     WorkClosed,
     WorkCountersignRequired,
     WorkOpened,
+    WorkRescheduled,
     WorkTransferred,
 )
 from services.approval.domain.rules import (
@@ -153,6 +154,8 @@ class ApprovalCase(Aggregate):
                 self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
             case CaseExtended():
                 self.extension = event
+                self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
+            case WorkRescheduled():
                 self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
             case WorkClosed(cause="withdrawn"):
                 self.status = "closed"

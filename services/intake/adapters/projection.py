@@ -55,7 +55,7 @@ def _identity(e: CaseSubmitted) -> dict[str, Any]:
         "submitted_by": e.submitted_by,
         "submitted_at": utc(e.submitted_at),
         "provisional": False,
-        "paused_days": 0,
+        "added_days": 0,
     }
 
 

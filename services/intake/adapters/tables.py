@@ -58,7 +58,9 @@ cases = Table(
     Column("deadline", DateTime(timezone=True)),
     Column("due_day", Date),
     Column("provisional", Boolean, nullable=False, default=False),
-    Column("paused_days", Integer, nullable=False, default=0),
+    # Working days added to the limit after acceptance (pauses, the extension): a newly loaded
+    # calendar year recomputes the deadline from acceptance plus these.
+    Column("added_days", Integer, nullable=False, default=0),
     Column("promise_due", Date),  # set while tolerated (容缺) materials are outstanding
     Column("outcome", String(32)),  # approved / denied / deemed_approved, from approval's events
     Column("decided_at", DateTime(timezone=True)),

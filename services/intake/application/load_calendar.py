@@ -47,7 +47,7 @@ async def load_calendar_year(*, runtime: Runtime, schedule: YearSchedule, by: st
 
 
 async def _recompute(conn: AsyncConnection, runtime: Runtime, calendar: WorkCalendar) -> list[str]:
-    query = select(cases.c.case_id, cases.c.due_day, cases.c.paused_days).where(
+    query = select(cases.c.case_id, cases.c.due_day, cases.c.added_days).where(
         cases.c.status == "accepted",
         cases.c.outcome.is_(None),
         cases.c.provisional.is_(True),
@@ -56,7 +56,7 @@ async def _recompute(conn: AsyncConnection, runtime: Runtime, calendar: WorkCale
     for row in (await conn.execute(query)).all():
         current = Deadline.end_of(row.due_day, provisional=True)
         case = await load_case(runtime, conn, row.case_id, None)
-        events = case.reschedule(calendar, paused_days=row.paused_days, current=current)
+        events = case.reschedule(calendar, added_days=row.added_days, current=current)
         await save_case(runtime, conn, case, events)
         if events:
             changed.append(row.case_id)

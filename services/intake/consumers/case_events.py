@@ -24,9 +24,9 @@ def tracking(own_source: str) -> Handler:
         """Record another service's event on one of our cases; decisions close it."""
         if env.source == own_source or not isinstance(event, s.CaseEvent):
             return
-        known = select(cases.c.paused_days).where(cases.c.case_id == event.case_id)
-        paused = (await conn.execute(known)).scalar_one_or_none()
-        if paused is None:
+        known = select(cases.c.added_days).where(cases.c.case_id == event.case_id)
+        added = (await conn.execute(known)).scalar_one_or_none()
+        if added is None:
             return  # another center's case
         await conn.execute(
             insert(case_timeline).values(
@@ -38,7 +38,7 @@ def tracking(own_source: str) -> Handler:
                 data=env.data,
             )
         )
-        values = _facts(event, paused)
+        values = _facts(event, added)
         if values:
             where = cases.c.case_id == event.case_id
             await conn.execute(update(cases).where(where).values(**values))
@@ -46,7 +46,7 @@ def tracking(own_source: str) -> Handler:
     return when_case_event_elsewhere_track_case
 
 
-def _facts(event: Event, paused: int) -> dict[str, Any]:
+def _facts(event: Event, added: int) -> dict[str, Any]:
     match event:
         case s.CaseDecided():
             return _decided(event.decision, event.decided_at)
@@ -58,7 +58,12 @@ def _facts(event: Event, paused: int) -> dict[str, Any]:
             return _decided(event.outcome, event.completed_at)
         case s.CaseResumed():
             return {
-                "paused_days": paused + event.paused_working_days,
+                "added_days": added + event.paused_working_days,
+                **_deadline(event.deadline, event.due_day, event.provisional),
+            }
+        case s.CaseExtended():
+            return {
+                "added_days": added + event.days,
                 **_deadline(event.deadline, event.due_day, event.provisional),
             }
         case s.CaseDeadlineChanged():

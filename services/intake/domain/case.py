@@ -261,13 +261,13 @@ class Case(Aggregate):
         ]
 
     def reschedule(
-        self, calendar: WorkCalendar, *, paused_days: int, current: Deadline
+        self, calendar: WorkCalendar, *, added_days: int, current: Deadline
     ) -> list[Event]:
         """Recompute the deadline under a newly loaded calendar year; nothing if it stays."""
         if self.status != "accepted" or self.accepted is None:
             return []
         base = calendar.deadline(self.accepted.accepted_at, self.accepted.limit_days)
-        new = calendar.shift_deadline(base, paused_days)
+        new = calendar.shift_deadline(base, added_days)
         if (new.due_day, new.provisional) == (current.due_day, current.provisional):
             return []
         return [

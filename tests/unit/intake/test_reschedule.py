@@ -34,7 +34,7 @@ def accepted(at: datetime) -> tuple[Case, Deadline]:
 def test_the_official_schedule_moves_a_provisional_deadline_and_makes_it_final() -> None:
     case, current = accepted(DECEMBER)
     assert current.provisional and current.due_day == date(2027, 1, 11)
-    [event] = case.reschedule(WorkCalendar({2027: Y2027}), paused_days=0, current=current)
+    [event] = case.reschedule(WorkCalendar({2027: Y2027}), added_days=0, current=current)
     assert isinstance(event, CaseDeadlineChanged)
     assert event.cause == "calendar" and not event.provisional
     assert event.due_day == date(2027, 1, 12)  # 1 January is a holiday after all
@@ -44,24 +44,24 @@ def test_the_official_schedule_moves_a_provisional_deadline_and_makes_it_final()
 
 def test_paused_working_days_stay_added() -> None:
     case, current = accepted(DECEMBER)
-    [event] = case.reschedule(WorkCalendar({2027: Y2027}), paused_days=3, current=current)
+    [event] = case.reschedule(WorkCalendar({2027: Y2027}), added_days=3, current=current)
     assert isinstance(event, CaseDeadlineChanged) and event.due_day == date(2027, 1, 15)
 
 
 def test_a_schedule_that_confirms_the_deadline_only_clears_the_flag() -> None:
     case, current = accepted(DECEMBER)
     weekdays_only = YearSchedule(year=2027, holidays=[], workdays=[])
-    [event] = case.reschedule(WorkCalendar({2027: weekdays_only}), paused_days=0, current=current)
+    [event] = case.reschedule(WorkCalendar({2027: weekdays_only}), added_days=0, current=current)
     assert isinstance(event, CaseDeadlineChanged)
     assert event.due_day == current.due_day and not event.provisional
 
 
 def test_nothing_changes_for_a_final_deadline() -> None:
     case, current = accepted(NOW)
-    assert case.reschedule(WorkCalendar({2027: Y2027}), paused_days=0, current=current) == []
+    assert case.reschedule(WorkCalendar({2027: Y2027}), added_days=0, current=current) == []
 
 
 def test_a_case_not_accepted_is_not_rescheduled() -> None:
     case = submitted(["APP"])
     current = Deadline.end_of(date(2027, 1, 11), provisional=True)
-    assert case.reschedule(WorkCalendar({2027: Y2027}), paused_days=0, current=current) == []
+    assert case.reschedule(WorkCalendar({2027: Y2027}), added_days=0, current=current) == []
