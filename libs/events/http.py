@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -14,6 +14,10 @@ from starlette.exceptions import HTTPException
 from libs.events.store import ConcurrencyError
 
 PROBLEM = "application/problem+json"
+# A center's code as every level spells it (digits, letters, dashes): a query filter by center.
+CenterCode = Annotated[
+    str, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$", description="a center's code, e.g. 350500")
+]
 
 
 class Problem(Exception):

@@ -65,3 +65,12 @@ async def test_errors_are_problem_documents(broker, databases) -> None:
         assert wrong_role.status_code == 403 and "supervisor" in wrong_role.json()["detail"]
         unknown = await http.get("/v1/cases/nope", headers=bearer("supervisor"))
         assert unknown.status_code == 404 and unknown.json()["status"] == 404
+
+
+async def test_a_malformed_center_filter_is_a_422_naming_the_field(broker, databases) -> None:
+    settings = await settings_for(Settings, databases, broker, prefix=new_prefix())
+    async with serve(create, settings) as http:
+        for path in ("/v1/lights", "/v1/stats", "/v1/reports/daily"):
+            bad = await http.get(path, params={"center": "35\x0005'"}, headers=bearer("supervisor"))
+            assert bad.status_code == 422, (path, bad.text)
+            assert bad.json()["errors"][0]["field"] == "query.center"

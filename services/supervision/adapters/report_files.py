@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
@@ -24,6 +25,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
 
+def _cell(value: Any) -> Any:
+    """Text as a worksheet accepts it: control characters (say, in a complaint) are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def to_xlsx(report: Report) -> bytes:
     """One sheet per table, with the report's title and as-of instant on top."""
     book = Workbook()
@@ -36,7 +42,7 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append([table.title])
         sheet.append(table.columns)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append([_cell(value) for value in row])
         sheet["A1"].font = Font(bold=True, size=14)
         for cell in sheet[4]:
             cell.font = Font(bold=True)

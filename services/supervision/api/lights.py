@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse
 
+from libs.events.http import CenterCode
 from libs.events.schemas import Color
 from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
 from services.supervision.api.schemas import PartLightRead
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/v1", tags=["lights"])
 async def list_lights(
     scope: ScopeDep,
     sv: SupervisionDep,
-    center: str | None = None,
+    center: CenterCode | None = None,
     department: str | None = None,
     color: Color | None = None,
     at: Annotated[datetime | None, Query(description="evaluate at this instant (ISO 8601)")] = None,

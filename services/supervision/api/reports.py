@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from libs.events.http import CenterCode
 from services.supervision.adapters.report_files import PDF, XLSX, to_pdf, to_xlsx
 from services.supervision.api.deps import ScopeDep, SupervisionDep, Viewer
 from services.supervision.application.reports import (
@@ -30,7 +31,7 @@ async def get_report(
     sv: SupervisionDep,
     day: Annotated[date | None, Query(alias="date", description="a day in the period")] = None,
     as_of: Annotated[datetime | None, Query(description="reproduce the report as then")] = None,
-    center: str | None = None,
+    center: CenterCode | None = None,
     format: Literal["json", "xlsx", "pdf"] = "json",
 ) -> dict[str, Any] | Response:
     """The daily inspection list, weekly publication or monthly circular (with window ranking)."""

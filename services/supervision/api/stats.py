@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from libs.events.http import Problem
+from libs.events.http import CenterCode, Problem
 from services.supervision.api.deps import ScopeDep, SupervisionDep
 from services.supervision.api.schemas import StatsRead
 from services.supervision.application.context import Supervision
@@ -39,7 +39,7 @@ async def get_stats(
     start: From = None,
     to: To = None,
     as_of: AsOf = None,
-    center: str | None = None,
+    center: CenterCode | None = None,
     department: str | None = None,
     group_by: Literal["center", "department", "item"] | None = None,
 ) -> dict[str, Any]:
@@ -54,7 +54,7 @@ async def get_trend(
     sv: SupervisionDep,
     days: Annotated[int, Query(ge=1, le=366)] = 14,
     window: Annotated[int, Query(ge=1, le=366)] = 30,
-    center: str | None = None,
+    center: CenterCode | None = None,
     department: str | None = None,
 ) -> list[dict[str, Any]]:
     """Rolling on-time and early rates, one point per day."""
@@ -69,7 +69,7 @@ async def get_ranking(
     start: From = None,
     to: To = None,
     as_of: AsOf = None,
-    center: str | None = None,
+    center: CenterCode | None = None,
 ) -> list[dict[str, Any]]:
     """窗口评优: windows ranked by on-time rate and ratings, less complaints and anomalies."""
     narrowed = scope.narrowed(center, None, sv.tree)
