@@ -8,16 +8,18 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import StringConstraints
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from libs.events.store import ConcurrencyError
 
 PROBLEM = "application/problem+json"
-# A center's code as every level spells it (digits, letters, dashes): a query filter by center.
-CenterCode = Annotated[
-    str, Query(pattern=r"^[0-9A-Za-z_-]{1,32}$", description="a center's code, e.g. 350500")
-]
+# Codes of centers, departments, items and ids of cases as every level spells them.
+CODE_PATTERN = r"^[0-9A-Za-z_.:-]{1,64}$"
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+CenterCode = Annotated[str, Query(pattern=CODE_PATTERN, description="a center's code, e.g. 350500")]
 
 
 class Problem(Exception):

@@ -43,7 +43,11 @@ async def list_items(
 
 
 @router.get("/catalog/items/{code}", response_model=ItemRead)
-async def get_item(code: ItemCode, runtime: RuntimeDep, version: int | None = None) -> ItemVersion:
+async def get_item(
+    code: ItemCode,
+    runtime: RuntimeDep,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> ItemVersion:
     """The current version of an item, or the given `version`."""
     async with runtime.engine.connect() as conn:
         if version is None:

@@ -53,7 +53,7 @@ async def get_board(scope: ScopeDep, sv: SupervisionDep) -> dict[str, Any]:
 async def stream_lights(
     principal: StreamPrincipal,
     sv: SupervisionDep,
-    last_event_id: Annotated[int | None, Header()] = None,
+    last_event_id: Annotated[int | None, Header(ge=0, le=2**62)] = None,
 ) -> EventSourceResponse:
     """Server-Sent Events of light changes (`light`) and warning rungs (`warning`)."""
     scope = scope_of(principal, sv.tree)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import Problem, RuleViolation
+from libs.events.http import Code, Problem, Prose, RuleViolation
 from services.supervision.adapters.tables import complaints
 from services.supervision.application.case_view import visible_case
 from services.supervision.application.context import Supervision
@@ -20,10 +20,10 @@ from services.supervision.domain.followups import answer_deadline
 class FileComplaint(BaseModel):
     """About a case (routed to its department), or about a center's department directly."""
 
-    text: str = Field(min_length=1)
-    case_id: str | None = None
-    center: str | None = None
-    department: str | None = None
+    text: Prose
+    case_id: Code | None = None
+    center: Code | None = None
+    department: Code | None = None
 
 
 def complaint_stream(complaint_id: str) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
+from libs.events.http import Code, Prose
 from services.supervision.adapters.tables import notices
 from services.supervision.application.context import Supervision
 from services.supervision.application.issue_opinion import must_be_in_scope
@@ -19,9 +20,9 @@ from services.supervision.domain.followups import answer_deadline
 class IssueNotice(BaseModel):
     """What must be rectified, by which department, by when."""
 
-    department: str = Field(min_length=1)
-    center: str | None = None
-    text: str = Field(min_length=1)
+    department: Code
+    center: Code | None = None
+    text: Prose
     rectify_by: datetime | None = None
 
 

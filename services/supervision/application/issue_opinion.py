@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import RuleViolation
+from libs.events.http import Code, Prose, RuleViolation
 from services.supervision.adapters.tables import opinions
 from services.supervision.application.context import Supervision
 from services.supervision.application.own_events import find, record
@@ -20,10 +20,10 @@ from services.supervision.domain.scope import scope_of
 class IssueOpinion(BaseModel):
     """The opinion: to which department (of which center), about what, answered by when."""
 
-    department: str = Field(min_length=1)
-    center: str | None = None
-    text: str = Field(min_length=1)
-    case_id: str | None = None
+    department: Code
+    center: Code | None = None
+    text: Prose
+    case_id: Code | None = None
     answer_by: datetime | None = None
 
 
