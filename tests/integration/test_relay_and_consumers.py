@@ -74,13 +74,15 @@ async def record_ping(conn: AsyncConnection, _: Envelope, event: Event) -> None:
     await conn.execute(insert(seen).values(n=event.n))
 
 
-def consumer_for(engine, kafka, producer) -> IdempotentConsumer:
+def consumer_for(
+    engine, kafka, producer, *, name: str = "projection", handle=record_ping
+) -> IdempotentConsumer:
     return IdempotentConsumer(
-        name="projection",
+        name=name,
         engine=engine,
         kafka=kafka,
         topics=["case-events"],
-        handle=record_ping,
+        handle=handle,
         producer=producer,
         types=types,
     )
@@ -221,15 +223,7 @@ async def test_events_caused_by_an_event_continue_its_trace(db, kafka, producer)
     async def react(conn: AsyncConnection, env: Envelope, event: Event) -> None:
         await store.append(conn, f"reaction-{env.subject}", 0, [Pinged(n=1)])
 
-    consumer = IdempotentConsumer(
-        name="reactor",
-        engine=engine,
-        kafka=kafka,
-        topics=["case-events"],
-        handle=react,
-        producer=producer,
-        types=types,
-    )
+    consumer = consumer_for(engine, kafka, producer, name="reactor", handle=react)
     trace_id = uuid.uuid4().hex
     envelope = Envelope(
         type=Pinged.TYPE,
@@ -262,15 +256,7 @@ async def test_a_database_outage_in_a_handler_delays_but_never_dead_letters(
     async with engine.begin() as conn:
         await store.append(conn, "flaky", 0, [Pinged(n=3)])
     await OutboxRelay(engine, producer).relay_once()
-    consumer = IdempotentConsumer(
-        name="flaky",
-        engine=engine,
-        kafka=kafka,
-        topics=["case-events"],
-        handle=flaky,
-        producer=producer,
-        types=types,
-    )
+    consumer = consumer_for(engine, kafka, producer, name="flaky", handle=flaky)
     await consumer.start()
     try:
         await eventually(lambda: _equals(lambda: seen_counts(engine), (1, 1)))
