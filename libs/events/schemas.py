@@ -124,7 +124,10 @@ class CasePromiseExtended(CaseEvent):
 
 @registry.register("onewindow.case.deadline_changed.v1")
 class CaseDeadlineChanged(CaseEvent):
-    """The deadline moved: a calendar year was loaded, a pause ended or an extension granted."""
+    """Reports a derived move of the deadline (a calendar year loaded, the extension granted).
+
+    A report, not a command: every service derives the deadline itself (libs.events.caseclock).
+    """
 
     deadline: datetime
     due_day: date
@@ -150,7 +153,14 @@ class CaseSuspended(CaseEvent):
 
 @registry.register("onewindow.case.resumed.v1")
 class CaseResumed(CaseEvent):
+    """The clock restarts; the pause was `suspended_at`..`resumed_at` (libs/events/caseclock).
+
+    `paused_working_days` and the deadline fields report what approval derived; every service
+    derives its own from the interval.
+    """
+
     resumed_at: datetime
+    suspended_at: datetime | None = None  # absent in events recorded before it was added
     paused_working_days: int
     deadline: datetime
     due_day: date

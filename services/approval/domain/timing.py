@@ -45,6 +45,7 @@ def resume(case: ApprovalCase, *, calendar: WorkCalendar, now: datetime) -> list
         CaseResumed(
             **case.base(),
             resumed_at=now,
+            suspended_at=case.pause.since,
             paused_working_days=paused,
             deadline=deadline.at,
             due_day=deadline.due_day,
