@@ -377,13 +377,16 @@ class DepartmentAbsenceMarked(Event):
 
 @registry.register("onewindow.approval.item_rules_set.v1")
 class ApprovalItemRulesSet(Event):
-    """How the departments approve one catalogue item: deemed approval, countersign, extension."""
+    """How the departments approve one catalogue item: countersign and the extension cap."""
 
     center: str
     item_code: str
-    deemed_approval: bool | None = None  # None: as the accepted case says
+    # Ignored: deemed approval is the catalogue item's `deemed_approval` alone (kept so that
+    # events written before that are still read).
+    deemed_approval: bool | None = None
     countersign: list[str] = []
     extension_cap_days: int = 10
+    extension_basis: str = ""  # the law allowing a cap above art. 42's 10 working days
     by: str = ""
     at: datetime
 

@@ -46,6 +46,7 @@ class CatalogItem:
     version: int
     name: str
     decided_by_center: str | None
+    deemed_approval: bool = False
 
 
 async def remember_item(conn: AsyncConnection, item: CatalogItem) -> None:
@@ -60,6 +61,7 @@ async def remember_item(conn: AsyncConnection, item: CatalogItem) -> None:
             version=item.version,
             name=item.name,
             decided_by_center=item.decided_by_center,
+            deemed_approval=item.deemed_approval,
         )
     )
 
@@ -70,4 +72,6 @@ async def item_of(conn: AsyncConnection, code: str) -> CatalogItem | None:
     row = (await conn.execute(query)).first()
     if row is None:
         return None
-    return CatalogItem(row.code, row.version, row.name, row.decided_by_center)
+    return CatalogItem(
+        row.code, row.version, row.name, row.decided_by_center, bool(row.deemed_approval)
+    )

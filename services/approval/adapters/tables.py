@@ -63,6 +63,7 @@ catalog_items = Table(
     Column("version", Integer, nullable=False),
     Column("name", String(200), nullable=False),
     Column("decided_by_center", String(64)),
+    Column("deemed_approval", Boolean, nullable=False, default=False),
 )
 
 decision_documents = Table(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role, same_department
 from libs.events.http import Problem
 from libs.events.schemas import PostHolders
+from services.approval.adapters.references import item_of
 from services.approval.api.deps import Admin, Ctx, Manager, Viewer
 from services.approval.api.schemas import (
     AbsencePut,
@@ -49,12 +51,14 @@ def _department_read(staff: Department) -> DepartmentRead:
     )
 
 
-def _rules_read(code: str, rules: ItemRules) -> ItemRulesRead:
+async def _rules_read(conn: AsyncConnection, code: str, rules: ItemRules) -> ItemRulesRead:
+    item = await item_of(conn, code)
     return ItemRulesRead(
         item_code=code,
-        deemed_approval=rules.deemed_approval,
+        deemed_approval=None if item is None else item.deemed_approval,
         countersign=rules.countersign,
         extension_cap_days=rules.extension_cap_days,
+        extension_basis=rules.extension_basis,
         version=rules.version,
     )
 
@@ -107,7 +111,7 @@ async def put_absence(
 async def get_item_rules(code: str, ctx: Ctx, principal: Viewer) -> ItemRulesRead:
     """How an item's cases are approved here."""
     async with ctx.runtime.engine.connect() as conn:
-        return _rules_read(code, await item_rules(conn, ctx, code))
+        return await _rules_read(conn, code, await item_rules(conn, ctx, code))
 
 
 @router.put("/items/{code}/approval-rules")
@@ -116,6 +120,7 @@ async def put_item_rules(
 ) -> ItemRulesRead:
     """Deemed approval, countersigners and the extension cap for cases opened from now on."""
     _here(ctx, principal)
-    cmd = SetItemRules(code, body.deemed_approval, body.countersign, body.extension_cap_days)
+    cmd = SetItemRules(code, body.countersign, body.extension_cap_days, body.extension_basis)
     async with ctx.runtime.transaction() as conn:
-        return _rules_read(code, await set_item_rules(conn, cmd, ctx=ctx, principal=principal))
+        rules = await set_item_rules(conn, cmd, ctx=ctx, principal=principal)
+        return await _rules_read(conn, code, rules)

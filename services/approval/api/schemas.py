@@ -85,11 +85,18 @@ class AbsencePut(BaseModel):
 
 
 class ItemRulesPut(BaseModel):
-    """How an item's cases are approved (defaults: as accepted, single approver, 10 days)."""
+    """How an item's cases are approved (defaults: single approver, 10 working days' extension).
 
-    deemed_approval: bool | None = None
+    Deemed approval (超时默许) is set on the catalogue item only (intake's `deemed_approval`).
+    """
+
     countersign: list[str] = []
-    extension_cap_days: int = Field(default=10, ge=0, le=60)
+    extension_cap_days: int = Field(
+        default=10, ge=0, le=60, description="above 10 (行政许可法 art. 42) needs extension_basis"
+    )
+    extension_basis: str = Field(
+        default="", max_length=500, description="the law allowing a longer extension"
+    )
 
 
 class WorkItemRead(BaseModel):
@@ -234,7 +241,10 @@ class ItemRulesRead(BaseModel):
     """An item's approval rules."""
 
     item_code: str
-    deemed_approval: bool | None
+    deemed_approval: bool | None = Field(
+        description="read-only: the catalogue item's flag (null until approval has seen the item)"
+    )
     countersign: list[str]
     extension_cap_days: int
+    extension_basis: str
     version: int

@@ -16,7 +16,7 @@ from libs.events.schemas import (
 )
 from services.approval.application.context import Context
 from services.approval.application.unit import department, item_rules
-from services.approval.domain.department import Department, ItemRules
+from services.approval.domain.department import Department, ItemRules, check_extension_cap
 
 
 @dataclass(frozen=True)
@@ -76,22 +76,23 @@ class SetItemRules:
     """How an item's cases are approved."""
 
     item_code: str
-    deemed_approval: bool | None = None
     countersign: list[str] = field(default_factory=list)
     extension_cap_days: int = 10
+    extension_basis: str = ""
 
 
 async def set_item_rules(
     conn: AsyncConnection, cmd: SetItemRules, *, ctx: Context, principal: Principal
 ) -> ItemRules:
     """Append `approval.item_rules_set`; cases opened from now on keep these rules."""
+    check_extension_cap(cmd.extension_cap_days, cmd.extension_basis)
     rules = await item_rules(conn, ctx, cmd.item_code)
     changed = ApprovalItemRulesSet(
         center=ctx.center,
         item_code=cmd.item_code,
-        deemed_approval=cmd.deemed_approval,
         countersign=list(dict.fromkeys(cmd.countersign)),
         extension_cap_days=cmd.extension_cap_days,
+        extension_basis=cmd.extension_basis.strip(),
         by=principal.sub,
         at=ctx.now(),
     )

@@ -23,5 +23,7 @@ async def when_case_submitted_remember_applicant(
 
 async def when_item_published_remember_item(conn: AsyncConnection, event: ItemPublished) -> None:
     """The item's name and, for reported items, the center that decides them."""
-    item = CatalogItem(event.code, event.version, event.name, event.decided_by_center)
+    item = CatalogItem(
+        event.code, event.version, event.name, event.decided_by_center, event.deemed_approval
+    )
     await remember_item(conn, item)

@@ -13,6 +13,7 @@ from libs.events.schemas import (
     DepartmentPostsNamed,
     PostHolders,
 )
+from services.approval.domain.rules import ExtensionCapNeedsLegalBasis
 
 # Quanzhou's template: the window decides 即办件, 补办件 and 退回件 alone.
 DEFAULT_WINDOW_DECIDES = ("immediate", "supplement", "returned")
@@ -89,6 +90,11 @@ class Department(Aggregate):
         """Everyone named on a post."""
         return {p for h in self.posts.values() for p in (h.a, h.b) if p}
 
+    def holds(self, person: str, post: str) -> bool:
+        """Whether the person is the A or the B of a post, so can act on its steps."""
+        holders = self.posts.get(post)
+        return holders is not None and person in (holders.a, holders.b)
+
     def may_receive(self, person: str) -> bool:
         """A hand-over target: present, and on a post when posts are named."""
         if person in self.absent:
@@ -97,17 +103,26 @@ class Department(Aggregate):
 
 
 class ItemRules(Aggregate):
-    """How one item's cases are approved; unset values fall back to the case and the defaults."""
+    """How one item's cases are approved (deemed approval is the catalogue item's alone)."""
 
     def __init__(self, stream_id: str) -> None:
         super().__init__(stream_id)
-        self.deemed_approval: bool | None = None
         self.countersign: list[str] = []
         self.extension_cap_days = DEFAULT_EXTENSION_CAP_DAYS
+        self.extension_basis = ""
 
     def when(self, event: Event) -> None:
         """Fold the latest rules."""
         if isinstance(event, ApprovalItemRulesSet):
-            self.deemed_approval = event.deemed_approval
             self.countersign = list(event.countersign)
             self.extension_cap_days = event.extension_cap_days
+            self.extension_basis = event.extension_basis
+
+
+def check_extension_cap(days: int, basis: str) -> None:
+    """At most 10 working days (行政许可法 art. 42) unless the item cites a law allowing more."""
+    if days > DEFAULT_EXTENSION_CAP_DAYS and not basis.strip():
+        raise ExtensionCapNeedsLegalBasis(
+            f"extension_cap_days {days} exceeds the 10 working days of 行政许可法 art. 42: "
+            "cite the law that allows more in extension_basis"
+        )

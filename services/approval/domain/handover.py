@@ -13,6 +13,7 @@ from services.approval.domain.department import Department
 from services.approval.domain.rules import (
     CountersignNeedsApprovers,
     HandOverStaysInDepartment,
+    HandOverToWhoCanAct,
     OnlyTheAssigneeActs,
     ReasonRequired,
     ReviewerMayNotDecide,
@@ -63,6 +64,12 @@ def _may_hand_over(
         raise HandOverStaysInDepartment(
             f"{to} cannot take case {case.facts.case_no}: a hand-over goes to another present "
             f"person of {case.facts.department}"
+        )
+    post = STEP_POST[case.step]
+    if not staff.holds(to, post):
+        raise HandOverToWhoCanAct(
+            f"{to} cannot act on the {case.step} step of case {case.facts.case_no}: hand it to a "
+            f"holder of the {post} post of {case.facts.department} (A/B岗)"
         )
 
 

@@ -53,9 +53,7 @@ def open_work(
     step = first_step(case, held_at=held_at, escalate_to=escalate_to, staff=staff)
     frozen = {
         "held_at": held_at,
-        "deemed_approval": (
-            case.deemed_approval if rules.deemed_approval is None else rules.deemed_approval
-        ),
+        "deemed_approval": case.deemed_approval,  # the catalogue item's flag, nothing else
         "window_decides": step == "window",
         "countersigners": staff.substitutes(rules.countersign),
         "extension_cap_days": rules.extension_cap_days,

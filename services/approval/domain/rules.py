@@ -108,6 +108,14 @@ class HandOverStaysInDepartment(Invalid):
     """委派 and 转办 go to another present person of the same department."""
 
 
+class HandOverToWhoCanAct(Invalid):
+    """A hand-over goes to a holder of the post that acts on the case's current step."""
+
+
+class ExtensionCapNeedsLegalBasis(Invalid):
+    """行政许可法 art. 42: an extension cap above 10 working days cites the law allowing it."""
+
+
 class CountersignNeedsApprovers(Invalid):
     """会签 names at least one approver who did not review the case."""
 

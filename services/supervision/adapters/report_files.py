@@ -18,15 +18,17 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from services.supervision.domain.report import Report, stamp
+from services.supervision.domain.report import Cell, Percent, Report, stamp
 
 CJK_FONT = "STSong-Light"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Cell) -> Any:
     """Text as a worksheet accepts it: control characters (say, in a complaint) are dropped."""
+    if isinstance(value, Percent):
+        return value.rate
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
@@ -43,6 +45,11 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append(table.columns)
         for row in table.rows:
             sheet.append([_cell(value) for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, Percent):
+                    cell.number_format = "0.0%"
+        if table.note:
+            sheet.append([table.note])
         sheet["A1"].font = Font(bold=True, size=14)
         for cell in sheet[4]:
             cell.font = Font(bold=True)
@@ -87,7 +94,10 @@ def to_pdf(report: Report) -> bytes:
                 ]
             )
         )
-        story += [grid, Spacer(1, 5 * mm)]
+        story.append(grid)
+        if table.note:
+            story.append(Paragraph(table.note, body))
+        story.append(Spacer(1, 5 * mm))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title)
     document.build(story)

@@ -68,4 +68,7 @@ class StatsRead(BaseModel):
     early_rate: float | None
     average_working_days: float | None
     average_promised_days: float | None
+    definitions: dict[str, str] = Field(
+        description="how each rate and average is computed (口径), to print next to the figures"
+    )
     groups: list[dict[str, object]] | None = None

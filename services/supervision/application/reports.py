@@ -20,7 +20,7 @@ from services.supervision.application.statistics import Span, ranking, records, 
 from services.supervision.domain.anomalies import TITLES
 from services.supervision.domain.report import Cell, Report, Table, day_text, percent, stamp
 from services.supervision.domain.scope import Scope
-from services.supervision.domain.stats import GROUP_KEYS, Figures, grouped
+from services.supervision.domain.stats import DEFINITIONS, GROUP_KEYS, Figures, grouped
 from services.supervision.domain.timeline import COLOR_NAMES
 
 Kind = Literal["daily", "weekly", "monthly"]
@@ -36,6 +36,7 @@ FIGURE_COLUMNS = [
     "平均用时(工作日)",
     "平均承诺时限",
 ]
+FIGURE_NOTE = "口径：" + "；".join(DEFINITIONS.values()) + "。"
 
 
 def span_of(kind: Kind, day: date, now: datetime, as_of: datetime | None) -> Span:
@@ -78,7 +79,7 @@ async def _figures_table(sv: Supervision, scope: Scope, span: Span, by: str, tit
         [names(k), *figure_cells(f)] for k, f in grouped(found, span.period, GROUP_KEYS[by]).items()
     ]
     label = {"center": "中心", "department": "部门", "item": "事项"}[by]
-    return Table(title, [label, *FIGURE_COLUMNS], rows)
+    return Table(title, [label, *FIGURE_COLUMNS], rows, note=FIGURE_NOTE)
 
 
 async def _warnings_table(sv: Supervision, scope: Scope, span: Span) -> Table:

@@ -16,6 +16,7 @@ from services.supervision.application.context import Supervision
 from services.supervision.domain.ranking import Window, rank
 from services.supervision.domain.scope import Scope
 from services.supervision.domain.stats import (
+    DEFINITIONS,
     GROUP_KEYS,
     CaseRecord,
     Period,
@@ -70,6 +71,7 @@ async def statistics(
     async with sv.engine.connect() as conn:
         found = await records(conn, scope)
     body: dict[str, Any] = {**span.as_dict(), **figures(found, span.period).as_dict()}
+    body["definitions"] = DEFINITIONS
     if group_by is not None:
         groups = grouped(found, span.period, GROUP_KEYS[group_by])
         body["groups"] = [{group_by: k, **f.as_dict()} for k, f in groups.items()]

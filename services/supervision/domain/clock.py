@@ -60,12 +60,14 @@ class CaseClock:
         if self.completed_at is not None or self.closed:
             return self
         left = calendar.remaining_working_time(at, self.deadline)
+        # The acceptance day is not counted (art. 82): finishing on it uses none of the limit.
+        used = max(0.0, round(self.limit_days - left, 4))
         return replace(
             self,
             completed_at=at,
             suspended_since=None,
             outcome=outcome(at, self.deadline),
-            used_days=round(self.limit_days - left, 4),
+            used_days=used,
         )
 
     def moved_to(self, deadline: Deadline) -> CaseClock:

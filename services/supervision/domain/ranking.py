@@ -2,7 +2,7 @@
 
 score = 100 × (0.6 × 按期办结率 + 0.4 × 好评率) − 2 per unresolved complaint − 2 per anomaly,
 where 好评率 is the share of ratings of 4 or 5; a window nobody rated is scored on its on-time
-rate alone, and a window that accepted nothing is listed last without a score.
+rate alone, and a window that completed nothing is listed last without a score.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Window:
 
     @property
     def score(self) -> float | None:
-        """The ranking score (None when the window accepted nothing)."""
+        """The ranking score (None when the window completed nothing)."""
         on_time = self.figures.on_time_rate
         if on_time is None:
             return None

@@ -8,16 +8,28 @@ from typing import Any
 
 from libs.events.clock import SHANGHAI
 
-Cell = str | int | float | None
+
+@dataclass(frozen=True)
+class Percent:
+    """A rate (0.998): a number with a percent format in XLSX, `99.8%` in text."""
+
+    rate: float | None
+
+    def __str__(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
+Cell = str | int | float | Percent | None
 
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table: column headings and rows of cells."""
+    """A titled table: column headings, rows of cells and a note (say, the definitions)."""
 
     title: str
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,14 +50,24 @@ class Report:
             "period": self.period,
             "as_of": self.as_of,
             "tables": [
-                {"title": t.title, "columns": t.columns, "rows": t.rows} for t in self.tables
+                {
+                    "title": t.title,
+                    "columns": t.columns,
+                    "rows": [[_json(c) for c in row] for row in t.rows],
+                    "note": t.note,
+                }
+                for t in self.tables
             ],
         }
 
 
-def percent(rate: float | None) -> str:
-    """`99.8%`, or `—` when there is nothing to divide by."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+def _json(cell: Cell) -> str | int | float | None:
+    return str(cell) if isinstance(cell, Percent) else cell
+
+
+def percent(rate: float | None) -> Percent:
+    """A rate as reports show it: `99.8%`, or `—` when there is nothing to divide by."""
+    return Percent(rate)
 
 
 def stamp(moment: datetime | None) -> str:

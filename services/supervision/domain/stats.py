@@ -4,9 +4,11 @@
   completion falls in the period.
 - early (提前办结): completed before the due day; on_time (按期办结): completed by the deadline,
   early included; overdue (超期办结): completed after it.
-- 按期办结率 = on_time / accepted (Ankang: 32.55 万 of 32.63 万 accepted, 99.8%).
-- 提前办结率 = early / received (Quanzhou: 46,637 of 73,846 received).
-- average working days used by the completed cases, against their average promised limit.
+- 按期办结率 = on_time / completed and 提前办结率 = early / completed: rates over the cases
+  completed in the period only, so a case not yet due never lowers them (Ankang: 32.55 万
+  completed, 99.8% on time; Quanzhou: 46,637 completed early).
+- average working days used by the completed cases (the acceptance day not counted, so a
+  same-day completion used 0), against their average promised limit.
 
 `as_of` keeps only what supervision knew by then, so a past report comes out exactly again.
 """
@@ -54,6 +56,14 @@ class Period:
         return known is None or known <= self.as_of
 
 
+DEFINITIONS = {
+    "on_time_rate": "按期办结率 = 按期办结件数（含提前办结）÷ 本期办结件数",
+    "early_rate": "提前办结率 = 提前办结件数（在到期日之前办结）÷ 本期办结件数",
+    "average_working_days": "平均办理工作日 = 本期办结件的已用工作日之和 ÷ 本期办结件数"
+    "（受理当日不计，暂停时间不计）",
+}
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 6) if whole else None
 
@@ -77,13 +87,13 @@ class Figures:
 
     @property
     def on_time_rate(self) -> float | None:
-        """按期办结率: completed within the limit, per case accepted."""
-        return _rate(self.on_time, self.accepted)
+        """按期办结率: completed within the limit (early included), per case completed."""
+        return _rate(self.on_time, self.completed)
 
     @property
     def early_rate(self) -> float | None:
-        """提前办结率: completed before the due day, per case received."""
-        return _rate(self.early, self.received)
+        """提前办结率: completed before the due day, per case completed."""
+        return _rate(self.early, self.completed)
 
     def as_dict(self) -> dict[str, Any]:
         """The figures with their rates, for JSON and reports."""

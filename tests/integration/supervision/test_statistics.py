@@ -45,8 +45,9 @@ async def test_hand_computed_figures_with_child_centers(service: Service) -> Non
     stats = await service.get("/v1/stats", **SEPTEMBER, as_of="2026-10-01T00:00:00+08:00")
     assert (stats["received"], stats["accepted"], stats["completed"]) == (6, 5, 4)
     assert (stats["early"], stats["on_time"], stats["overdue"]) == (2, 3, 1)
-    assert stats["on_time_rate"] == 0.6  # 3 within the limit / 5 accepted
-    assert stats["early_rate"] == pytest.approx(2 / 6, abs=1e-6)  # 2 early / 6 received
+    assert stats["on_time_rate"] == 0.75  # 3 within the limit / 4 completed
+    assert stats["early_rate"] == 0.5  # 2 early / 4 completed
+    assert "÷ 本期办结件数" in stats["definitions"]["on_time_rate"]
     # Limit used (limit - remaining at completion): a 1.42, b 2.67, c 4.42 (overdue), f 0.42.
     assert stats["average_working_days"] == 2.23
     assert stats["average_promised_days"] == 4.75  # (10 + 3 + 1 + 5) / 4
@@ -90,6 +91,6 @@ async def test_ranking_and_trend(service: Service) -> None:
         (1, "350521", "SCJG"),
         (2, "350500", "SCJG"),
     ]
-    assert ranking[1]["score"] == 50.0  # 2 of 4 accepted within the limit
+    assert ranking[1]["score"] == 66.67  # 2 of 3 completed within the limit
     trend = await service.get("/v1/stats/trend", days=3)
     assert len(trend) == 3 and {"day", "on_time_rate", "early_rate"} <= set(trend[0])

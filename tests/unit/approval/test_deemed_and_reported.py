@@ -42,10 +42,14 @@ def test_an_overdue_case_that_allows_it_is_deemed_approved_once() -> None:
 
 def test_never_when_the_item_does_not_allow_it() -> None:
     assert deem_approved(opened(), late(opened())) == []
-    overridden = opened(accepted(deemed=True), item=rules(deemed_approval=False))
-    assert deem_approved(overridden, late(overridden)) == []
-    allowed = opened(accepted(deemed=False), item=rules(deemed_approval=True))
-    assert types(deem_approved(allowed, late(allowed))) == ["case.deemed_approved"]
+
+
+def test_only_the_catalogue_item_sets_deemed_approval() -> None:
+    # A rules event written before deemed approval became the catalogue's alone changes nothing.
+    not_overridden = opened(accepted(deemed=True), item=rules(deemed_approval=False))
+    assert types(deem_approved(not_overridden, late(not_overridden))) == ["case.deemed_approved"]
+    not_allowed = opened(accepted(deemed=False), item=rules(deemed_approval=True))
+    assert deem_approved(not_allowed, late(not_allowed)) == []
 
 
 def test_never_while_paused_or_after_a_decision() -> None:

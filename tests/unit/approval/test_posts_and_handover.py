@@ -11,6 +11,7 @@ from services.approval.domain.handover import hand_over, require_countersign, ro
 from services.approval.domain.rules import (
     AlreadySigned,
     HandOverStaysInDepartment,
+    HandOverToWhoCanAct,
     OnlyCountersignersSign,
     OnlyTheAssigneeActs,
     ReasonRequired,
@@ -88,6 +89,19 @@ def test_hand_over_rules() -> None:
         case, APPROVER, mode="transferred", to="rev-b", reason="r", staff=staff, now=AT
     )
     assert types(leader) == ["work.transferred"]
+
+
+def test_a_hand_over_goes_only_to_someone_who_can_act_on_the_step() -> None:
+    staff = department(POSTS)
+    case = opened(staff=staff)  # at review, held by rev-a
+    with pytest.raises(HandOverToWhoCanAct, match="review post"):
+        hand_over(case, REVIEWER, mode="transferred", to="app-a", reason="r", staff=staff, now=AT)
+    then(case, review(case, REVIEWER, opinion="approve", comment="", staff=staff, now=AT))
+    with pytest.raises(HandOverToWhoCanAct, match="approve post"):  # a decision: approvers only
+        hand_over(case, APPROVER, mode="delegated", to="rev-b", reason="r", staff=staff, now=AT)
+    assert types(
+        hand_over(case, APPROVER, mode="delegated", to="app-b", reason="r", staff=staff, now=AT)
+    ) == ["work.transferred"]
 
 
 def countersigned(*signers: str):

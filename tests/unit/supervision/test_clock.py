@@ -69,3 +69,10 @@ def test_joint_parts_each_have_a_clock_and_pause_and_complete_on_their_own() -> 
     )
     clocks = fold(clocks, done, CAL)
     assert clocks["立项/ZJ"].closed and clocks[WHOLE].outcome == "early"
+
+
+def test_a_same_day_completion_used_no_working_days() -> None:
+    for limit in (0, 5):  # an immediate case and a promised one, both done on the spot
+        acceptance = accepted("c", bj(2026, 9, 16, 9), limit)
+        whole = clocks_after(acceptance, decided("c", bj(2026, 9, 16, 15)))[WHOLE]
+        assert whole.used_days == 0.0 and whole.outcome in ("early", "on_time")

@@ -65,22 +65,28 @@ def test_hand_computed_month() -> None:
     f = figures(records, MARCH)
     assert (f.received, f.accepted, f.completed) == (5, 4, 4)
     assert (f.early, f.on_time, f.overdue) == (2, 3, 1)
-    assert f.on_time_rate == 0.75  # 3 completed within the limit / 4 accepted
-    assert f.early_rate == 0.4  # 2 completed early / 5 received
+    assert f.on_time_rate == 0.75  # 3 completed within the limit / 4 completed
+    assert f.early_rate == 0.5  # 2 completed early / 4 completed
     assert f.average_working_days == 5.0  # (2 + 5 + 12 + 1) / 4
     assert f.average_promised_days == 7.0  # (10 + 5 + 10 + 3) / 4
 
 
-def test_the_seeds_figures_come_out_as_published() -> None:
-    # Ankang: 32.63 万 accepted, 32.55 万 completed within the limit: 按期办结率 99.8%.
+def test_rates_are_over_completed_cases_only() -> None:
+    # Ankang: 99.8% of the completed cases on time; cases still open never lower the rate.
     d = bj(2026, 3, 10)
-    ankang = [case(i, received=d, accepted=d, completed=d, outcome="on_time") for i in range(3255)]
-    ankang += [case(10_000 + i, received=d, accepted=d) for i in range(8)]
+    ankang = [case(i, received=d, accepted=d, completed=d, outcome="on_time") for i in range(998)]
+    ankang += [
+        case(5_000 + i, received=d, accepted=d, completed=d, outcome="overdue") for i in (1, 2)
+    ]
+    ankang += [case(10_000 + i, received=d, accepted=d) for i in range(300)]  # not yet due
     assert round(figures(ankang, MARCH).on_time_rate * 100, 1) == 99.8  # type: ignore[operator]
-    # Quanzhou: 73,846 received, 46,637 completed early: 提前办结率 63.2%.
+    fresh = [case(1, received=d, accepted=d)]  # a fresh item: nothing completed, nothing overdue
+    assert (figures(fresh, MARCH).on_time_rate, figures(fresh, MARCH).early_rate) == (None, None)
+    # Quanzhou: 46,637 completed early of 50,000 completed: 提前办结率 93.3%.
     quanzhou = [case(i, received=d, completed=d, outcome="early") for i in range(46637)]
-    quanzhou += [case(100_000 + i, received=d) for i in range(73846 - 46637)]
-    assert round(figures(quanzhou, MARCH).early_rate * 100, 1) == 63.2  # type: ignore[operator]
+    quanzhou += [case(100_000 + i, received=d, completed=d, outcome="on_time") for i in range(3363)]
+    quanzhou += [case(200_000 + i, received=d) for i in range(20000)]
+    assert round(figures(quanzhou, MARCH).early_rate * 100, 1) == 93.3  # type: ignore[operator]
 
 
 def test_as_of_reproduces_a_past_report_exactly() -> None:
@@ -110,5 +116,5 @@ def test_rolling_trend_one_point_a_day() -> None:
     d = bj(2026, 3, 10)
     records = [case(1, received=d, accepted=d, completed=d + timedelta(days=1), outcome="on_time")]
     points = rolling(records, last=bj(2026, 3, 13, 0), days=3, window=30)
-    assert [p[1].on_time_rate for p in points] == [0.0, 1.0, 1.0]
+    assert [p[1].on_time_rate for p in points] == [None, 1.0, 1.0]
     assert all(isinstance(p[0], datetime) for p in points)
