@@ -8,10 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+# The production pins only (requirements.txt): no test tools, no embedded broker.
+COPY requirements.txt ./
+RUN pip install --require-hashes -r requirements.txt
 COPY pyproject.toml ./
 COPY libs ./libs
 COPY services ./services
-RUN pip install . \
+RUN pip install --no-deps . \
     && useradd --system --uid 10001 --no-create-home onewindow
 
 USER 10001
