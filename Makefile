@@ -14,7 +14,7 @@ TEST_SESSION_TIMEOUT ?= 1500
 # The pinned versions the suite is green with: `make lock` regenerates them from pyproject.toml.
 LOCK      := requirements.txt requirements-dev.txt
 
-.PHONY: venv provision lock run test unit lint bench clean
+.PHONY: venv provision lock lock-check run test unit lint bench clean
 
 venv: $(STAMP)
 
@@ -34,12 +34,21 @@ provision:
 	@bash scripts/provision.sh
 
 # requirements.txt: production (the Dockerfile); requirements-dev.txt: every extra (tests, make run).
+LOCK_DIR  ?= .
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+             --custom-compile-command "make lock" pyproject.toml
 lock: | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	    pyproject.toml -o requirements.txt
-	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	    --all-extras pyproject.toml -o requirements-dev.txt
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(UV_COMPILE) -o $(LOCK_DIR)/requirements.txt
+	$(UV_COMPILE) --all-extras -o $(LOCK_DIR)/requirements-dev.txt
+
+# Fails when pyproject.toml asks for something the committed lock does not pin.
+lock-check: | $(BIN)/python
+	@tmp=$$(mktemp -d) && cp $(LOCK) $$tmp/ \
+	  && $(MAKE) --no-print-directory -s lock LOCK_DIR=$$tmp >/dev/null \
+	  && for f in $(LOCK); do cmp -s $$f $$tmp/$$f \
+	     || { echo "error: $$f is stale: run 'make lock' and commit it" >&2; rm -rf $$tmp; exit 1; }; done; \
+	  rm -rf $$tmp
 
 run: venv
 	$(BIN)/python scripts/run.py
@@ -50,7 +59,7 @@ test: provision venv
 unit: venv
 	$(BIN)/pytest -m unit -q $(PYTEST_ARGS)
 
-lint: venv
+lint: venv lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

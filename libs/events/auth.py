@@ -69,6 +69,9 @@ class AuthSettings(BaseSettings):
         # Fail at startup rather than answering every request with 401.
         if self.auth_mode == "prod" and not self.jwt_public_key.strip():
             raise ValueError("AUTH_MODE=prod requires JWT_PUBLIC_KEY (an RSA public key in PEM)")
+        # A dev secret in a production environment means someone expects HS256 tokens to work.
+        if self.auth_mode == "prod" and "onewindow_dev_secret" in self.model_fields_set:
+            raise ValueError("ONEWINDOW_DEV_SECRET is for AUTH_MODE=dev only: unset it in prod")
         return self
 
 

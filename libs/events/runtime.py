@@ -28,6 +28,7 @@ from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
 from libs.events.outbox import OutboxRelay
 from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store_schedule
+from libs.events.security import install_security
 from libs.events.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class ServiceSettings(KafkaSettings):
     database_url: str = "sqlite:///var/onewindow.db"
     center_code: str = "350500"
     parent_center: str = ""
+    # Browser origins allowed to call the API cross-origin, comma-separated; none by default.
+    cors_origins: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
     app = FastAPI(title=title, lifespan=lifespan, version="1.0.0")
     FastAPIInstrumentor.instrument_app(app, tracer_provider=TRACER_PROVIDER)
     install_problem_handlers(app)
+    install_security(app, cors_origins=runtime.settings.cors_origins)
     app.include_router(runtime.health_router())
     for router in routers:
         app.include_router(router)

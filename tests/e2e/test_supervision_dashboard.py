@@ -92,6 +92,9 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
         browser = await p.chromium.launch(executable_path=executable, args=ARGS)
         try:
             page = await browser.new_page(viewport={"width": 1600, "height": 1000})
+            errors: list[str] = []  # script errors and content-security-policy refusals
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
             await page.goto(f"{base}/?token={token}")
             await page.wait_for_selector("body[data-loaded=true]", timeout=15_000)
             assert await page.title() == "电子监察 · 实时亮灯监控"
@@ -109,6 +112,7 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
             await page.wait_for_timeout(500)  # let the charts finish their animation
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=str(SCREENSHOT), full_page=True)
+            assert errors == []
         finally:
             await browser.close()
     assert SCREENSHOT.stat().st_size > 10_000

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI
+from pydantic import ValidationError
 
 from libs.events.auth import (
     AuthSettings,
@@ -238,3 +239,21 @@ async def test_same_department() -> None:
     assert same_department(clerk, "D1")
     assert not same_department(clerk, "D2")
     assert not same_department(Principal(sub="a", role=Role.admin), "D1")
+
+
+@pytest.mark.parametrize("mode", ["dev", "prod"])
+async def test_unsigned_alg_none_token_is_refused(mode: str, prod_settings: AuthSettings) -> None:
+    settings = prod_settings if mode == "prod" else AuthSettings()
+    exp = int((datetime.now(UTC) + timedelta(minutes=5)).timestamp())
+    claims = {"sub": "x", "role": "admin", "iss": "onewindow", "aud": "onewindow", "exp": exp}
+    header = b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    response = await call(settings, f"{header}.{b64url(json.dumps(claims).encode())}.")
+    assert response.status_code == 401
+
+
+def test_prod_refuses_a_configured_dev_secret(
+    prod_settings: AuthSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ONEWINDOW_DEV_SECRET", "x" * 40)
+    with pytest.raises(ValidationError, match="ONEWINDOW_DEV_SECRET is for AUTH_MODE=dev only"):
+        AuthSettings(auth_mode="prod", jwt_public_key=prod_settings.jwt_public_key)
