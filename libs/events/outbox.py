@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import select, text, update
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.events.db import is_postgres, outbox
@@ -37,8 +37,12 @@ class OutboxRelay:
         *,
         batch: int = 500,
         interval: float = 0.2,
+        table: Table = outbox,
+        lock: int = RELAY_LOCK,
     ) -> None:
         self.engine = engine
+        self.table = table  # an outbox-shaped table: linkage relays its own to another broker
+        self.lock = lock
         self.producer = producer
         self.batch = batch
         self.interval = interval
@@ -54,17 +58,16 @@ class OutboxRelay:
         async with self.engine.begin() as conn:
             if is_postgres(conn):
                 locked = await conn.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": RELAY_LOCK}
+                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self.lock}
                 )
                 if not locked:
                     return 0
+            t = self.table
             rows = (
                 await conn.execute(
-                    select(
-                        outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.headers, outbox.c.value
-                    )
-                    .where(outbox.c.sent_at.is_(None))
-                    .order_by(outbox.c.id)
+                    select(t.c.id, t.c.topic, t.c.key, t.c.headers, t.c.value)
+                    .where(t.c.sent_at.is_(None))
+                    .order_by(t.c.id)
                     .limit(self.batch)
                 )
             ).all()
@@ -73,7 +76,7 @@ class OutboxRelay:
             sent = await self._publish(rows)
             if sent:
                 await conn.execute(
-                    update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=datetime.now(UTC))
+                    update(t).where(t.c.id.in_(sent)).values(sent_at=datetime.now(UTC))
                 )
             return len(sent)
 

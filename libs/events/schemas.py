@@ -8,8 +8,9 @@ new major version `...v2` with an upcaster from v1.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
+from libs.events.privacy import mask_name
 from libs.events.registry import Event, registry
 
 Kind = Literal["immediate", "promised", "joint", "reported"]
@@ -185,8 +186,22 @@ class CaseDeemedApproved(CaseEvent):
     document_id: str = ""
 
 
-@registry.register("onewindow.case.escalated.v1")
+class MaskedApplicant(Event):
+    """The applicant as another center may see them (libs/events/privacy.py)."""
+
+    name: str = ""
+    id_type: str = ""
+    id_no: str = ""
+    phone: str = ""
+
+
+@registry.register("onewindow.case.escalated.v2")
 class CaseEscalated(CaseEvent):
+    """上报: a reported case pre-reviewed here goes to the deciding center with what it needs.
+
+    v2 replaced v1's unmasked `applicant_name` by the masked `applicant` and added `materials`.
+    """
+
     to_center: str
     escalated_at: datetime
     item_code: str = ""
@@ -202,16 +217,32 @@ class CaseEscalated(CaseEvent):
     due_day: date | None = None
     provisional: bool = False
     deemed_approval: bool = False
-    applicant_name: str = ""
+    applicant: MaskedApplicant | None = None
+    materials: list[str] = []  # codes of the materials received
     opinion: Literal["approve", "deny"] | None = None  # the accepting center's pre-review
+
+
+@registry.upcaster("onewindow.case.escalated.v1", "onewindow.case.escalated.v2")
+def escalated_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """A v1 node's escalation: its applicant name becomes the masked applicant."""
+    name = data.pop("applicant_name", "") or ""
+    data.setdefault("applicant", {"name": mask_name(name)} if name else None)
+    data.setdefault("materials", [])
+    return data
 
 
 @registry.register("onewindow.case.escalation_returned.v1")
 class CaseEscalationReturned(CaseEvent):
+    """The deciding center's result for the accepting center, with its sealed document."""
+
     from_center: str
     decision: Literal["approved", "denied"]
     reasons: str = ""
     returned_at: datetime
+    case_no: str = ""
+    document: dict[str, str] = {}  # the decision document as sealed (canonical fields)
+    pdf: str = ""  # its PDF, base64
+    seal: dict[str, str] = {}  # the deciding department's electronic seal over both
 
 
 @registry.register("onewindow.case.delivered.v1")

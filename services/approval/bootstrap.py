@@ -33,7 +33,10 @@ def make_seals(settings: Settings) -> SealKeys:
     """Configured department keys, the key directory, and dev generation when allowed."""
     directory = Path(settings.seal_keys_dir) if settings.seal_keys_dir else None
     return SealKeys(
-        configured=settings.seal_keys, directory=directory, generate=settings.seal_generate_keys
+        configured=settings.seal_keys,
+        directory=directory,
+        generate=settings.seal_generate_keys,
+        published=settings.seal_public_keys,
     )
 
 

@@ -14,6 +14,9 @@ class Settings(ServiceSettings):
     seal_keys: dict[str, str] = {}
     seal_keys_dir: str = "var/seals"
     seal_generate_keys: bool = True
+    # Other centers' published seal keys, to verify the documents they return for our cases:
+    # SEAL_PUBLIC_KEYS is a JSON object "<center>/<department>" -> Ed25519 public key PEM.
+    seal_public_keys: dict[str, str] = {}
     # Delivery: `local` records messages (NOTIFY_SINK_FILE as JSON lines); `http` posts them.
     notifier: Literal["local", "http"] = "local"
     notify_channel: Literal["sms", "voice"] = "sms"

@@ -1,22 +1,50 @@
-"""Wires the linkage service."""
+"""Wires the linkage service: the only place that picks concrete adapters."""
+
+from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.envelope import Envelope
 from libs.events.kafka import CASE_EVENTS
+from libs.events.registry import Event
 from libs.events.runtime import Runtime, Subscription
+from services.linkage.adapters.keys import LinkKeys, signing_key
+from services.linkage.application.context import Linkage
+from services.linkage.application.run_links import run_links
+from services.linkage.application.watch_links import watch_links_forever
 from services.linkage.config import Settings
-from services.linkage.consumers.deliveries import when_event_from_another_center_record_delivery
+from services.linkage.consumers.case_feed import when_case_event
 
 
-def bootstrap(settings: Settings | None = None) -> Runtime:
-    """The linkage runtime: its database and the deliveries it records per link."""
+def make_keys(settings: Settings) -> LinkKeys:
+    """This center's link signing key and the configured public keys of the others."""
+    file = Path(settings.link_signing_key_file) if settings.link_signing_key_file else None
+    private = signing_key(settings.link_signing_key, file, generate=settings.link_generate_key)
+    return LinkKeys(center=settings.center_code, private=private, public=settings.link_public_keys)
+
+
+def bootstrap(settings: Settings | None = None, *, keys: LinkKeys | None = None) -> Linkage:
+    """The linkage context: the local case feed, the links, and their watch."""
     settings = settings or Settings()
-    record = when_event_from_another_center_record_delivery(
-        settings.center_code, settings.parent_center
-    )
-    return Runtime(
+    wired: list[Linkage] = []  # the jobs and the consumer need the context built below
+
+    async def on_local_event(conn: AsyncConnection, env: Envelope, event: Event) -> None:
+        await when_case_event(conn, wired[0], env, event)
+
+    async def links(_: Runtime) -> None:
+        await run_links(wired[0])
+
+    async def watch(_: Runtime) -> None:
+        await watch_links_forever(wired[0])
+
+    runtime = Runtime(
         service="linkage",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        subscriptions=[Subscription("deliveries", [CASE_EVENTS], record)],
+        subscriptions=[Subscription("links", [CASE_EVENTS], on_local_event)],
+        background=[links, watch],
     )
+    wired.append(Linkage(runtime=runtime, settings=settings, keys=keys or make_keys(settings)))
+    return wired[0]

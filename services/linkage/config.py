@@ -1,9 +1,40 @@
-"""Linkage settings."""
+"""Linkage settings (environment variables of the same names, upper-case)."""
 
+from libs.events.kafka import KafkaSettings
 from libs.events.runtime import ServiceSettings
 
 
 class Settings(ServiceSettings):
-    """Environment of the linkage service."""
+    """Environment of the linkage service: this center, its parent and how to reach it."""
 
     database_url: str = "sqlite:///var/linkage.db"
+    center_name: str = ""
+    # The parent's broker and topic prefix; an empty address means the parent shares this
+    # node's cluster (then the prefix tells the centers' topics apart).
+    parent_kafka_bootstrap_servers: str = ""
+    parent_kafka_topic_prefix: str = ""
+    # Ed25519 link key of this center (PEM), or a file holding it; LINK_GENERATE_KEY makes the
+    # file when missing (dev only). LINK_PUBLIC_KEYS: JSON center -> public key PEM.
+    link_signing_key: str = ""
+    link_signing_key_file: str = "var/link/signing.pem"
+    link_generate_key: bool = True
+    link_public_keys: dict[str, str] = {}
+    # A heartbeat goes up every `link_heartbeat_seconds`; a link with no round trip (parent) or
+    # no heartbeat (child) for `link_down_after_seconds` is down; down for longer than
+    # `link_alert_after_seconds` raises an anomaly on supervision-events.
+    link_heartbeat_seconds: float = 2.0
+    link_down_after_seconds: float = 10.0
+    link_alert_after_seconds: float = 60.0
+    link_check_seconds: float = 1.0
+
+    def parent_kafka(self) -> KafkaSettings:
+        """Connection settings of the parent's broker (this node's own when none is named)."""
+        return KafkaSettings(
+            kafka_bootstrap_servers=self.parent_kafka_bootstrap_servers
+            or self.kafka_bootstrap_servers,
+            kafka_topic_prefix=self.parent_kafka_topic_prefix,
+            kafka_enable_idempotence=self.kafka_enable_idempotence,
+            kafka_session_timeout_ms=self.kafka_session_timeout_ms,
+            kafka_heartbeat_interval_ms=self.kafka_heartbeat_interval_ms,
+            kafka_partitions=self.kafka_partitions,
+        )

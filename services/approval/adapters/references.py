@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.approval.adapters.tables import catalog_items, contacts
+from services.approval.adapters.tables import case_materials, catalog_items, contacts
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,23 @@ async def contact_of(conn: AsyncConnection, case_id: str) -> Contact | None:
     """The applicant of a case, when known."""
     row = (await conn.execute(select(contacts).where(contacts.c.case_id == case_id))).first()
     return None if row is None else Contact(row.name, row.phone)
+
+
+async def remember_materials(conn: AsyncConnection, case_id: str, codes: list[str]) -> None:
+    """Add to the materials a case was received with."""
+    known = await materials_of(conn, case_id)
+    merged = sorted({*known, *codes})
+    if merged == known:
+        return
+    await conn.execute(delete(case_materials).where(case_materials.c.case_id == case_id))
+    await conn.execute(insert(case_materials).values(case_id=case_id, codes=merged))
+
+
+async def materials_of(conn: AsyncConnection, case_id: str) -> list[str]:
+    """The codes of the materials received for a case."""
+    query = select(case_materials.c.codes).where(case_materials.c.case_id == case_id)
+    codes = (await conn.execute(query)).scalar_one_or_none()
+    return list(codes or [])
 
 
 @dataclass(frozen=True)

@@ -46,15 +46,12 @@ class SealKey:
     @property
     def key_id(self) -> str:
         """A short fingerprint of the public key."""
-        raw = self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return hashlib.sha256(raw).hexdigest()[:16]
+        return _key_id(self.public)
 
     @property
     def public_pem(self) -> str:
         """The public key as SubjectPublicKeyInfo PEM."""
-        return self.public.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        return _public_pem(self.public)
 
 
 @dataclass(frozen=True)
@@ -73,6 +70,24 @@ def _load_pem(pem: str | bytes, department: str) -> SealKey:
     return SealKey(department, key)
 
 
+def _key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _public_pem(public: Ed25519PublicKey) -> str:
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def _published(label: str, pem: str) -> tuple[str, tuple[str, Ed25519PublicKey]]:
+    key = serialization.load_pem_public_key(pem.encode())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"the published seal key of {label} is not an Ed25519 public key")
+    return _key_id(key), (label, key)
+
+
 def _file_name(department: str) -> str:
     if _SAFE_NAME.match(department):
         return f"{department}.pem"
@@ -83,11 +98,18 @@ class SealKeys:
     """Signs and verifies; keys come from SEAL_KEYS, then SEAL_KEYS_DIR, then (dev) are made."""
 
     def __init__(
-        self, *, configured: Mapping[str, str], directory: Path | None, generate: bool
+        self,
+        *,
+        configured: Mapping[str, str],
+        directory: Path | None,
+        generate: bool,
+        published: Mapping[str, str] | None = None,
     ) -> None:
         self.directory = directory
         self.generate = generate
         self._keys = {dept: _load_pem(pem, dept) for dept, pem in configured.items()}
+        # Other centers' public keys by key id: "<center>/<department>" and the key.
+        self._published = dict(_published(label, pem) for label, pem in (published or {}).items())
 
     def key_for(self, department: str) -> SealKey:
         """The department's signing key, made and kept on first use when generation is on."""
@@ -148,17 +170,31 @@ class SealKeys:
             "signature": base64.b64encode(key.private.sign(payload)).decode(),
         }
 
+    def public_key(self, key_id: str) -> tuple[str, Ed25519PublicKey] | None:
+        """The department (`<center>/<department>` for another center's) and public key."""
+        own = next((k for k in self.known() if k.key_id == key_id), None)
+        if own is not None:
+            return own.department, own.public
+        return self._published.get(key_id)
+
+    def public_pem(self, key_id: str) -> str:
+        """The PEM of a known key ('' when unknown)."""
+        found = self.public_key(key_id)
+        return "" if found is None else _public_pem(found[1])
+
     def verify(self, document: dict[str, Any], pdf: bytes, seal: Mapping[str, str]) -> Verdict:
         """Genuine only when the key is known and neither the document, PDF nor seal changed."""
-        key = next((k for k in self.known() if k.key_id == seal.get("key_id")), None)
-        if key is None:
-            return Verdict(False, "the seal's key is not a published key of this center")
+        found = self.public_key(seal.get("key_id", ""))
+        if found is None:
+            return Verdict(False, "the seal's key is not a published key of this or a known center")
+        label, public = found
+        department = label.rsplit("/", 1)[-1]
         digest = hashlib.sha256(pdf).hexdigest()
-        if digest != seal.get("pdf_sha256") or key.department != seal.get("department"):
-            return Verdict(False, "the PDF or the seal was altered", key.department)
-        payload = signed_payload(document, pdf_sha256=digest, key_id=key.key_id)
+        if digest != seal.get("pdf_sha256") or department != seal.get("department"):
+            return Verdict(False, "the PDF or the seal was altered", department)
+        payload = signed_payload(document, pdf_sha256=digest, key_id=seal.get("key_id", ""))
         try:
-            key.public.verify(base64.b64decode(seal.get("signature", ""), validate=True), payload)
+            public.verify(base64.b64decode(seal.get("signature", ""), validate=True), payload)
         except (InvalidSignature, ValueError):
-            return Verdict(False, "the signature does not match the document", key.department)
-        return Verdict(True, f"sealed by {key.department} with key {key.key_id}", key.department)
+            return Verdict(False, "the signature does not match the document", department)
+        return Verdict(True, f"sealed by {label} with key {seal.get('key_id')}", department)

@@ -55,6 +55,14 @@ contacts = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
+# The materials a case was received with (case.submitted, case.supplemented), for 上报.
+case_materials = Table(
+    "case_materials",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("codes", JSON, nullable=False),
+)
+
 # The latest version of each catalogue item: who decides reported items, and the item's name.
 catalog_items = Table(
     "catalog_items",

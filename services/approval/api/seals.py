@@ -30,13 +30,12 @@ async def _sealed(ctx: Ctx, principal: Viewer, case_id: str) -> documents.Sealed
 async def get_decision(case_id: str, ctx: Ctx, principal: Viewer) -> DecisionRead:
     """The decision document: canonical JSON, PDF (base64) and the seal signing both."""
     sealed = await _sealed(ctx, principal, case_id)
-    key = ctx.seals.key_for(sealed.seal["department"])
     return DecisionRead(
         case_id=case_id,
         document=sealed.document,
         pdf=base64.b64encode(sealed.pdf).decode(),
         seal=sealed.seal,
-        public_key_pem=key.public_pem,
+        public_key_pem=ctx.seals.public_pem(sealed.seal.get("key_id", "")),
     )
 
 

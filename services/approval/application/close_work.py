@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.registry import Event
 from libs.events.schemas import CaseEscalationReturned, CaseWithdrawn, WorkClosed
+from services.approval.adapters import documents
 from services.approval.application.context import Context
 from services.approval.application.unit import commit, load_case
 from services.approval.domain.case import ApprovalCase
@@ -42,6 +45,12 @@ async def when_escalation_returned_close_work(
         )
     ]
     await commit(conn, ctx, case, returned)
+    if event.document and event.seal:  # the deciding center's sealed document, verifiable here
+        pdf = base64.b64decode(event.pdf)
+        sealed = documents.SealedDocument(
+            case.stream_id, event.document, pdf, event.seal, event.returned_at
+        )
+        await documents.save(conn, sealed)
 
 
 def _waiting_for(case: ApprovalCase, center: str) -> bool:

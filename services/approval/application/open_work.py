@@ -8,7 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import Deadline
 from libs.events.schemas import CaseAccepted, CaseEscalated
-from services.approval.adapters.references import Contact, item_of, remember_contact
+from services.approval.adapters.references import (
+    Contact,
+    item_of,
+    remember_contact,
+    remember_materials,
+)
 from services.approval.application.context import Context
 from services.approval.application.unit import commit, department, item_rules, load_case
 from services.approval.domain.opening import AcceptedCase, open_work
@@ -50,8 +55,9 @@ async def when_case_escalated_open_work(
     """A reported case pre-reviewed below becomes work for this center's department."""
     if event.to_center != ctx.center or event.deadline is None or event.due_day is None:
         return
-    if event.applicant_name:
-        await remember_contact(conn, event.case_id, Contact(event.applicant_name, ""))
+    if event.applicant and event.applicant.name:
+        await remember_contact(conn, event.case_id, Contact(event.applicant.name, ""))
+    await remember_materials(conn, event.case_id, event.materials)
     case = AcceptedCase(
         case_id=event.case_id,
         center=event.center,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.schemas import CaseSubmitted, ItemPublished
+from libs.events.schemas import CaseSubmitted, CaseSupplemented, ItemPublished
 from services.approval.adapters.references import (
     CatalogItem,
     Contact,
     remember_contact,
     remember_item,
+    remember_materials,
 )
 
 
@@ -19,6 +20,14 @@ async def when_case_submitted_remember_applicant(
     """The applicant's name and phone, for the decision document and the notice."""
     contact = Contact(event.applicant.name, event.applicant.phone)
     await remember_contact(conn, event.case_id, contact)
+    await remember_materials(conn, event.case_id, event.materials)
+
+
+async def when_case_supplemented_remember_materials(
+    conn: AsyncConnection, event: CaseSupplemented
+) -> None:
+    """补正: the materials handed in later."""
+    await remember_materials(conn, event.case_id, event.materials)
 
 
 async def when_item_published_remember_item(conn: AsyncConnection, event: ItemPublished) -> None:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
+from libs.events.privacy import mask_name, mask_number
+from libs.events.schemas import MaskedApplicant
+from services.approval.adapters.references import contact_of, materials_of
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, case_for, commit, department
 from services.approval.domain.case import ApprovalCase
-from services.approval.domain.decisions import Opinion, review
+from services.approval.domain.decisions import Opinion, SentUp, review
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ async def review_case(
         comment=cmd.comment,
         staff=staff,
         now=ctx.now(),
+        sent_up=await _sent_up(conn, case) if case.step == "pre_review" else SentUp(),
     )
     await commit(conn, ctx, case, events)
     return case
+
+
+async def _sent_up(conn: AsyncConnection, case: ApprovalCase) -> SentUp:
+    """上报 carries the applicant masked, and the materials received."""
+    contact = await contact_of(conn, case.stream_id)
+    applicant = None
+    if contact is not None:
+        phone = mask_number(contact.phone, head=3, tail=4) if contact.phone else ""
+        applicant = MaskedApplicant(name=mask_name(contact.name), phone=phone)
+    return SentUp(applicant, tuple(await materials_of(conn, case.stream_id)))

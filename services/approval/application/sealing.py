@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.schemas import CaseEscalationReturned
 from services.approval.adapters import deliveries, documents
 from services.approval.adapters.pdf import render_decision
 from services.approval.adapters.references import contact_of
@@ -16,7 +20,9 @@ from services.approval.domain.document import decision_document, notice_text
 log = logging.getLogger(__name__)
 
 
-async def issue_document(conn: AsyncConnection, ctx: Context, case: ApprovalCase) -> None:
+async def issue_document(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase
+) -> documents.SealedDocument:
     """Render, seal with the department's key and keep the decision document."""
     contact = await contact_of(conn, case.stream_id)
     document = decision_document(
@@ -25,10 +31,9 @@ async def issue_document(conn: AsyncConnection, ctx: Context, case: ApprovalCase
     pdf = render_decision(document)
     seal = ctx.seals.sign(case.facts.department, document, pdf)
     assert case.decision is not None
-    await documents.save(
-        conn,
-        documents.SealedDocument(case.stream_id, document, pdf, seal, case.decision.at),
-    )
+    sealed = documents.SealedDocument(case.stream_id, document, pdf, seal, case.decision.at)
+    await documents.save(conn, sealed)
+    return sealed
 
 
 async def notify_applicant(conn: AsyncConnection, ctx: Context, case: ApprovalCase) -> None:
@@ -43,4 +48,25 @@ async def notify_applicant(conn: AsyncConnection, ctx: Context, case: ApprovalCa
         channel=ctx.settings.notify_channel,
         phone=contact.phone,
         text=notice_text(case, applicant=contact.name),
+    )
+
+
+def returned_result(
+    case: ApprovalCase, sealed: documents.SealedDocument, *, now: datetime
+) -> CaseEscalationReturned:
+    """The result of an escalated case for its accepting center, with the sealed document."""
+    assert case.decision is not None
+    decision: Literal["approved", "denied"] = (
+        "denied" if case.decision.outcome == "denied" else "approved"
+    )
+    return CaseEscalationReturned(
+        **case.base(),
+        from_center=str(sealed.document["issued_by_center"]),
+        decision=decision,
+        reasons=case.decision.reasons or ("超时默许" if case.decision.outcome != decision else ""),
+        returned_at=now,
+        case_no=case.facts.case_no,
+        document=sealed.document,
+        pdf=base64.b64encode(sealed.pdf).decode(),
+        seal=sealed.seal,
     )

@@ -13,7 +13,11 @@ from libs.events.registry import Event
 from libs.events.schemas import CaseDecided, CaseDeemedApproved, WorkClosed
 from services.approval.adapters import projection
 from services.approval.application.context import Context
-from services.approval.application.sealing import issue_document, notify_applicant
+from services.approval.application.sealing import (
+    issue_document,
+    notify_applicant,
+    returned_result,
+)
 from services.approval.domain.case import Actor, ApprovalCase
 from services.approval.domain.department import (
     Department,
@@ -74,7 +78,9 @@ async def commit(
     await projection.refresh(conn, case)
     ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
     if ended and case.decided_here:
-        await issue_document(conn, ctx, case)
+        sealed = await issue_document(conn, ctx, case)
+        if case.facts.escalated_from:  # decided here for the center that accepted it
+            await save(ctx.store, conn, case, [returned_result(case, sealed, now=ctx.now())])
     returned = any(isinstance(e, WorkClosed) and e.decision for e in events)
     if (ended or returned) and not case.facts.escalated_from:
         await notify_applicant(conn, ctx, case)

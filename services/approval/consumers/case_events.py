@@ -12,6 +12,7 @@ from libs.events.schemas import (
     CaseEscalated,
     CaseEscalationReturned,
     CaseSubmitted,
+    CaseSupplemented,
     CaseWithdrawn,
     ItemPublished,
 )
@@ -26,6 +27,7 @@ from services.approval.application.open_work import (
 )
 from services.approval.application.remember import (
     when_case_submitted_remember_applicant,
+    when_case_supplemented_remember_materials,
     when_item_published_remember_item,
 )
 from services.approval.application.reschedule_work import (
@@ -38,6 +40,8 @@ async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, even
     match event:
         case CaseSubmitted():
             await when_case_submitted_remember_applicant(conn, event)
+        case CaseSupplemented():
+            await when_case_supplemented_remember_materials(conn, event)
         case ItemPublished():
             await when_item_published_remember_item(conn, event)
         case CaseAccepted():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -13,6 +14,7 @@ from libs.events.schemas import (
     CaseDeemedApproved,
     CaseEscalated,
     CaseReviewed,
+    MaskedApplicant,
     WorkAssigned,
 )
 from services.approval.domain.case import Actor, ApprovalCase, document_id_for
@@ -33,6 +35,14 @@ Opinion = Literal["approve", "deny"]
 Outcome = Literal["approved", "denied"]
 
 
+@dataclass(frozen=True)
+class SentUp:
+    """What a reported case takes up besides its work facts: the masked applicant, materials."""
+
+    applicant: MaskedApplicant | None = None
+    materials: tuple[str, ...] = ()
+
+
 def review(
     case: ApprovalCase,
     actor: Actor,
@@ -41,6 +51,7 @@ def review(
     comment: str,
     staff: Department,
     now: datetime,
+    sent_up: SentUp = SentUp(),
 ) -> list[Event]:
     """The reviewer's opinion; then the approver's step, or escalation for a reported case."""
     case.ensure_running()
@@ -57,7 +68,7 @@ def review(
         department=case.facts.department,
     )
     if case.step == "pre_review":
-        return [reviewed, escalation(case, opinion=opinion, now=now)]
+        return [reviewed, escalation(case, opinion=opinion, now=now, sent_up=sent_up)]
     return [reviewed, _to_approver(case, actor, staff=staff, now=now)]
 
 
@@ -76,7 +87,9 @@ def _to_approver(case: ApprovalCase, reviewer: Actor, *, staff: Department, now:
     )
 
 
-def escalation(case: ApprovalCase, *, opinion: Opinion, now: datetime) -> CaseEscalated:
+def escalation(
+    case: ApprovalCase, *, opinion: Opinion, now: datetime, sent_up: SentUp = SentUp()
+) -> CaseEscalated:
     """上报: everything the deciding center needs to open the work."""
     facts, deadline = case.facts, case.current_deadline
     return CaseEscalated(
@@ -95,6 +108,8 @@ def escalation(case: ApprovalCase, *, opinion: Opinion, now: datetime) -> CaseEs
         due_day=deadline.due_day,
         provisional=deadline.provisional,
         deemed_approval=facts.deemed_approval,
+        applicant=sent_up.applicant,
+        materials=list(sent_up.materials),
         opinion=opinion,
     )
 

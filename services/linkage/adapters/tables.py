@@ -1,15 +1,76 @@
-"""What linkage knows of the centers it exchanges events with."""
+"""Linkage's tables: the links it has seen, what crossed them, and the outbox to the parent."""
 
-from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from libs.events.db import Id
 
 metadata = MetaData()
 
+# One row per link: the parent (upstream) and every child seen (downstream).
 links = Table(
     "links",
     metadata,
     Column("center", String(64), primary_key=True),
     Column("direction", String(16), nullable=False),
-    Column("delivered", BigInteger, nullable=False),
-    Column("last_event", String(200), nullable=False),
-    Column("last_delivery_at", DateTime(timezone=True), nullable=False),
+    Column("delivered", BigInteger, nullable=False),  # events received from that center
+    Column("last_event", String(200)),
+    Column("last_delivery_at", DateTime(timezone=True)),  # received from it
+    Column("last_sent_at", DateTime(timezone=True)),  # delivered to it (acknowledged)
+    Column("last_contact_at", DateTime(timezone=True)),  # round trip (parent) or heartbeat
+    Column("last_error", Text),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("alerted_at", DateTime(timezone=True)),  # the alert of the current down spell
+)
+
+# Every event this node sent across a link, kept after the outbox row is gone: the record
+# of the crossing, its sequence in this node's crossing stream, and when it was acknowledged.
+crossings = Table(
+    "crossings",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("direction", String(8), nullable=False),  # up | down
+    Column("peer", String(64), nullable=False),  # the link: the parent or the child on the way
+    Column("destination", String(64), nullable=False),
+    Column("case_id", String(200), nullable=False),
+    Column("type", String(200), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Index("ix_crossings_open", "direction", "peer", "acknowledged_at"),
+    UniqueConstraint("source", "case_id", "sequence", "direction", name="uq_crossings_stream"),
+)
+
+# The outbox of the upstream link: rows published to the parent's broker by their own relay.
+link_outbox = Table(
+    "link_outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index(
+        "ix_link_outbox_unsent",
+        "id",
+        postgresql_where=text("sent_at IS NULL"),
+        sqlite_where=text("sent_at IS NULL"),
+    ),
 )

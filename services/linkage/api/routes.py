@@ -1,38 +1,54 @@
-"""Linkage HTTP API."""
+"""Linkage HTTP API: the links of this center, and its public link key."""
 
-from typing import Annotated, Any
+from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import func, select
 
 from libs.events.auth import Principal, Role, require
-from libs.events.db import outbox
-from libs.events.runtime import Runtime
-from services.linkage.adapters.tables import links
+from services.linkage.adapters.keys import public_pem
+from services.linkage.api.schemas import Deliveries, LinkKeyRead, LinkRead
+from services.linkage.application.context import Linkage
+from services.linkage.application.link_status import measured_links
+from services.linkage.domain.links import age_s, down_for, state_at
 
 router = APIRouter(prefix="/v1", tags=["linkage"])
 Operator = Annotated[Principal, Depends(require(Role.admin, Role.supervisor, Role.integrator))]
 
 
+def _linkage(request: Request) -> Linkage:
+    linkage: Linkage = request.app.state.linkage
+    return linkage
+
+
+Ctx = Annotated[Linkage, Depends(_linkage)]
+
+
 @router.get("/links")
-async def list_links(request: Request, _: Operator) -> list[dict[str, Any]]:
-    """Each upstream and downstream center link: state, backlog, last delivery."""
-    runtime: Runtime = request.app.state.runtime
-    async with runtime.engine.connect() as conn:
-        rows = (await conn.execute(select(links).order_by(links.c.center))).mappings().all()
-        backlog = (
-            await conn.execute(select(func.count()).where(outbox.c.sent_at.is_(None)))
-        ).scalar_one()
-    broker = (await runtime.readiness())["broker"]
-    state = "up" if broker == "ok" else "down"
-    known = {r["center"]: dict(r) for r in rows}
-    parent = runtime.settings.parent_center
-    if parent and parent not in known:
-        known[parent] = {
-            "center": parent,
-            "direction": "upstream",
-            "delivered": 0,
-            "last_event": None,
-            "last_delivery_at": None,
-        }
-    return [{**link, "state": state, "backlog": backlog} for link in known.values()]
+async def list_links(lk: Ctx, _: Operator) -> list[LinkRead]:
+    """Each upstream and downstream link: measured state, backlog, last deliveries, last error."""
+    async with lk.runtime.engine.connect() as conn:
+        measured = await measured_links(conn, lk)
+    now, after = lk.now(), lk.settings.link_down_after_seconds
+    return [
+        LinkRead(
+            center=link.center,
+            direction=link.direction,
+            state=state_at(link, now, down_after=after),
+            backlog=link.backlog,
+            oldest_undelivered_age_s=age_s(link.oldest_undelivered_at, now),
+            last_delivery_at=Deliveries(up=link.delivered_up_at, down=link.delivered_down_at),
+            last_contact_at=link.last_contact_at,
+            down_for_s=round(down_for(link, now, down_after=after), 3),
+            last_error=link.last_error,
+            last_error_at=link.last_error_at,
+        )
+        for link in measured
+    ]
+
+
+@router.get("/links/key")
+async def link_key(lk: Ctx) -> LinkKeyRead:
+    """This center's public link key (no token needed: it is public)."""
+    return LinkKeyRead(center=lk.center, public_key_pem=public_pem(lk.keys.private.public_key()))

@@ -3,9 +3,8 @@
 Revision ID: linkage_0001
 """
 
+import sqlalchemy as sa
 from alembic import op
-
-from services.linkage.adapters.tables import links
 
 revision = "linkage_0001"
 down_revision = "events_0001"
@@ -14,8 +13,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    links.create(op.get_bind())
+    op.create_table(
+        "links",
+        sa.Column("center", sa.String(64), primary_key=True),
+        sa.Column("direction", sa.String(16), nullable=False),
+        sa.Column("delivered", sa.BigInteger, nullable=False),
+        sa.Column("last_event", sa.String(200), nullable=False),
+        sa.Column("last_delivery_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    links.drop(op.get_bind())
+    op.drop_table("links")

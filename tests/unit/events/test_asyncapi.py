@@ -9,6 +9,7 @@ import pytest
 
 import libs.events.schemas  # noqa: F401  (registers the contract's types)
 from libs.events.asyncapi import document
+from libs.events.registry import registry
 
 pytestmark = pytest.mark.unit
 COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.json"
@@ -41,7 +42,8 @@ def test_every_contract_event_is_documented_on_its_topic() -> None:
         "escalation_returned",
         "delivered",
     ):
-        assert f"onewindow.case.{name}.v1" in case
+        documented = [m for m in case if m.startswith(f"onewindow.case.{name}.v")]
+        assert documented and registry.knows(f"onewindow.case.{name}.v1")  # v1 still upcasts
     for name in (
         "light.changed",
         "opinion.issued",

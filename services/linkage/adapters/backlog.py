@@ -1,0 +1,42 @@
+"""What is still undelivered on each link, and when the upstream link last delivered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.linkage.adapters.tables import crossings, link_outbox
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; linkage only writes UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+async def pending_up(conn: AsyncConnection) -> tuple[int, datetime | None]:
+    """Rows not yet taken by the parent's broker, and the oldest one's time."""
+    query = select(func.count(), func.min(link_outbox.c.created_at)).where(
+        link_outbox.c.sent_at.is_(None)
+    )
+    count, oldest = (await conn.execute(query)).one()
+    return int(count), aware(oldest)
+
+
+async def last_sent_up(conn: AsyncConnection) -> datetime | None:
+    """When the parent's broker last took a row."""
+    return aware((await conn.execute(select(func.max(link_outbox.c.sent_at)))).scalar_one())
+
+
+async def pending_down(conn: AsyncConnection, child: str) -> tuple[int, datetime | None]:
+    """Results sent down on the way to `child` that it has not acknowledged yet."""
+    query = select(func.count(), func.min(crossings.c.created_at)).where(
+        crossings.c.direction == "down",
+        crossings.c.peer == child,
+        crossings.c.acknowledged_at.is_(None),
+    )
+    count, oldest = (await conn.execute(query)).one()
+    return int(count), aware(oldest)
