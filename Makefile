@@ -64,6 +64,7 @@ lint: venv lock-check
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The `bench` extra (eventsourcing, psycopg-binary, profilers) is in requirements-dev.txt only.
 bench: venv
 	$(BIN)/python bench/run.py
 

@@ -109,7 +109,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # No pre-ping: it cost a BEGIN/ROLLBACK round trip at every checkout. A dropped connection
+    # fails its statement (503 or a consumer retry) and SQLAlchemy then renews the whole pool;
+    # recycling keeps connections younger than any idle timeout on the way.
+    options = {"pool_pre_ping": False, "pool_recycle": 300, **kwargs}
+    return create_async_engine(url, **options)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

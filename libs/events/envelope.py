@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cloudevents.core.bindings import kafka
-from cloudevents.core.v1.event import CloudEvent
 from opentelemetry import trace
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,24 +55,32 @@ def current_traceparent() -> str:
 
 
 def to_message(envelope: Envelope) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
-    """(key, headers, value) of the Kafka binary mode; the key is the subject."""
-    event = CloudEvent(
-        attributes={
-            "id": envelope.id,
-            "type": envelope.type,
-            "source": envelope.source,
-            "subject": envelope.subject,
-            "time": envelope.time,
-            "datacontenttype": "application/json",
-            "center": envelope.center,
-            "sequence": str(envelope.sequence),
-            "traceparent": envelope.traceparent,
-        },
-        data=envelope.data,
-    )
-    message = kafka.to_binary_event(event, key_mapper=lambda _: envelope.subject)
-    headers = [(name, value) for name, value in message.headers.items()]
-    return envelope.subject.encode(), headers, message.value
+    """(key, headers, value) of the Kafka binary mode; the key is the subject.
+
+    Written out rather than through the SDK's `to_binary_event`, which cost a tenth of an
+    append's client CPU; a test holds it byte for byte to the SDK's output, which parses it.
+    """
+    attributes = {
+        "id": envelope.id,
+        "type": envelope.type,
+        "source": envelope.source,
+        "subject": envelope.subject,
+        "time": _rfc3339(envelope.time),
+    }
+    headers = [(f"ce_{name}", value.encode()) for name, value in attributes.items()]
+    headers += [
+        ("content-type", b"application/json"),
+        ("ce_center", envelope.center.encode()),
+        ("ce_sequence", str(envelope.sequence).encode()),
+        ("ce_traceparent", envelope.traceparent.encode()),
+        ("ce_specversion", b"1.0"),
+    ]
+    return envelope.subject.encode(), headers, json.dumps(envelope.data).encode()
+
+
+def _rfc3339(at: datetime) -> str:
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class UnparseableMessage(ValueError):

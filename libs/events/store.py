@@ -11,8 +11,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.db import events, outbox
+from libs.events.db import events, is_postgres, outbox
 from libs.events.envelope import Envelope, current_traceparent, source_of, to_message
+from libs.events.fastpath import append_postgres
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, registry
 
@@ -70,9 +71,8 @@ class EventStore:
         center: str | None = None,
     ) -> list[StoredEvent]:
         """Append after `expected_version` or raise ConcurrencyError; outbox rows in one txn."""
-        # A new stream needs no look-up: the (stream_id, version) key refuses a second version 1.
-        if expected_version and (actual := await self.version(conn, stream_id)) != expected_version:
-            raise ConcurrencyError(stream_id, expected_version, actual)
+        if not new:
+            return []
         now, trace = datetime.now(UTC), current_traceparent()
         envelopes = [
             Envelope(
@@ -88,13 +88,35 @@ class EventStore:
             for i, e in enumerate(new, start=1)
         ]
         rows = [_event_row(env) for env in envelopes]
+        outbox_rows = [self._outbox_row(env, now) for env in envelopes]
+        if is_postgres(conn):
+            positions = await append_postgres(conn, expected_version, rows, outbox_rows)
+            if positions is None:
+                raise ConcurrencyError(stream_id, expected_version)
+        else:
+            positions = await self._append_core(
+                conn, stream_id, expected_version, rows, outbox_rows
+            )
+        return [StoredEvent(position=p, **row) for p, row in zip(positions, rows, strict=True)]
+
+    async def _append_core(
+        self,
+        conn: AsyncConnection,
+        stream_id: str,
+        expected_version: int,
+        rows: list[dict[str, Any]],
+        outbox_rows: list[dict[str, Any]],
+    ) -> list[int]:
+        """The portable path (SQLite): a version look-up, then two Core inserts."""
+        if expected_version and (actual := await self.version(conn, stream_id)) != expected_version:
+            raise ConcurrencyError(stream_id, expected_version, actual)
         try:
             result = await conn.execute(insert(events).returning(events.c.position), rows)
         except IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version) from exc
         positions = list(result.scalars())
-        await conn.execute(insert(outbox), [self._outbox_row(env, now) for env in envelopes])
-        return [StoredEvent(position=p, **row) for p, row in zip(positions, rows, strict=True)]
+        await conn.execute(insert(outbox), outbox_rows)
+        return positions
 
     async def read(self, conn: AsyncConnection, stream_id: str) -> list[StoredEvent]:
         """Every event of one stream, oldest first."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from cloudevents.core.bindings import kafka
+from cloudevents.core.v1.event import CloudEvent
 
 from libs.events.envelope import Envelope, UnparseableMessage, from_message, source_of, to_message
 from libs.events.registry import Event, Registry, UnknownEventType
@@ -41,6 +43,31 @@ def test_binary_mode_round_trip_keeps_every_attribute() -> None:
     } <= names
     assert from_message(key, headers, value) == original
     assert original.family == "case" and original.name == "case.withdrawn"
+
+
+@pytest.mark.parametrize("micros", [0, 123456])
+def test_the_written_out_binding_equals_the_sdk_byte_for_byte(micros: int) -> None:
+    original = envelope(case_id="case-9", note="受理", items=[1, 2])
+    original = original.model_copy(update={"time": original.time.replace(microsecond=micros)})
+    sdk = kafka.to_binary_event(
+        CloudEvent(
+            attributes={
+                "id": original.id,
+                "type": original.type,
+                "source": original.source,
+                "subject": original.subject,
+                "time": original.time,
+                "datacontenttype": "application/json",
+                "center": original.center,
+                "sequence": str(original.sequence),
+                "traceparent": original.traceparent,
+            },
+            data=original.data,
+        ),
+        key_mapper=lambda _: original.subject,
+    )
+    key, headers, value = to_message(original)
+    assert (key, dict(headers), value) == (sdk.key.encode(), dict(sdk.headers), sdk.value)
 
 
 @pytest.mark.parametrize(
