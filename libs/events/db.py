@@ -46,6 +46,9 @@ events = Table(
     Column("center", String(64), nullable=False),
     Column("traceparent", String(64), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # The hash chain of each stream (libs/events/audit.py): tampering shows in `audit verify`.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
 )
 

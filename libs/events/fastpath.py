@@ -16,28 +16,40 @@ import asyncpg
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.audit import GENESIS, canonical
+
 # `$2` is the expected version: no rows are inserted when the stream is elsewhere, and a
 # writer that got there first is refused by the (stream_id, version) key.
 APPEND = """
-WITH new AS (
+WITH RECURSIVE new AS (
     SELECT * FROM unnest($5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
-                         $11::text[], $12::bytea[])
-        AS n(event_id, version, type, data, traceparent, topic, headers, value)
+                         $11::text[], $12::bytea[], $13::text[])
+        AS n(event_id, version, type, data, traceparent, topic, headers, value, content)
+), head AS (
+    SELECT coalesce((SELECT hash FROM events WHERE stream_id = $1::text AND version = $2::int),
+                    $14::text) AS hash
+), links(version, prev_hash, hash) AS (  -- the hash chain of libs/events/audit.py
+    SELECT n.version, h.hash, encode(sha256(convert_to(h.hash || ':' || n.content, 'UTF8')), 'hex')
+    FROM new n, head h WHERE n.version = $2::int + 1
+    UNION ALL
+    SELECT n.version, l.hash, encode(sha256(convert_to(l.hash || ':' || n.content, 'UTF8')), 'hex')
+    FROM links l JOIN new n ON n.version = l.version + 1
 ), e AS (
-    INSERT INTO events (event_id, stream_id, version, type, data, center, traceparent, recorded_at)
+    INSERT INTO events (event_id, stream_id, version, type, data, center, traceparent, recorded_at,
+                        prev_hash, hash)
     SELECT n.event_id, $1::text, n.version, n.type, n.data::json, $3::text, n.traceparent,
-           $4::timestamptz
-    FROM new n
+           $4::timestamptz, l.prev_hash, l.hash
+    FROM new n JOIN links l ON l.version = n.version
     WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1::text) = $2::int
     ORDER BY n.version
-    RETURNING position, event_id
+    RETURNING position, event_id, prev_hash, hash
 ), o AS (
     INSERT INTO outbox (event_id, topic, key, headers, value, created_at)
     SELECT n.event_id, n.topic, $1::text, n.headers::json, n.value, $4::timestamptz
     FROM new n JOIN e ON e.event_id = n.event_id
     ORDER BY n.version
 )
-SELECT position FROM e ORDER BY position
+SELECT position, prev_hash, hash FROM e ORDER BY position
 """
 STREAM_VERSION_KEY = "uq_events_stream_version"
 
@@ -47,8 +59,9 @@ async def append_postgres(
     expected_version: int,
     rows: Sequence[dict[str, Any]],
     outbox_rows: Sequence[dict[str, Any]],
-) -> list[int] | None:
-    """Positions of the appended events, or None when the stream is not at `expected_version`."""
+) -> list[tuple[int, str, str]] | None:
+    """(position, prev_hash, hash) of each appended event, or None when the stream is not at
+    `expected_version`."""
     driver = await _in_transaction(conn)
     first = rows[0]
     try:
@@ -66,6 +79,8 @@ async def append_postgres(
             [o["topic"] for o in outbox_rows],
             [json.dumps(o["headers"]) for o in outbox_rows],
             [o["value"] for o in outbox_rows],
+            [canonical(r) for r in rows],
+            GENESIS,
         )
     except asyncpg.UniqueViolationError as exc:
         if exc.constraint_name == STREAM_VERSION_KEY:
@@ -74,7 +89,7 @@ async def append_postgres(
     except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
         # As SQLAlchemy would say it: callers retry or answer 503 on OperationalError.
         raise OperationalError(APPEND, None, exc) from exc
-    return [r[0] for r in found] or None
+    return [(r[0], r[1], r[2]) for r in found] or None
 
 
 async def _in_transaction(conn: AsyncConnection) -> asyncpg.Connection:

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.audit import GENESIS, chain
 from libs.events.db import events, is_postgres, outbox
 from libs.events.envelope import Envelope, current_traceparent, source_of, to_message
 from libs.events.fastpath import append_postgres
@@ -40,6 +41,8 @@ class StoredEvent:
     center: str
     traceparent: str
     recorded_at: datetime
+    prev_hash: str
+    hash: str
 
     def load(self) -> Event:
         """The payload as the newest registered model (upcast when stored as an older major)."""
@@ -90,14 +93,15 @@ class EventStore:
         rows = [_event_row(env) for env in envelopes]
         outbox_rows = [self._outbox_row(env, now) for env in envelopes]
         if is_postgres(conn):
-            positions = await append_postgres(conn, expected_version, rows, outbox_rows)
-            if positions is None:
+            stored = await append_postgres(conn, expected_version, rows, outbox_rows)
+            if stored is None:
                 raise ConcurrencyError(stream_id, expected_version)
         else:
-            positions = await self._append_core(
-                conn, stream_id, expected_version, rows, outbox_rows
-            )
-        return [StoredEvent(position=p, **row) for p, row in zip(positions, rows, strict=True)]
+            stored = await self._append_core(conn, stream_id, expected_version, rows, outbox_rows)
+        return [
+            StoredEvent(position=position, **row, prev_hash=prev_hash, hash=hash_)
+            for (position, prev_hash, hash_), row in zip(stored, rows, strict=True)
+        ]
 
     async def _append_core(
         self,
@@ -106,17 +110,35 @@ class EventStore:
         expected_version: int,
         rows: list[dict[str, Any]],
         outbox_rows: list[dict[str, Any]],
-    ) -> list[int]:
-        """The portable path (SQLite): a version look-up, then two Core inserts."""
-        if expected_version and (actual := await self.version(conn, stream_id)) != expected_version:
-            raise ConcurrencyError(stream_id, expected_version, actual)
+    ) -> list[tuple[int, str, str]]:
+        """The portable path (SQLite): a look-up of the stream's head, then two Core inserts."""
+        prev = await self._head(conn, stream_id, expected_version)
+        chained = []
+        for row in rows:
+            chained.append({**row, "prev_hash": prev, "hash": (prev := chain(prev, row))})
         try:
-            result = await conn.execute(insert(events).returning(events.c.position), rows)
+            result = await conn.execute(insert(events).returning(events.c.position), chained)
         except IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version) from exc
-        positions = list(result.scalars())
         await conn.execute(insert(outbox), outbox_rows)
-        return positions
+        return [
+            (p, r["prev_hash"], r["hash"]) for p, r in zip(result.scalars(), chained, strict=True)
+        ]
+
+    async def _head(self, conn: AsyncConnection, stream_id: str, expected_version: int) -> str:
+        """The hash of the stream's newest event, which must be at `expected_version`."""
+        if not expected_version:
+            return GENESIS  # a new stream: the (stream_id, version) key refuses a second version 1
+        query = (
+            select(events.c.version, events.c.hash)
+            .where(events.c.stream_id == stream_id)
+            .order_by(events.c.version.desc())
+            .limit(1)
+        )
+        head = (await conn.execute(query)).first()
+        if head is None or head.version != expected_version:
+            raise ConcurrencyError(stream_id, expected_version, head.version if head else 0)
+        return str(head.hash)
 
     async def read(self, conn: AsyncConnection, stream_id: str) -> list[StoredEvent]:
         """Every event of one stream, oldest first."""
