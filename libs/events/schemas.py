@@ -424,10 +424,16 @@ class ApprovalItemRulesSet(Event):
 
 @registry.register("onewindow.joint.started.v1")
 class JointStarted(CaseEvent):
+    """同步启动: every department's part of a joint case starts at the lead's acceptance."""
+
     stage: str
     lead_department: str
     parts: dict[str, datetime]  # department -> its own deadline
     started_at: datetime
+    limits: dict[str, int] = {}  # department -> its limit in working days
+    stage_deadline: datetime | None = None  # set when it differs from acceptance's (绿色通道)
+    stage_due_day: date | None = None
+    project_id: str = ""
 
 
 @registry.register("onewindow.joint.part_decided.v1")
@@ -435,12 +441,40 @@ class JointPartDecided(CaseEvent):
     department: str
     decision: Literal["approved", "denied"]
     decided_at: datetime
+    reasons: str = ""
+    decided_by: str = ""
+    stage: str = ""
 
 
 @registry.register("onewindow.joint.completed.v1")
 class JointCompleted(CaseEvent):
     outcome: Literal["approved", "denied"]
     completed_at: datetime
+    reasons: str = ""
+    denied_by: str = ""  # the department whose denial ended the stage
+    project_id: str = ""
+
+
+@registry.register("onewindow.joint.part_suspended.v1")
+class JointPartSuspended(CaseEvent):
+    """One department's part is paused (补正, a special procedure); the other parts run on."""
+
+    department: str
+    procedure: Procedure
+    suspended_at: datetime
+    reason: str = ""
+
+
+@registry.register("onewindow.joint.part_resumed.v1")
+class JointPartResumed(CaseEvent):
+    """The part's clock runs again; its deadline moved by the working days the pause covered."""
+
+    department: str
+    resumed_at: datetime
+    paused_working_days: int
+    deadline: datetime
+    due_day: date
+    provisional: bool = False
 
 
 class CatalogMaterial(Event):
@@ -638,3 +672,7 @@ class RectificationNoticeAnswered(Event):
     answer: str
     answered_by: str
     answered_at: datetime
+
+
+# Investment projects (并联审批 stages, green channel, agency): libs/events/projects.py
+from libs.events import projects as _projects  # noqa: E402, F401

@@ -29,3 +29,5 @@ class Settings(ServiceSettings):
     delivery_lease_seconds: float = 60.0  # a sender that died mid-send frees its messages then
     # How often overdue cases are checked for deemed approval (超时默许).
     deemed_scan_seconds: float = 30.0
+    # 绿色通道: a green-channel project's stage limits are multiplied by this (rounded up).
+    green_channel_factor: float = 0.5

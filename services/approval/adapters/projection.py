@@ -24,7 +24,8 @@ def _row(case: ApprovalCase) -> dict[str, Any]:
         "item_code": facts.item_code,
         "item_name": facts.item_name,
         "kind": facts.kind,
-        "status": case.status,
+        # a joint case's work is in its parts' rows (joint_parts), not on this worklist
+        "status": "joint" if case.joint is not None and case.status in OPEN else case.status,
         "step": case.step,
         "assignee": case.assignee,
         "countersigners": [p for p in case.countersigners if p not in case.signatures],

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from libs.events.auth import Principal
 from libs.events.http import Problem
-from services.approval.adapters import projection
+from services.approval.adapters import joint_store, projection
 from services.approval.api.deps import Approver, Ctx, Decider, Reviewer, Staff, Viewer
 from services.approval.api.schemas import (
     CaseRead,
@@ -45,9 +45,12 @@ async def worklist(
     if principal.center != ctx.center:
         raise Problem(403, f"this approval node serves center {ctx.center}")
     async with ctx.runtime.engine.connect() as conn:
-        rows = await projection.worklist(
-            conn, held_at=ctx.center, department=wanted, person=principal.sub if mine else None
+        person = principal.sub if mine else None
+        rows = await projection.worklist(conn, held_at=ctx.center, department=wanted, person=person)
+        rows += await joint_store.part_worklist(  # 并联审批: this department's parts
+            conn, held_at=ctx.center, department=wanted, person=person
         )
+    rows.sort(key=lambda row: (row["deadline"], row["accepted_at"]))
     return [WorkItemRead.model_validate(row) for row in rows]
 
 

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from services.approval.api import admin, cases, seals
+from services.approval.api import admin, cases, projects, seals
 
-routers: list[APIRouter] = [cases.router, seals.router, admin.router]
+routers: list[APIRouter] = [cases.router, seals.router, admin.router, projects.router]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from libs.events.schemas import Procedure
+from services.approval.api.project_schemas import JointRead
 from services.approval.domain.case import ApprovalCase
 
 AuthorizedKind = Literal["immediate", "promised", "joint", "reported", "supplement", "returned"]
@@ -147,6 +148,7 @@ class CaseRead(BaseModel):
     escalated_to: str
     delivered: dict[str, Any] | None
     version: int
+    joint: JointRead | None = None  # 并联审批: the stage's parts and who is waited on
 
     @classmethod
     def of(cls, case: ApprovalCase) -> CaseRead:
@@ -170,6 +172,7 @@ class CaseRead(BaseModel):
             escalated_to=case.escalated_to,
             delivered=case.delivered.model_dump(include=_DELIVERY) if case.delivered else None,
             version=case.version,
+            joint=JointRead.of(case.joint) if case.joint else None,
         )
 
 

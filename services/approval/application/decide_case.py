@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import decide_joint_part
 from services.approval.application.unit import actor_of, case_for, commit
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.decisions import Outcome, decide
@@ -27,8 +28,11 @@ async def decide_case(
 ) -> ApprovalCase:
     """Decide (or countersign); the last signature issues the sealed document and the notice."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
-    events = decide(
-        case, actor_of(principal), decision=cmd.decision, reasons=cmd.reasons, now=ctx.now()
-    )
+    if case.joint is not None:  # 并联审批: the caller's department's part
+        events = decide_joint_part(ctx, case, principal, decision=cmd.decision, reasons=cmd.reasons)
+    else:
+        events = decide(
+            case, actor_of(principal), decision=cmd.decision, reasons=cmd.reasons, now=ctx.now()
+        )
     await commit(conn, ctx, case, events)
     return case

@@ -15,6 +15,7 @@ from services.approval.adapters.references import (
     remember_materials,
 )
 from services.approval.application.context import Context
+from services.approval.application.joint.opening import joint_opening
 from services.approval.application.unit import commit, department, item_rules, load_case
 from services.approval.domain.opening import AcceptedCase, open_work
 
@@ -92,6 +93,8 @@ async def _open(
         rules=rules,
         now=ctx.now(),
     )
+    if accepted.kind == "joint" and not accepted.escalated_from:
+        events = await joint_opening(conn, ctx, case, events)
     await commit(conn, ctx, case, events)
 
 

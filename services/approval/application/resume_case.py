@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import resume_joint_part
 from services.approval.application.unit import case_for, commit
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.timing import resume
@@ -25,6 +26,9 @@ async def resume_case(
 ) -> ApprovalCase:
     """Append `case.resumed` with the new deadline."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
+    if case.joint is not None:  # the caller's department's part
+        await commit(conn, ctx, case, await resume_joint_part(conn, ctx, case, principal))
+        return case
     calendar = await ctx.runtime.calendar(conn)
     events = resume(case, calendar=calendar, now=ctx.now())
     await commit(conn, ctx, case, events)

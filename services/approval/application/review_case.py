@@ -11,6 +11,7 @@ from libs.events.privacy import mask_name, mask_number
 from libs.events.schemas import MaskedApplicant
 from services.approval.adapters.references import contact_of, materials_of
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import review_joint_part
 from services.approval.application.unit import actor_of, case_for, commit, department
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.decisions import Opinion, SentUp, review
@@ -30,6 +31,12 @@ async def review_case(
 ) -> ApprovalCase:
     """Record the opinion and hand the case to the approver's post."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
+    if case.joint is not None:  # 并联审批: the caller's department's part
+        parts = await review_joint_part(
+            conn, ctx, case, principal, opinion=cmd.opinion, comment=cmd.comment
+        )
+        await commit(conn, ctx, case, parts)
+        return case
     staff = await department(conn, ctx, case.facts.department)
     events = review(
         case,

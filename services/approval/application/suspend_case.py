@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.auth import Principal
 from libs.events.schemas import Procedure
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import suspend_joint_part
 from services.approval.application.unit import case_for, commit
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.timing import suspend
@@ -28,6 +29,11 @@ async def suspend_case(
 ) -> ApprovalCase:
     """Append `case.suspended`; paused time will not count."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
-    events = suspend(case, procedure=cmd.procedure, reason=cmd.reason, now=ctx.now())
+    if case.joint is not None:  # one part pauses; the others run on
+        events = suspend_joint_part(
+            ctx, case, principal, procedure=cmd.procedure, reason=cmd.reason
+        )
+    else:
+        events = suspend(case, procedure=cmd.procedure, reason=cmd.reason, now=ctx.now())
     await commit(conn, ctx, case, events)
     return case

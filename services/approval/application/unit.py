@@ -10,9 +10,10 @@ from libs.events.aggregate import load, save
 from libs.events.auth import Principal, Role, same_department
 from libs.events.http import Problem
 from libs.events.registry import Event
-from libs.events.schemas import CaseDecided, CaseDeemedApproved, WorkClosed
-from services.approval.adapters import projection
+from libs.events.schemas import CaseDecided, CaseDeemedApproved, JointCompleted, WorkClosed
+from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
+from services.approval.application.joint.stages import follow_stage
 from services.approval.application.sealing import (
     issue_document,
     notify_applicant,
@@ -48,6 +49,8 @@ async def case_for(
         raise Problem(404, f"case {case_id} is not work of center {principal.center}")
     if same_department(principal, case.facts.department):
         return case
+    if case.joint is not None and principal.department in case.joint.parts:
+        return case  # 并联审批: a co-department acts on its own part
     if not acting and principal.role in VIEWERS:
         return case
     raise Problem(
@@ -76,6 +79,11 @@ async def commit(
         return
     await save(ctx.store, conn, case, events)
     await projection.refresh(conn, case)
+    if case.joint is not None:
+        await joint_store.refresh_parts(conn, case)
+        await follow_stage(conn, ctx, case, events)
+        if any(isinstance(e, JointCompleted) for e in events):
+            await notify_applicant(conn, ctx, case)
     ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
     if ended and case.decided_here:
         sealed = await issue_document(conn, ctx, case)

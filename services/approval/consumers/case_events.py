@@ -21,6 +21,10 @@ from services.approval.application.close_work import (
     when_escalation_returned_close_work,
 )
 from services.approval.application.context import Context
+from services.approval.application.joint.opening import (
+    when_joint_case_submitted_remember,
+    when_joint_item_published_remember,
+)
 from services.approval.application.open_work import (
     when_case_accepted_open_work,
     when_case_escalated_open_work,
@@ -40,10 +44,12 @@ async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, even
     match event:
         case CaseSubmitted():
             await when_case_submitted_remember_applicant(conn, event)
+            await when_joint_case_submitted_remember(conn, event)
         case CaseSupplemented():
             await when_case_supplemented_remember_materials(conn, event)
         case ItemPublished():
             await when_item_published_remember_item(conn, event)
+            await when_joint_item_published_remember(conn, event)
         case CaseAccepted():
             await when_case_accepted_open_work(conn, ctx, event)
         case CaseEscalated():

@@ -8,6 +8,7 @@ from typing import TypedDict
 
 from libs.events.aggregate import Aggregate
 from libs.events.calendar import Deadline
+from libs.events.projects import WorkStageBound
 from libs.events.registry import Event
 from libs.events.schemas import (
     CaseCountersigned,
@@ -19,6 +20,8 @@ from libs.events.schemas import (
     CaseResumed,
     CaseReviewed,
     CaseSuspended,
+    JointCompleted,
+    JointStarted,
     Step,
     WorkAssigned,
     WorkClosed,
@@ -27,6 +30,7 @@ from libs.events.schemas import (
     WorkRescheduled,
     WorkTransferred,
 )
+from services.approval.domain.parts import JointState
 from services.approval.domain.rules import (
     DecisionsAreFinal,
     OnlyTheAssigneeActs,
@@ -114,9 +118,23 @@ class ApprovalCase(Aggregate):
         self.escalated_to = ""
         self.handovers: list[WorkTransferred] = []
         self.delivered: CaseDelivered | None = None
+        self.joint: JointState | None = None  # a joint case (联办件): its parts
+        self.bound: WorkStageBound | None = None  # the project stage this case runs
 
     def when(self, event: Event) -> None:
         """Fold one event of the stream."""
+        if isinstance(event, JointStarted):
+            self.joint = JointState.started(event)
+            if event.stage_deadline and event.stage_due_day:
+                self.deadline = _deadline(event.stage_deadline, event.stage_due_day, False)
+            return
+        if isinstance(event, WorkStageBound):
+            self.bound = event
+            return
+        if self.joint is not None and self.joint.when(event):
+            if isinstance(event, JointCompleted):
+                self._when_joint_completed(event)
+            return
         match event:
             case WorkOpened():
                 self.opened, self.status = event, "open"
@@ -190,6 +208,12 @@ class ApprovalCase(Aggregate):
             case _:
                 return
         self.status = "decided"
+
+    def _when_joint_completed(self, event: JointCompleted) -> None:
+        self.status = "decided"
+        self.decision = Decision(
+            event.outcome, event.denied_by, event.completed_at, event.reasons, ""
+        )
 
     @property
     def facts(self) -> WorkOpened:

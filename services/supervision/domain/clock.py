@@ -103,7 +103,9 @@ def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
         case s.CaseDecided() | s.CaseDeemedApproved() | s.CaseEscalationReturned():
             return _complete_whole(clocks, completed_at_of(event), calendar)
         case s.JointStarted():
-            return {**clocks, **_parts(event, calendar)}
+            return _stage(_move_started(clocks, event), event, calendar)
+        case s.JointPartSuspended() | s.JointPartResumed():
+            return _pause_part(clocks, event)
         case s.JointPartDecided():
             return _complete_part(clocks, event, calendar)
         case s.JointCompleted():
@@ -185,6 +187,34 @@ def _parts(event: s.JointStarted, calendar: WorkCalendar) -> Clocks:
             deadline, limit, event.started_at, department, event.stage
         )
     return parts
+
+
+def _stage(clocks: Clocks, event: s.JointStarted, calendar: WorkCalendar) -> Clocks:
+    return {**clocks, **_parts(event, calendar)}
+
+
+def _move_started(clocks: Clocks, event: s.JointStarted) -> Clocks:
+    """A green-channel stage runs to its own, shorter deadline."""
+    if event.stage_deadline is None or event.stage_due_day is None:
+        return clocks
+    return _move_whole(clocks, deadline_of(event.stage_deadline, event.stage_due_day, False))
+
+
+def _pause_part(clocks: Clocks, event: s.JointPartSuspended | s.JointPartResumed) -> Clocks:
+    """One part pauses or resumes; the other parts and the stage keep running."""
+    keys = [k for k, c in clocks.items() if k != WHOLE and c.department == event.department]
+    if not keys:
+        return clocks
+    key = max(keys, key=lambda k: clocks[k].started_at)
+    clock = clocks[key]
+    if isinstance(event, s.JointPartSuspended):
+        changed = replace(clock, suspended_since=event.suspended_at) if clock.running else clock
+    elif clock.suspended_since is not None:
+        moved = deadline_of(event.deadline, event.due_day, event.provisional)
+        changed = replace(clock, suspended_since=None, deadline=moved)
+    else:
+        changed = clock
+    return {**clocks, key: changed}
 
 
 def _complete_part(clocks: Clocks, event: s.JointPartDecided, calendar: WorkCalendar) -> Clocks:

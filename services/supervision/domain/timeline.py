@@ -122,6 +122,12 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
     ),
     s.JointPartDecided: lambda e: f"联办部门 {e.department} 作出决定：{DECISIONS[e.decision]}",
     s.JointCompleted: lambda e: f"并联审批完成：{DECISIONS[e.outcome]}",
+    s.JointPartSuspended: lambda e: (
+        f"联办部门 {e.department} 暂停计时：{PROCEDURES[e.procedure]}，其他部门照常计时"
+    ),
+    s.JointPartResumed: lambda e: (
+        f"联办部门 {e.department} 恢复计时，期限顺延 {e.paused_working_days} 个工作日"
+    ),
     s.WorkClosed: lambda e: "审批工作结束" + ("（申请人撤回）" if e.cause == "withdrawn" else ""),
     s.WarningIssued: _warning,
     s.LightChanged: _light,

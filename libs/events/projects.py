@@ -1,0 +1,167 @@
+"""Investment construction projects (并联审批): series, stages, green channel, agency, site reviews.
+
+A project is one long-lived stream `project:<id>` in the approval service; a series definition
+is the stream `series:<code>`. Each stage is a joint item (联办件) whose case runs its parts;
+these events say which case is which stage, and what the project as a whole took.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from libs.events.registry import Event, registry
+
+Outcome = Literal["approved", "denied"]
+
+
+class StageDefinition(Event):
+    """One stage of a series: its code, name and the joint item that runs it."""
+
+    code: str
+    name: str
+    item_code: str
+
+
+@registry.register("onewindow.project.series_defined.v1")
+class SeriesDefined(Event):
+    """A project series (交通工程, 水利工程 …) and its stages in order."""
+
+    center: str
+    code: str
+    name: str
+    stages: list[StageDefinition]
+    by: str = ""
+    at: datetime
+
+
+class ProjectEvent(Event):
+    """Every project event names its project and the center that holds it."""
+
+    project_id: str
+    center: str
+
+
+@registry.register("onewindow.project.created.v1")
+class ProjectCreated(ProjectEvent):
+    name: str
+    series: str
+    series_name: str
+    stages: list[StageDefinition]
+    applicant_name: str  # the enterprise (项目单位)
+    created_by: str
+    created_at: datetime
+
+
+@registry.register("onewindow.project.agent_appointed.v1")
+class ProjectAgentAppointed(ProjectEvent):
+    """全程代办: a center agent acts for the applicant through every stage."""
+
+    agent: str
+    by: str
+    at: datetime
+
+
+@registry.register("onewindow.project.green_channel_marked.v1")
+class ProjectGreenChannelMarked(ProjectEvent):
+    """绿色通道: a key project; stage limits shrink by `factor` and it is tracked (跟踪督办)."""
+
+    factor: float
+    reason: str
+    by: str
+    at: datetime
+
+
+@registry.register("onewindow.project.stage_requested.v1")
+class ProjectStageRequested(ProjectEvent):
+    """The next stage's case is filed; its parts start when the lead department accepts it."""
+
+    stage: str
+    stage_name: str
+    case_id: str
+    item_code: str
+    by: str
+    on_behalf_of: str = ""  # set when the project's agent acted for the applicant
+    prereview_missing: list[str] = []  # 容缺预审: non-key materials still to come
+    at: datetime
+
+
+@registry.register("onewindow.project.stage_started.v1")
+class ProjectStageStarted(ProjectEvent):
+    stage: str
+    case_id: str
+    started_at: datetime
+    limit_days: int
+    deadline: datetime
+    due_day: date
+    parts: dict[str, datetime]
+    green_channel: bool = False
+
+
+@registry.register("onewindow.project.stage_completed.v1")
+class ProjectStageCompleted(ProjectEvent):
+    stage: str
+    case_id: str
+    outcome: Outcome
+    completed_at: datetime
+    elapsed_days: int  # working days from the stage's start
+    on_time: bool
+    reasons: str = ""
+    denied_by: str = ""
+    result_to: str = ""  # who received the result: the agent, or the applicant
+
+
+@registry.register("onewindow.project.completed.v1")
+class ProjectCompleted(ProjectEvent):
+    """Every stage approved, or one denied: the project's total elapsed working days."""
+
+    outcome: Outcome
+    completed_at: datetime
+    elapsed_days: int
+
+
+@registry.register("onewindow.project.supplemented.v1")
+class ProjectSupplemented(ProjectEvent):
+    """Materials supplied for a part paused for 补正 (by the agent on the applicant's behalf)."""
+
+    stage: str
+    department: str
+    materials: list[str]
+    by: str
+    on_behalf_of: str = ""
+    at: datetime
+
+
+class SiteOpinion(Event):
+    """One department's opinion at a 现场会审."""
+
+    department: str
+    attendee: str
+    opinion: Literal["agree", "agree_with_conditions", "disagree"]
+    comment: str = ""
+
+
+@registry.register("onewindow.project.site_review_recorded.v1")
+class ProjectSiteReviewRecorded(ProjectEvent):
+    """现场会审: the departments met on site; each one's opinion, attached to the stage."""
+
+    review_id: str
+    stage: str
+    held_at: datetime
+    place: str
+    opinions: list[SiteOpinion]
+    recorded_by: str
+    recorded_at: datetime
+
+
+@registry.register("onewindow.work.stage_bound.v1")
+class WorkStageBound(Event):
+    """On the case's stream: this case is a stage of a project (before its acceptance)."""
+
+    case_id: str
+    center: str
+    project_id: str
+    stage: str
+    stage_name: str
+    factor: float = 1.0
+    bound_at: datetime

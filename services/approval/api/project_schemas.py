@@ -1,0 +1,213 @@
+"""Request and response bodies of joint approval and projects (XCreate / XRead)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from libs.events.projects import SiteOpinion, StageDefinition
+from services.approval.domain.parts import JointState, Part
+from services.approval.domain.projects import Project, StageState
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class StageIn(BaseModel):
+    """A stage of a series: code, name and its joint item."""
+
+    code: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=200)
+    item_code: str = Field(pattern=CODE)
+
+
+class SeriesPut(BaseModel):
+    """A project series and its stages in order."""
+
+    name: str = Field(min_length=1, max_length=200)
+    stages: list[StageIn] = Field(min_length=1, max_length=20)
+
+    def definitions(self) -> list[StageDefinition]:
+        """As event payloads."""
+        return [StageDefinition(**s.model_dump()) for s in self.stages]
+
+
+class SeriesRead(BaseModel):
+    """A defined series."""
+
+    code: str
+    name: str
+    stages: list[dict[str, str]]
+
+
+class ProjectCreate(BaseModel):
+    """A new project: its series, name, enterprise and (全程代办) the center agent."""
+
+    series: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=200)
+    applicant_name: str = Field(min_length=1, max_length=200)
+    agent: str = Field(default="", max_length=100)
+
+
+class GreenChannelCreate(BaseModel):
+    """绿色通道: the factor limits are multiplied by (default: the configured one)."""
+
+    factor: float | None = Field(default=None, gt=0, le=1)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class StageCreate(BaseModel):
+    """Start the next stage with its case (filed at intake, accepted later by the lead)."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    prereview_missing: list[str] = Field(default=[], max_length=50)
+
+
+class SiteReviewCreate(BaseModel):
+    """现场会审: when, where, and each present department's opinion."""
+
+    stage: str = Field(pattern=CODE)
+    held_at: datetime
+    place: str = Field(min_length=1, max_length=200)
+    opinions: list[SiteOpinion] = Field(min_length=1, max_length=50)
+
+
+class PartRead(BaseModel):
+    """One department's part: its step, holder, deadline, pause and decision."""
+
+    department: str
+    status: str
+    step: str
+    assignee: str | None
+    limit_days: int
+    deadline: datetime
+    suspended: dict[str, Any] | None
+    pauses: list[dict[str, Any]]
+    decided_by: str
+    decided_at: datetime | None
+    reasons: str
+
+    @classmethod
+    def of(cls, part: Part) -> PartRead:
+        """The view of a part."""
+        return cls(
+            department=part.department,
+            status=part.status,
+            step=part.step,
+            assignee=part.assignee,
+            limit_days=part.limit_days,
+            deadline=part.deadline.at,
+            suspended=vars(part.pause) if part.pause else None,
+            pauses=[vars(p) for p in part.pauses],
+            decided_by=part.decided_by,
+            decided_at=part.decided_at,
+            reasons=part.reasons,
+        )
+
+
+class JointRead(BaseModel):
+    """A joint case's stage: lead, parts, and which departments the lead is waiting on."""
+
+    stage: str
+    project_id: str
+    lead_department: str
+    started_at: datetime
+    outcome: str | None
+    denied_by: str
+    waiting_on: list[str]
+    parts: list[PartRead]
+
+    @classmethod
+    def of(cls, joint: JointState) -> JointRead:
+        """The view of a joint state."""
+        return cls(
+            stage=joint.stage,
+            project_id=joint.project_id,
+            lead_department=joint.lead,
+            started_at=joint.started_at,
+            outcome=joint.outcome,
+            denied_by=joint.denied_by,
+            waiting_on=joint.waiting_on(),
+            parts=[PartRead.of(p) for p in joint.parts.values()],
+        )
+
+
+class StageRead(BaseModel):
+    """One stage of a project as far as it got."""
+
+    code: str
+    name: str
+    item_code: str
+    status: str
+    case_id: str
+    requested_by: str
+    on_behalf_of: str
+    prereview_missing: list[str]
+    started_at: datetime | None
+    deadline: datetime | None
+    completed_at: datetime | None
+    elapsed_days: int | None
+    on_time: bool | None
+    reasons: str
+    result_to: str
+    joint: JointRead | None
+    site_reviews: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, stage: StageState, joint: JointState | None) -> StageRead:
+        """The view of a stage, with its case's parts once started."""
+        started, done = stage.started, stage.completed
+        return cls(
+            **stage.definition.model_dump(include={"code", "name", "item_code"}),
+            status=stage.status,
+            case_id=stage.case_id,
+            requested_by=stage.requested_by,
+            on_behalf_of=stage.on_behalf_of,
+            prereview_missing=list(stage.prereview_missing),
+            started_at=started.started_at if started else None,
+            deadline=started.deadline if started else None,
+            completed_at=done.completed_at if done else None,
+            elapsed_days=done.elapsed_days if done else None,
+            on_time=done.on_time if done else None,
+            reasons=done.reasons if done else "",
+            result_to=done.result_to if done else "",
+            joint=JointRead.of(joint) if joint else None,
+            site_reviews=[r.model_dump(mode="json") for r in stage.site_reviews],
+        )
+
+
+class ProjectRead(BaseModel):
+    """A project: its stages in order, parts and deadlines, green channel, agent, elapsed days."""
+
+    project_id: str
+    center: str
+    name: str
+    series: str
+    series_name: str
+    applicant_name: str
+    agent: str
+    green_channel: dict[str, Any] | None
+    status: str
+    elapsed_days: int
+    stages: list[StageRead]
+    version: int
+
+    @classmethod
+    def of(cls, project: Project, joints: dict[str, JointState]) -> ProjectRead:
+        """The view of a project; `joints` are the started stages' cases by case id."""
+        facts = project.facts
+        return cls(
+            project_id=project.base()["project_id"],
+            center=facts.center,
+            name=facts.name,
+            series=facts.series,
+            series_name=facts.series_name,
+            applicant_name=facts.applicant_name,
+            agent=project.agent,
+            green_channel=vars(project.green) if project.green else None,
+            status=project.finished.outcome if project.finished else "running",
+            elapsed_days=project.elapsed_days,
+            stages=[StageRead.of(s, joints.get(s.case_id)) for s in project.stages],
+            version=project.version,
+        )

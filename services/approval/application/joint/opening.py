@@ -1,0 +1,67 @@
+"""A joint case accepted by the lead department's window: every part starts at that instant."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.aggregate import load
+from libs.events.registry import Event
+from libs.events.schemas import CaseSubmitted, ItemPublished, WorkAssigned, WorkOpened
+from services.approval.adapters import joint_store
+from services.approval.application.context import Context
+from services.approval.domain.case import ApprovalCase
+from services.approval.domain.department import Department, department_stream
+from services.approval.domain.joint import JointItem, StageStart, start_parts
+
+
+class JointItemNotYetKnown(LookupError):
+    """The case came before its catalogue item: the consumer retries, the item is on its way."""
+
+
+async def joint_opening(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase, opening: list[Event]
+) -> list[Event]:
+    """The opening of a joint case: the work, then `joint.started` and each part's assignment."""
+    opened = next(e for e in opening if isinstance(e, WorkOpened))
+    item = await joint_store.joint_item_of(conn, opened.item_code)
+    if item is None:
+        raise JointItemNotYetKnown(f"joint item {opened.item_code} is not known here yet")
+    staff = {d: await load(ctx.store, conn, Department, department_stream(d)) for d in item.limits}
+    bound = case.bound
+    stage = (
+        StageStart(bound.stage_name, bound.project_id, bound.factor)
+        if bound
+        else StageStart(opened.item_name or opened.item_code)
+    )
+    calendar = await ctx.runtime.calendar(conn)
+    parts = start_parts(opened, item, stage=stage, staff=staff, calendar=calendar, now=ctx.now())
+    kept = [e for e in opening if not isinstance(e, WorkAssigned)]  # the parts are assigned
+    return [*kept, *parts]
+
+
+async def when_joint_item_published_remember(conn: AsyncConnection, event: ItemPublished) -> None:
+    """Keep a joint item's lead, departments' limits and materials."""
+    if event.kind != "joint" or not event.lead_department:
+        return
+    item = JointItem(
+        code=event.code,
+        lead_department=event.lead_department,
+        limits={d.department: d.limit_days for d in event.departments},
+        promised_limit_days=event.promised_limit_days,
+        key_materials=frozenset(m.code for m in event.materials if m.key),
+        materials=frozenset(m.code for m in event.materials),
+    )
+    await joint_store.remember_joint_item(conn, item, event.version)
+
+
+async def when_joint_case_submitted_remember(conn: AsyncConnection, event: CaseSubmitted) -> None:
+    """A joint case filed at intake may be named as a project's stage before it is accepted."""
+    if event.kind != "joint":
+        return
+    await joint_store.remember_submission(
+        conn,
+        case_id=event.case_id,
+        center=event.center,
+        item_code=event.item_code,
+        case_no=event.case_no,
+    )

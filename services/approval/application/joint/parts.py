@@ -1,0 +1,66 @@
+"""Review, decide, suspend and resume one department's part of a joint case."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.auth import Principal
+from libs.events.registry import Event
+from libs.events.schemas import Procedure
+from services.approval.application.context import Context
+from services.approval.application.unit import actor_of, department
+from services.approval.domain.case import ApprovalCase
+from services.approval.domain.joint import decide_part, resume_part, review_part, suspend_part
+
+
+async def review_joint_part(
+    conn: AsyncConnection,
+    ctx: Context,
+    case: ApprovalCase,
+    principal: Principal,
+    *,
+    opinion: str,
+    comment: str,
+) -> list[Event]:
+    """一审 of the caller's department's part."""
+    staff = await department(conn, ctx, principal.department or "")
+    return review_part(
+        case,
+        actor_of(principal),
+        department=principal.department,
+        opinion=opinion,
+        comment=comment,
+        staff=staff,
+        now=ctx.now(),
+    )
+
+
+def decide_joint_part(
+    ctx: Context, case: ApprovalCase, principal: Principal, *, decision: str, reasons: str
+) -> list[Event]:
+    """一核 of the caller's department's part (completing or ending the case)."""
+    return decide_part(
+        case,
+        actor_of(principal),
+        department=principal.department,
+        decision=decision,
+        reasons=reasons,
+        now=ctx.now(),
+    )
+
+
+def suspend_joint_part(
+    ctx: Context, case: ApprovalCase, principal: Principal, *, procedure: Procedure, reason: str
+) -> list[Event]:
+    """Pause the caller's department's part only."""
+    return suspend_part(
+        case, department=principal.department, procedure=procedure, reason=reason, now=ctx.now()
+    )
+
+
+async def resume_joint_part(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase, principal: Principal
+) -> list[Event]:
+    """Resume the caller's department's part; its deadline moves by the paused days."""
+    calendar = await ctx.runtime.calendar(conn)
+    return resume_part(case, department=principal.department, calendar=calendar, now=ctx.now())

@@ -1,0 +1,165 @@
+"""Project use cases: define a series, create a project, mark it green, start a stage, 现场会审."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.aggregate import load, save
+from libs.events.auth import Principal
+from libs.events.http import Problem
+from libs.events.projects import SeriesDefined, SiteOpinion, StageDefinition
+from services.approval.adapters import joint_store
+from services.approval.application.context import Context
+from services.approval.application.unit import actor_of, load_case
+from services.approval.domain import joint_rules, project_rules
+from services.approval.domain.joint_rules import StageCaseAlreadyStarted
+from services.approval.domain.project_rules import NewProject
+from services.approval.domain.projects import Project, Series, project_stream, series_stream
+
+
+async def define_series(
+    conn: AsyncConnection,
+    *,
+    code: str,
+    name: str,
+    stages: list[StageDefinition],
+    ctx: Context,
+    by: str,
+) -> Series:
+    """Append `project.series_defined`: the series' stages in order."""
+    series = await load(ctx.store, conn, Series, series_stream(code))
+    defined = SeriesDefined(
+        center=ctx.center, code=code, name=name, stages=stages, by=by, at=ctx.now()
+    )
+    await save(ctx.store, conn, series, [defined])
+    return series
+
+
+async def project_of(conn: AsyncConnection, ctx: Context, project_id: str) -> Project:
+    """The project, or 404."""
+    project = await load(ctx.store, conn, Project, project_stream(project_id))
+    if project.created is None or project.facts.center != ctx.center:
+        raise Problem(404, f"project {project_id} is not a project of center {ctx.center}")
+    return project
+
+
+@dataclass(frozen=True)
+class CreateProject:
+    """A new project of a series."""
+
+    series: str
+    name: str
+    applicant_name: str
+    agent: str = ""
+
+
+async def create_project(
+    conn: AsyncConnection, cmd: CreateProject, *, ctx: Context, principal: Principal
+) -> Project:
+    """Append `project.created` (and the agent's appointment, 全程代办)."""
+    series = await load(ctx.store, conn, Series, series_stream(cmd.series))
+    if series.defined is None:
+        raise joint_rules.SeriesMustBeDefined(f"no project series {cmd.series} is defined here")
+    project_id = uuid.uuid4().hex[:16]
+    project = Project(project_stream(project_id))
+    new = NewProject(project_id, ctx.center, cmd.name, cmd.applicant_name, cmd.agent)
+    events = project_rules.create(project, new, series.defined, by=principal.sub, now=ctx.now())
+    await save(ctx.store, conn, project, events)
+    return project
+
+
+async def mark_green_channel(
+    conn: AsyncConnection,
+    project_id: str,
+    *,
+    factor: float | None,
+    reason: str,
+    ctx: Context,
+    principal: Principal,
+) -> Project:
+    """绿色通道: stages started from now on get limits shortened by the factor."""
+    project = await project_of(conn, ctx, project_id)
+    chosen = ctx.settings.green_channel_factor if factor is None else factor
+    events = project_rules.mark_green(
+        project, factor=chosen, reason=reason, by=principal.sub, now=ctx.now()
+    )
+    await save(ctx.store, conn, project, events)
+    return project
+
+
+@dataclass(frozen=True)
+class StartStage:
+    """Name the case of the project's next stage (filed at intake, not yet accepted)."""
+
+    project_id: str
+    case_id: str
+    prereview_missing: list[str] = field(default_factory=list)
+
+
+async def start_next_stage(
+    conn: AsyncConnection, cmd: StartStage, *, ctx: Context, principal: Principal
+) -> Project:
+    """The case becomes the next stage; its parts start when the lead department accepts it."""
+    project = await project_of(conn, ctx, cmd.project_id)
+    filed = await joint_store.submission_of(conn, cmd.case_id)
+    if filed is None or filed["center"] != ctx.center:
+        raise Problem(404, f"no joint case {cmd.case_id} was filed at center {ctx.center}")
+    item = await joint_store.joint_item_of(conn, filed["item_code"])
+    if item is None:
+        raise Problem(404, f"joint item {filed['item_code']} is not known here")
+    case = await load_case(conn, ctx, cmd.case_id)
+    if case.opened is not None or case.bound is not None:
+        raise StageCaseAlreadyStarted(
+            f"case {filed['case_no']} was already accepted or bound; file a new case for the stage"
+        )
+    events, bound = project_rules.request_next_stage(
+        project,
+        actor_of(principal),
+        case_id=cmd.case_id,
+        case_item=filed["item_code"],
+        item=item,
+        prereview_missing=cmd.prereview_missing,
+        now=ctx.now(),
+    )
+    await save(ctx.store, conn, project, events)
+    await save(ctx.store, conn, case, [bound])  # the acceptance (same stream) then sees it
+    return project
+
+
+@dataclass(frozen=True)
+class RecordSiteReview:
+    """现场会审 of one stage."""
+
+    project_id: str
+    stage: str
+    held_at: datetime
+    place: str
+    opinions: list[SiteOpinion]
+
+
+async def record_site_review(
+    conn: AsyncConnection, cmd: RecordSiteReview, *, ctx: Context, principal: Principal
+) -> Project:
+    """Attach the meeting and each department's opinion to the stage."""
+    project = await project_of(conn, ctx, cmd.project_id)
+    parts: list[str] = []
+    for stage in project.stages:
+        if stage.definition.code == cmd.stage and stage.started is not None:
+            parts = list(stage.started.parts)
+    events = project_rules.record_site_review(
+        project,
+        stage_code=cmd.stage,
+        review_id=uuid.uuid4().hex[:12],
+        held_at=cmd.held_at,
+        place=cmd.place,
+        opinions=cmd.opinions,
+        parts=parts,
+        by=principal.sub,
+        now=ctx.now(),
+    )
+    await save(ctx.store, conn, project, events)
+    return project

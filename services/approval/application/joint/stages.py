@@ -1,0 +1,39 @@
+"""A joint case that is a project's stage: the project follows its start and its completion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.events.aggregate import load, save
+from libs.events.registry import Event
+from libs.events.schemas import JointCompleted, JointStarted
+from services.approval.application.context import Context
+from services.approval.domain import project_rules
+from services.approval.domain.case import ApprovalCase
+from services.approval.domain.projects import Project, project_stream
+
+
+async def follow_stage(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase, events: Sequence[Event]
+) -> None:
+    """In the case's transaction: the project records its stage's start and completion."""
+    if case.joint is None or not case.joint.project_id:
+        return
+    project = await load(ctx.store, conn, Project, project_stream(case.joint.project_id))
+    if project.created is None:
+        return
+    new: list[Event] = []
+    for event in events:
+        if isinstance(event, JointStarted):
+            limit = case.facts.limit_days
+            new += project_rules.stage_started(project, event, deadline_limit=limit)
+        elif isinstance(event, JointCompleted):
+            calendar = await ctx.runtime.calendar(conn)
+            deadline = case.current_deadline.at
+            new += project_rules.stage_completed(
+                project, event, deadline=deadline, calendar=calendar
+            )
+    if new:
+        await save(ctx.store, conn, project, new)
