@@ -7,7 +7,16 @@ from fastapi import FastAPI
 from libs.events.clock import Clock
 from libs.events.runtime import create_app
 from services.supervision.adapters.notifier import Notifier
-from services.supervision.api import cases, dashboard, followups, lights, ratings, reports, stats
+from services.supervision.api import (
+    cases,
+    dashboard,
+    followups,
+    lights,
+    projects,
+    ratings,
+    reports,
+    stats,
+)
 from services.supervision.bootstrap import bootstrap
 from services.supervision.config import Settings
 
@@ -19,6 +28,7 @@ ROUTERS = [
     ratings.router,
     reports.router,
     dashboard.router,
+    projects.router,
 ]
 
 

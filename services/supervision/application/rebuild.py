@@ -16,15 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from libs.events import schemas as s
 from libs.events.calendar import WorkCalendar, YearSchedule
+from libs.events.projects import ProjectEvent
 from libs.events.registry import Event, UnknownEventType, registry
 from libs.events.store import EventStore
 from services.supervision.adapters import inbox
+from services.supervision.adapters.project_tables import PROJECT_TABLES
 from services.supervision.adapters.tables import PROJECTION, ledger
 from services.supervision.application.project_case import Received, project_case_event
 from services.supervision.application.project_own import apply_own
 from services.supervision.application.refresh_lights import reschedule_all
+from services.supervision.application.track_projects import track_project_event
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
+TABLES = (*PROJECTION, *PROJECT_TABLES)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ async def rebuild(
     async with engine.connect() as conn:
         transaction = await conn.begin()
         before = await snapshot(conn)
-        for table in reversed(PROJECTION):
+        for table in reversed(TABLES):
             await conn.execute(delete(table))
         calendar, case_events = await _replay_inbox(conn)
         own_events = await _replay_own(conn, store)
@@ -71,6 +75,10 @@ async def _replay_inbox(conn: AsyncConnection) -> tuple[WorkCalendar, int]:
             calendar = calendar.with_schedule(
                 YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
             )
+        if isinstance(event, ProjectEvent):
+            await track_project_event(conn, event)
+            count += 1
+            continue
         received = Received(
             type=str(row["type"]),
             center=str(row["center"]),
@@ -105,7 +113,7 @@ def _load(type_name: str, data: Any) -> Event | None:
 async def snapshot(conn: AsyncConnection) -> Snapshot:
     """Every projection row, surrogate ids left out, in a stable order, to compare states."""
     result: Snapshot = {}
-    for table in PROJECTION:
+    for table in TABLES:
         columns = [c for c in table.columns if c is not ledger.c.id]
         order = [ledger.c.id] if table is ledger else list(table.primary_key.columns)
         rows = await conn.execute(select(*columns).order_by(*order))

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events import schemas as s
 from libs.events.calendar import YearSchedule
 from libs.events.envelope import Envelope
+from libs.events.projects import ProjectEvent
 from libs.events.registry import Event
 from libs.events.schedules import store_schedule
 from services.supervision.adapters import inbox
@@ -15,6 +16,7 @@ from services.supervision.application.context import Supervision
 from services.supervision.application.detect_anomalies import detect_anomalies
 from services.supervision.application.project_case import Received, project_case_event
 from services.supervision.application.refresh_lights import refresh_lights, reschedule_all
+from services.supervision.application.track_projects import track_project_event
 
 
 async def supervise_case_event(
@@ -30,6 +32,9 @@ async def supervise_case_event(
     calendar = await sv.calendars.get(conn)
     if isinstance(event, s.CalendarYearLoaded):
         await reschedule_all(conn, calendar, escalate_after_days=sv.settings.escalate_after_days)
+        return
+    if isinstance(event, ProjectEvent):  # 并联审批 projects: tracking and series statistics
+        await track_project_event(conn, event)
         return
     if not isinstance(event, s.CaseEvent):
         return

@@ -1,0 +1,28 @@
+"""Projects (并联审批): the green-channel tracking list and statistics per project series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from services.supervision.api.deps import ScopeDep, SupervisionDep
+from services.supervision.application.project_views import green_channel, series_statistics
+
+router = APIRouter(prefix="/v1", tags=["projects"])
+
+
+@router.get("/projects/green-channel")
+async def get_green_channel(scope: ScopeDep, sv: SupervisionDep) -> list[dict[str, Any]]:
+    """跟踪督办: green-channel projects, the stage each is in, its parts' lights and the worst."""
+    async with sv.engine.connect() as conn:
+        return await green_channel(conn, scope)
+
+
+@router.get("/projects/stats")
+async def get_project_stats(
+    scope: ScopeDep, sv: SupervisionDep, series: str | None = None
+) -> list[dict[str, Any]]:
+    """Per series: projects, elapsed working days per project and stage, on-time parts."""
+    async with sv.engine.connect() as conn:
+        return await series_statistics(conn, scope, series)
