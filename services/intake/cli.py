@@ -59,6 +59,10 @@ def run_seed(args: argparse.Namespace) -> int:
         print(f"seed: published {published} catalogue item version(s)")
     else:
         print("seed: the catalogue already has items; nothing to do (use --force to republish)")
+    from services.approval.cli import seed_project_series
+
+    defined = seed_project_series(args.approval_database_url)
+    print(f"seed: defined {defined} project series (并联审批) in approval")
     return 0
 
 
@@ -101,11 +105,16 @@ def add_seed_command(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "seed",
         help="load the demonstration item catalogue into intake when it is empty",
-        description="Publish the demonstration catalogue (58 items, 20 departments) to intake.",
+        description="Publish the demonstration catalogue (70 items, 20 departments) to intake.",
     )
     _database_option(parser)
     parser.add_argument(
         "--force", action="store_true", help="publish even when the catalogue has items"
+    )
+    parser.add_argument(
+        "--approval-database-url",
+        metavar="URL",
+        help="approval's database, for the project series (default: APPROVAL_DATABASE_URL)",
     )
     parser.set_defaults(func=run_seed)
 

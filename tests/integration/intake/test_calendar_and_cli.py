@@ -102,13 +102,18 @@ async def test_the_cli_loads_a_schedule_into_intakes_database(
     )
 
 
-async def test_seed_loads_a_catalogue_once(intake: Intake) -> None:
+async def test_seed_loads_a_catalogue_once(
+    intake: Intake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = intake.settings.database_url
-    assert await asyncio.to_thread(main, ["seed", "--database-url", url]) == 0
+    seed = ["seed", "--database-url", url, "--approval-database-url", f"sqlite:///{tmp_path}/a.db"]
+    assert await asyncio.to_thread(main, seed) == 0
     items = (await intake.http.get("/v1/catalog/items")).json()
     assert len(items) >= 40 and len({i["department"] for i in items}) >= 12
     assert {i["kind"] for i in items} == {"immediate", "promised", "joint", "reported"}
-    assert await asyncio.to_thread(main, ["seed", "--database-url", url]) == 0
+    assert "defined 4 project series" in capsys.readouterr().out
+    assert await asyncio.to_thread(main, seed) == 0
     assert len((await intake.http.get("/v1/catalog/items")).json()) == len(items)
+    assert "defined 0 project series" in capsys.readouterr().out
     joint = (await intake.http.get("/v1/catalog/items?kind=joint")).json()
     assert all(j["lead_department"] in {d["department"] for d in j["departments"]} for j in joint)
