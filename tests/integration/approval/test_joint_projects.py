@@ -167,7 +167,7 @@ async def test_a_paused_part_waits_while_the_others_go_on_and_a_denial_ends_the_
 async def _paused_light(t: Trio, case_id: str) -> None:
     async def lit() -> dict[str, Any] | None:
         light = await t.supervision.get(f"/v1/cases/{case_id}/light", SUPERVISOR)
-        return light if light.get("status") == "decided" else None
+        return light if light.get("status") in ("decided", "delivered") else None
 
     light = await eventually(lit)
     parts = {p["department"]: p for p in light["parts"]}
