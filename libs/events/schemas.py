@@ -471,6 +471,7 @@ class JointPartResumed(CaseEvent):
 
     department: str
     resumed_at: datetime
+    suspended_at: datetime | None = None  # the pause's start (libs/events/caseclock)
     paused_working_days: int
     deadline: datetime
     due_day: date

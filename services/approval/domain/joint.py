@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from libs.events import caseclock
 from libs.events.calendar import WorkCalendar
 from libs.events.registry import Event
 from libs.events.schemas import (
@@ -77,10 +78,11 @@ def start_parts(
     start = facts.accepted_at
     base = {"case_id": facts.case_id, "center": facts.center}
     limits = {d: shortened(days, stage.factor) for d, days in item.limits.items()}
-    due = {d: calendar.deadline(start, days).at for d, days in limits.items()}
+    due = {d: caseclock.deadline(start, n, "joint", (), 0, calendar).at for d, n in limits.items()}
     stage_deadline = None
     if stage.factor < 1:
-        stage_deadline = calendar.deadline(start, shortened(facts.limit_days, stage.factor))
+        stage_limit = shortened(facts.limit_days, stage.factor)
+        stage_deadline = caseclock.deadline(start, stage_limit, "joint", (), 0, calendar)
     started = JointStarted(
         **base,
         stage=stage.stage,
@@ -277,12 +279,14 @@ def resume_part(
     if part.pause is None:
         raise rules.OnlyPausedPartsResume(f"the {part.department} part is not suspended")
     paused = calendar.paused_working_days(part.pause.since, now)
-    deadline = calendar.shift_deadline(part.deadline, paused)
+    facts = part.clock or caseclock.ClockFacts(_joint(case).started_at, part.limit_days, "joint")
+    deadline = facts.suspended(part.pause.since).resumed(now).deadline(calendar)
     return [
         JointPartResumed(
             **case.base(),
             department=part.department,
             resumed_at=now,
+            suspended_at=part.pause.since,
             paused_working_days=paused,
             deadline=deadline.at,
             due_day=deadline.due_day,

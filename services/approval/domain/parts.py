@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from libs.events.calendar import Deadline
+from libs.events.caseclock import ClockFacts
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
 from libs.events.schemas import (
@@ -63,6 +64,7 @@ class Part:
     decided_by: str = ""
     decided_at: datetime | None = None
     reasons: str = ""
+    clock: ClockFacts | None = None  # the part's own clock facts (libs/events/caseclock)
 
     @property
     def pending(self) -> bool:
@@ -91,6 +93,7 @@ class JointState:
                 department,
                 event.limits.get(department, 0),
                 Deadline(at=due, due_day=_day(due), provisional=False),
+                clock=ClockFacts(event.started_at, event.limits.get(department, 0), "joint"),
             )
             for department, due in event.parts.items()
         }
@@ -103,7 +106,13 @@ class JointState:
                 self._step(event)
             case JointPartSuspended():
                 pause = PartPause(event.procedure, event.suspended_at, event.reason)
-                self._set(event.department, status="suspended", pause=pause)
+                clock = self.parts[event.department].clock
+                self._set(
+                    event.department,
+                    status="suspended",
+                    pause=pause,
+                    clock=clock.suspended(event.suspended_at) if clock else None,
+                )
             case JointPartResumed():
                 self._resume(event)
             case JointPartDecided():
@@ -135,12 +144,14 @@ class JointState:
         assert part.pause is not None
         ended = replace(part.pause, until=event.resumed_at, working_days=event.paused_working_days)
         deadline = Deadline(at=event.deadline, due_day=event.due_day, provisional=event.provisional)
+        clock = part.clock.resumed(event.resumed_at, event.suspended_at) if part.clock else None
         self._set(
             event.department,
             status="open",
             pause=None,
             pauses=(*part.pauses, ended),
             deadline=deadline,
+            clock=clock,
         )
 
     def _end(self, outcome: str, at: datetime, denied_by: str) -> None:

@@ -105,7 +105,7 @@ def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
         case s.JointStarted():
             return _stage(_move_started(clocks, event), event, calendar)
         case s.JointPartSuspended() | s.JointPartResumed():
-            return _pause_part(clocks, event)
+            return _pause_part(clocks, event, calendar)
         case s.JointPartDecided():
             return _complete_part(clocks, event, calendar)
         case s.JointCompleted():
@@ -200,8 +200,13 @@ def _move_started(clocks: Clocks, event: s.JointStarted) -> Clocks:
     return _move_whole(clocks, deadline_of(event.stage_deadline, event.stage_due_day, False))
 
 
-def _pause_part(clocks: Clocks, event: s.JointPartSuspended | s.JointPartResumed) -> Clocks:
-    """One part pauses or resumes; the other parts and the stage keep running."""
+def _pause_part(
+    clocks: Clocks, event: s.JointPartSuspended | s.JointPartResumed, calendar: WorkCalendar
+) -> Clocks:
+    """One part pauses or resumes; the other parts and the stage keep running.
+
+    The part's deadline moves by the working days of the pause as supervision counts them.
+    """
     keys = [k for k, c in clocks.items() if k != WHOLE and c.department == event.department]
     if not keys:
         return clocks
@@ -210,7 +215,8 @@ def _pause_part(clocks: Clocks, event: s.JointPartSuspended | s.JointPartResumed
     if isinstance(event, s.JointPartSuspended):
         changed = replace(clock, suspended_since=event.suspended_at) if clock.running else clock
     elif clock.suspended_since is not None:
-        moved = deadline_of(event.deadline, event.due_day, event.provisional)
+        paused = calendar.paused_working_days(clock.suspended_since, event.resumed_at)
+        moved = calendar.shift_deadline(clock.deadline, paused)
         changed = replace(clock, suspended_since=None, deadline=moved)
     else:
         changed = clock
