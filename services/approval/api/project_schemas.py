@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from libs.events.projects import SiteOpinion, StageDefinition
 from services.approval.domain.parts import JointState, Part
 from services.approval.domain.projects import Project, StageState
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+Code = Annotated[str, StringConstraints(pattern=CODE)]
+# Names and reasons people read: no control characters (they cannot be stored or printed).
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f]+$")]
 
 
 class StageIn(BaseModel):
     """A stage of a series: code, name and its joint item."""
 
-    code: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
-    item_code: str = Field(pattern=CODE)
+    code: Code
+    name: Name
+    item_code: Code
 
 
 class SeriesPut(BaseModel):
     """A project series and its stages in order."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     stages: list[StageIn] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _stage_codes_are_unique(self) -> Self:
+        codes = [s.code for s in self.stages]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"stages: each stage code appears once, not {codes}")
+        return self
 
     def definitions(self) -> list[StageDefinition]:
         """As event payloads."""
@@ -44,33 +55,46 @@ class SeriesRead(BaseModel):
 class ProjectCreate(BaseModel):
     """A new project: its series, name, enterprise and (全程代办) the center agent."""
 
-    series: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
-    applicant_name: str = Field(min_length=1, max_length=200)
-    agent: str = Field(default="", max_length=100)
+    series: Code
+    name: Name
+    applicant_name: Name
+    agent: Code | None = None
 
 
 class GreenChannelCreate(BaseModel):
     """绿色通道: the factor limits are multiplied by (default: the configured one)."""
 
     factor: float | None = Field(default=None, gt=0, le=1)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 class StageCreate(BaseModel):
     """Start the next stage with its case (filed at intake, accepted later by the lead)."""
 
-    case_id: str = Field(min_length=1, max_length=64)
-    prereview_missing: list[str] = Field(default=[], max_length=50)
+    case_id: Code
+    prereview_missing: list[Code] = Field(default=[], max_length=50)
+
+
+class SiteOpinionIn(BaseModel):
+    """One present department's opinion."""
+
+    department: Code
+    attendee: Name
+    opinion: Literal["agree", "agree_with_conditions", "disagree"]
+    comment: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[^\x00-\x08]*$")] = ""
 
 
 class SiteReviewCreate(BaseModel):
     """现场会审: when, where, and each present department's opinion."""
 
-    stage: str = Field(pattern=CODE)
-    held_at: datetime
-    place: str = Field(min_length=1, max_length=200)
-    opinions: list[SiteOpinion] = Field(min_length=1, max_length=50)
+    stage: Code
+    held_at: AwareDatetime
+    place: Name
+    opinions: list[SiteOpinionIn] = Field(min_length=1, max_length=50)
+
+    def recorded(self) -> list[SiteOpinion]:
+        """As event payloads."""
+        return [SiteOpinion(**o.model_dump()) for o in self.opinions]
 
 
 class PartRead(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.aggregate import load
@@ -12,6 +12,7 @@ from libs.events.auth import Principal, Role, require
 from libs.events.http import Problem
 from services.approval.api.deps import Admin, Ctx, Viewer
 from services.approval.api.project_schemas import (
+    CODE,
     GreenChannelCreate,
     ProjectCreate,
     ProjectRead,
@@ -37,6 +38,7 @@ from services.approval.domain.parts import JointState
 from services.approval.domain.projects import Project, Series, series_stream
 
 router = APIRouter(prefix="/v1", tags=["projects"])
+PathCode = Annotated[str, Path(pattern=CODE)]
 Filer = Annotated[Principal, Depends(require(Role.admin, Role.clerk))]
 Meeting = Annotated[Principal, Depends(require(Role.admin, Role.clerk, Role.approver))]
 
@@ -47,7 +49,7 @@ def _here(ctx: Context, principal: Principal) -> None:
 
 
 @router.put("/project-series/{code}")
-async def put_series(code: str, body: SeriesPut, ctx: Ctx, principal: Admin) -> SeriesRead:
+async def put_series(code: PathCode, body: SeriesPut, ctx: Ctx, principal: Admin) -> SeriesRead:
     """Define (or redefine) a project series and its stages, each run by a joint item."""
     _here(ctx, principal)
     async with ctx.runtime.transaction() as conn:
@@ -58,7 +60,7 @@ async def put_series(code: str, body: SeriesPut, ctx: Ctx, principal: Admin) -> 
 
 
 @router.get("/project-series/{code}")
-async def get_series(code: str, ctx: Ctx, principal: Viewer) -> SeriesRead:
+async def get_series(code: PathCode, ctx: Ctx, principal: Viewer) -> SeriesRead:
     """A project series and its stages."""
     async with ctx.runtime.engine.connect() as conn:
         series = await load(ctx.store, conn, Series, series_stream(code))
@@ -77,14 +79,14 @@ def _series_read(series: Series) -> SeriesRead:
 async def post_project(body: ProjectCreate, ctx: Ctx, principal: Filer) -> ProjectRead:
     """Create a project of a series (with its 全程代办 agent, when named)."""
     _here(ctx, principal)
-    cmd = CreateProject(body.series, body.name, body.applicant_name, body.agent)
+    cmd = CreateProject(body.series, body.name, body.applicant_name, body.agent or "")
     async with ctx.runtime.transaction() as conn:
         project = await create_project(conn, cmd, ctx=ctx, principal=principal)
         return await _read(conn, ctx, project)
 
 
 @router.get("/projects/{project_id}")
-async def get_project(project_id: str, ctx: Ctx, principal: Viewer) -> ProjectRead:
+async def get_project(project_id: PathCode, ctx: Ctx, principal: Viewer) -> ProjectRead:
     """Stages in order, each stage's parts and deadlines, and whom the lead is waiting on."""
     _here(ctx, principal)
     async with ctx.runtime.engine.connect() as conn:
@@ -93,7 +95,7 @@ async def get_project(project_id: str, ctx: Ctx, principal: Viewer) -> ProjectRe
 
 @router.post("/projects/{project_id}/green-channel")
 async def post_green_channel(
-    project_id: str, body: GreenChannelCreate, ctx: Ctx, principal: Admin
+    project_id: PathCode, body: GreenChannelCreate, ctx: Ctx, principal: Admin
 ) -> ProjectRead:
     """绿色通道: shortened limits for the stages still to start, tracked by supervision."""
     _here(ctx, principal)
@@ -105,7 +107,9 @@ async def post_green_channel(
 
 
 @router.post("/projects/{project_id}/stages")
-async def post_stage(project_id: str, body: StageCreate, ctx: Ctx, principal: Filer) -> ProjectRead:
+async def post_stage(
+    project_id: PathCode, body: StageCreate, ctx: Ctx, principal: Filer
+) -> ProjectRead:
     """Start the next stage with its case; its parts start when the lead department accepts."""
     _here(ctx, principal)
     cmd = StartStage(project_id, body.case_id, list(body.prereview_missing))
@@ -116,11 +120,11 @@ async def post_stage(project_id: str, body: StageCreate, ctx: Ctx, principal: Fi
 
 @router.post("/projects/{project_id}/site-reviews", status_code=201)
 async def post_site_review(
-    project_id: str, body: SiteReviewCreate, ctx: Ctx, principal: Meeting
+    project_id: PathCode, body: SiteReviewCreate, ctx: Ctx, principal: Meeting
 ) -> ProjectRead:
     """现场会审: a meeting record with each present department's opinion, on the stage."""
     _here(ctx, principal)
-    cmd = RecordSiteReview(project_id, body.stage, body.held_at, body.place, body.opinions)
+    cmd = RecordSiteReview(project_id, body.stage, body.held_at, body.place, body.recorded())
     async with ctx.runtime.transaction() as conn:
         project = await record_site_review(conn, cmd, ctx=ctx, principal=principal)
         return await _read(conn, ctx, project)

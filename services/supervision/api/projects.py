@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
+from libs.events.http import CODE_PATTERN
 from services.supervision.api.deps import ScopeDep, SupervisionDep
 from services.supervision.application.project_views import green_channel, series_statistics
 
@@ -21,7 +22,9 @@ async def get_green_channel(scope: ScopeDep, sv: SupervisionDep) -> list[dict[st
 
 @router.get("/projects/stats")
 async def get_project_stats(
-    scope: ScopeDep, sv: SupervisionDep, series: str | None = None
+    scope: ScopeDep,
+    sv: SupervisionDep,
+    series: Annotated[str | None, Query(pattern=CODE_PATTERN, description="a series code")] = None,
 ) -> list[dict[str, Any]]:
     """Per series: projects, elapsed working days per project and stage, on-time parts."""
     async with sv.engine.connect() as conn:
