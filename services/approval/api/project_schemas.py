@@ -75,6 +75,20 @@ class StageCreate(BaseModel):
     prereview_missing: list[Code] = Field(default=[], max_length=50)
 
 
+class SupplementCreate(BaseModel):
+    """补正 answered for one part of the running stage."""
+
+    stage: Code
+    department: Code
+    materials: list[Code] = Field(min_length=1, max_length=50)
+
+
+class AgentPut(BaseModel):
+    """全程代办: the center agent acting for the applicant."""
+
+    agent: Code
+
+
 class SiteOpinionIn(BaseModel):
     """One present department's opinion."""
 
@@ -177,6 +191,7 @@ class StageRead(BaseModel):
     result_to: str
     joint: JointRead | None
     site_reviews: list[dict[str, Any]]
+    supplements: list[dict[str, Any]]
 
     @classmethod
     def of(cls, stage: StageState, joint: JointState | None) -> StageRead:
@@ -198,6 +213,7 @@ class StageRead(BaseModel):
             result_to=done.result_to if done else "",
             joint=JointRead.of(joint) if joint else None,
             site_reviews=[r.model_dump(mode="json") for r in stage.site_reviews],
+            supplements=[e.model_dump(mode="json") for e in stage.supplements],
         )
 
 

@@ -13,6 +13,7 @@ from libs.events.http import Problem
 from services.approval.api.deps import Admin, Ctx, Viewer
 from services.approval.api.project_schemas import (
     CODE,
+    AgentPut,
     GreenChannelCreate,
     ProjectCreate,
     ProjectRead,
@@ -20,18 +21,22 @@ from services.approval.api.project_schemas import (
     SeriesRead,
     SiteReviewCreate,
     StageCreate,
+    SupplementCreate,
 )
 from services.approval.application.context import Context
 from services.approval.application.joint.projects import (
     CreateProject,
     RecordSiteReview,
     StartStage,
+    SupplyMaterials,
+    appoint_agent,
     create_project,
     define_series,
     mark_green_channel,
     project_of,
     record_site_review,
     start_next_stage,
+    supply_materials,
 )
 from services.approval.application.unit import load_case
 from services.approval.domain.parts import JointState
@@ -127,6 +132,31 @@ async def post_site_review(
     cmd = RecordSiteReview(project_id, body.stage, body.held_at, body.place, body.recorded())
     async with ctx.runtime.transaction() as conn:
         project = await record_site_review(conn, cmd, ctx=ctx, principal=principal)
+        return await _read(conn, ctx, project)
+
+
+@router.post("/projects/{project_id}/supplements")
+async def post_supplement(
+    project_id: PathCode, body: SupplementCreate, ctx: Ctx, principal: Filer
+) -> ProjectRead:
+    """补正 answered (by the agent, for the applicant): the part paused for it runs again."""
+    _here(ctx, principal)
+    cmd = SupplyMaterials(project_id, body.stage, body.department, list(body.materials))
+    async with ctx.runtime.transaction() as conn:
+        project = await supply_materials(conn, cmd, ctx=ctx, principal=principal)
+        return await _read(conn, ctx, project)
+
+
+@router.put("/projects/{project_id}/agent")
+async def put_agent(
+    project_id: PathCode, body: AgentPut, ctx: Ctx, principal: Admin
+) -> ProjectRead:
+    """全程代办: name the center agent who acts for the applicant through every stage."""
+    _here(ctx, principal)
+    async with ctx.runtime.transaction() as conn:
+        project = await appoint_agent(
+            conn, project_id, agent=body.agent, ctx=ctx, principal=principal
+        )
         return await _read(conn, ctx, project)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import refuse_on_joint
 from services.approval.application.unit import actor_of, case_for, commit
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.timing import extend
@@ -27,6 +28,7 @@ async def extend_deadline(
 ) -> ApprovalCase:
     """Append `case.extended` and `case.deadline_changed` (cause `extended`)."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
+    refuse_on_joint(case, "an extension (延期)")
     calendar = await ctx.runtime.calendar(conn)
     events = extend(
         case,

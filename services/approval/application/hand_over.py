@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import refuse_on_joint
 from services.approval.application.unit import actor_of, case_for, commit, department
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.handover import HandOverMode, hand_over
@@ -28,6 +29,7 @@ async def hand_over_case(
 ) -> ApprovalCase:
     """Append `work.transferred`."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
+    refuse_on_joint(case, "a hand-over (委派/转办)")
     staff = await department(conn, ctx, case.facts.department)
     events = hand_over(
         case,

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
 from services.approval.application.context import Context
+from services.approval.application.joint.parts import refuse_on_joint
 from services.approval.application.unit import actor_of, case_for, commit, department
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.handover import require_countersign
@@ -27,6 +28,7 @@ async def require_countersign_on_case(
 ) -> ApprovalCase:
     """Append `work.countersign_required` (absent approvers replaced by their B post)."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
+    refuse_on_joint(case, "a countersign (会签)")
     staff = await department(conn, ctx, case.facts.department)
     events = require_countersign(
         case,

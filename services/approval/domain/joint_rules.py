@@ -71,3 +71,7 @@ class OnlyTheAgentActsForTheApplicant(Forbidden):
 
 class SiteReviewNeedsItsDepartments(Invalid):
     """A 现场会审 records an opinion of each department present, all parts of the stage."""
+
+
+class SupplementsAnswerACorrection(BrokenRule):
+    """Materials are supplied to a running stage's part that is paused for 补正."""

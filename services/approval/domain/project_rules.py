@@ -17,6 +17,7 @@ from libs.events.projects import (
     ProjectStageCompleted,
     ProjectStageRequested,
     ProjectStageStarted,
+    ProjectSupplemented,
     SeriesDefined,
     SiteOpinion,
     WorkStageBound,
@@ -246,6 +247,43 @@ def record_site_review(
             recorded_at=now,
         )
     ]
+
+
+def supplement(
+    project: Project,
+    actor: Actor,
+    *,
+    stage_code: str,
+    department: str,
+    paused_for: str | None,
+    materials: Sequence[str],
+    now: datetime,
+) -> list[Event]:
+    """补正 answered: the materials a part paused for correction was waiting for."""
+    _open(project)
+    _acting_for(project, actor)
+    stage = next((s for s in project.stages if s.definition.code == stage_code), None)
+    if stage is None or stage.status != "running" or paused_for != "correction":
+        raise rules.SupplementsAnswerACorrection(
+            f"stage {stage_code}: the {department} part is not waiting for a correction"
+        )
+    return [
+        ProjectSupplemented(
+            **project.base(),
+            stage=stage_code,
+            department=department,
+            materials=list(materials),
+            by=actor.sub,
+            on_behalf_of=project.facts.applicant_name if project.agent else "",
+            at=now,
+        )
+    ]
+
+
+def appoint_agent(project: Project, *, agent: str, by: str, now: datetime) -> list[Event]:
+    """全程代办: the center agent who acts for the applicant from now on."""
+    _open(project)
+    return [ProjectAgentAppointed(**project.base(), agent=agent, by=by, at=now)]
 
 
 def _open(project: Project) -> None:

@@ -19,6 +19,7 @@ from libs.events.projects import (
     ProjectStageCompleted,
     ProjectStageRequested,
     ProjectStageStarted,
+    ProjectSupplemented,
     SeriesDefined,
     StageDefinition,
 )
@@ -47,6 +48,7 @@ class StageState:
     started: ProjectStageStarted | None = None
     completed: ProjectStageCompleted | None = None
     site_reviews: tuple[ProjectSiteReviewRecorded, ...] = ()
+    supplements: tuple[ProjectSupplemented, ...] = ()
 
     @property
     def status(self) -> str:
@@ -119,6 +121,9 @@ class Project(Aggregate):
             case ProjectSiteReviewRecorded():
                 stage = self.stage(event.stage)
                 self._set(event.stage, site_reviews=(*stage.site_reviews, event))
+            case ProjectSupplemented():
+                stage = self.stage(event.stage)
+                self._set(event.stage, supplements=(*stage.supplements, event))
             case ProjectCompleted():
                 self.finished = event
 

@@ -14,7 +14,7 @@ import pytest
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
 from tests.integration.approval.harness import admin, names, topic_events
-from tests.integration.approval.joint_harness import ITEMS, Trio, member, trio
+from tests.integration.approval.joint_harness import ITEMS, Trio, agent, member, trio
 from tests.integration.supervision.harness import SUPERVISOR
 from tests.support.polling import eventually
 
@@ -140,10 +140,20 @@ async def test_a_paused_part_waits_while_the_others_go_on_and_a_denial_ends_the_
         )
         assert (refused.status_code, refused.json()["rule"]) == (409, "PausedPartsWait")
         await t.decide_part(case_id, "ZJJ", at=day(2))  # the others go on
+        extended = await t.approval.client.post(
+            f"{path}/extend", json={"days": 2, "reason": "复杂"}, headers=member("approver", "ZJJ")
+        )
+        assert extended.json()["rule"] == "JointPartsHaveTheirOwnClocks"
         t.clock.set(day(3))
-        resumed = await t.approval.client.post(f"{path}/resume", headers=member("clerk", "RFB"))
-        assert resumed.status_code == 200, resumed.text
-        rfb = next(p for p in resumed.json()["joint"]["parts"] if p["department"] == "RFB")
+        supplied = await t.approval.client.post(  # the agent answers the 补正 for the applicant
+            f"/v1/projects/{project_id}/supplements",
+            json={"stage": "S1", "department": "RFB", "materials": ["AQCS"]},
+            headers=agent(),
+        )
+        assert supplied.status_code == 200, supplied.text
+        stage = supplied.json()["stages"][0]
+        assert stage["supplements"][0]["on_behalf_of"] == "泉州某建设发展有限公司"
+        rfb = next(p for p in stage["joint"]["parts"] if p["department"] == "RFB")
         before = next(p for p in case["joint"]["parts"] if p["department"] == "RFB")
         assert rfb["pauses"][0]["working_days"] == 2
         assert datetime.fromisoformat(rfb["deadline"]) > datetime.fromisoformat(before["deadline"])

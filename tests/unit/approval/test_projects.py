@@ -196,3 +196,28 @@ def test_a_site_review_records_one_opinion_per_department_of_the_stage() -> None
             by="admin",
             now=MONDAY,
         )
+
+
+def test_the_agent_supplies_materials_only_to_a_part_paused_for_correction() -> None:
+    project = new_project()
+    request(project, 1)
+    run = {"stage_code": "S1", "department": "JTJ", "materials": ["KCBG"], "now": MONDAY}
+    with pytest.raises(joint_rules.SupplementsAnswerACorrection):
+        project_rules.supplement(project, AGENT, paused_for="correction", **run)  # not started
+    due = CALENDAR.deadline(MONDAY, 5).at
+    started = JointStarted(
+        case_id="c-1",
+        center="350500",
+        stage="阶段1",
+        lead_department="FGW",
+        parts={"FGW": due, "JTJ": due},
+        started_at=MONDAY,
+        project_id="p-1",
+    )
+    fold(project, project_rules.stage_started(project, started, deadline_limit=5))
+    with pytest.raises(joint_rules.SupplementsAnswerACorrection):
+        project_rules.supplement(project, AGENT, paused_for="expert_review", **run)
+    with pytest.raises(joint_rules.OnlyTheAgentActsForTheApplicant):
+        project_rules.supplement(project, Actor("x", "clerk"), paused_for="correction", **run)
+    events = fold(project, project_rules.supplement(project, AGENT, paused_for="correction", **run))
+    assert project.stages[0].supplements == tuple(events)

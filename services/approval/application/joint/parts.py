@@ -11,6 +11,7 @@ from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, department
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.joint import decide_part, resume_part, review_part, suspend_part
+from services.approval.domain.joint_rules import JointPartsHaveTheirOwnClocks
 
 
 async def review_joint_part(
@@ -64,3 +65,11 @@ async def resume_joint_part(
     """Resume the caller's department's part; its deadline moves by the paused days."""
     calendar = await ctx.runtime.calendar(conn)
     return resume_part(case, department=principal.department, calendar=calendar, now=ctx.now())
+
+
+def refuse_on_joint(case: ApprovalCase, command: str) -> None:
+    """Extension, hand-over and countersign act on a whole case; a joint case has parts."""
+    if case.joint is not None:
+        raise JointPartsHaveTheirOwnClocks(
+            f"case {case.facts.case_no} is a joint case; {command} is not available on its parts"
+        )

@@ -14,8 +14,9 @@ from libs.events.http import Problem
 from libs.events.projects import SeriesDefined, SiteOpinion, StageDefinition
 from services.approval.adapters import joint_store
 from services.approval.application.context import Context
-from services.approval.application.unit import actor_of, load_case
+from services.approval.application.unit import actor_of, commit, load_case
 from services.approval.domain import joint_rules, project_rules
+from services.approval.domain.joint import resume_part
 from services.approval.domain.joint_rules import StageCaseAlreadyStarted
 from services.approval.domain.project_rules import NewProject
 from services.approval.domain.projects import Project, Series, project_stream, series_stream
@@ -161,5 +162,52 @@ async def record_site_review(
         by=principal.sub,
         now=ctx.now(),
     )
+    await save(ctx.store, conn, project, events)
+    return project
+
+
+@dataclass(frozen=True)
+class SupplyMaterials:
+    """Materials for a part paused for 补正 (by the agent, for the applicant)."""
+
+    project_id: str
+    stage: str
+    department: str
+    materials: list[str]
+
+
+async def supply_materials(
+    conn: AsyncConnection, cmd: SupplyMaterials, *, ctx: Context, principal: Principal
+) -> Project:
+    """Record the supplement on the project and restart the part's clock, in one transaction."""
+    project = await project_of(conn, ctx, cmd.project_id)
+    stage = next((s for s in project.stages if s.definition.code == cmd.stage), None)
+    case = await load_case(conn, ctx, stage.case_id) if stage and stage.case_id else None
+    part = None
+    if case is not None and case.joint is not None:
+        part = case.joint.parts.get(cmd.department)
+    events = project_rules.supplement(
+        project,
+        actor_of(principal),
+        stage_code=cmd.stage,
+        department=cmd.department,
+        paused_for=part.pause.procedure if part and part.pause else None,
+        materials=cmd.materials,
+        now=ctx.now(),
+    )
+    assert case is not None
+    calendar = await ctx.runtime.calendar(conn)
+    resumed = resume_part(case, department=cmd.department, calendar=calendar, now=ctx.now())
+    await save(ctx.store, conn, project, events)
+    await commit(conn, ctx, case, resumed)
+    return project
+
+
+async def appoint_agent(
+    conn: AsyncConnection, project_id: str, *, agent: str, ctx: Context, principal: Principal
+) -> Project:
+    """全程代办: name (or change) the project's agent."""
+    project = await project_of(conn, ctx, project_id)
+    events = project_rules.appoint_agent(project, agent=agent, by=principal.sub, now=ctx.now())
     await save(ctx.store, conn, project, events)
     return project
