@@ -1,8 +1,13 @@
-"""Idempotent consumers: apply an event and record it in one transaction, then commit the offset.
+"""Consumers: apply each stream's events in order, exactly once in effect, then commit.
 
-A redelivered event finds its `(consumer, event_id)` row and changes nothing. A record that
-cannot be parsed, or whose payload breaks its schema, or whose handler keeps failing, goes to
-`<topic>.dlq` with the error in a header, and consumption continues with the next record.
+Each record goes through the `Applier` (position check and projection in one transaction).
+A gap (an event ahead of its stream) stops its partition: the offsets before it are
+committed, the partition rewinds to it and pauses for a back-off, then tries again; a gap
+that outlasts `gap_timeout` is reported and parked with its stream, so the partition goes
+on and the stream resumes when the missing event arrives. A handler that keeps failing parks
+its stream (later events of the stream wait in `parked`, other streams go on) until an
+operator replays it (`onewindow dlq replay`). A record that cannot be parsed, or whose
+payload breaks its schema, goes to `<topic>.dlq` with the error and is parked the same way.
 """
 
 from __future__ import annotations
@@ -10,42 +15,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
-from opentelemetry import propagate, trace
-from pydantic import ValidationError
-from sqlalchemy import insert, select
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from libs.events.db import dead_letters, processed
+from libs.events.applier import Applied, Applier, DeadLetter, Handler, Raw
 from libs.events.envelope import Envelope, UnparseableMessage, from_message
 from libs.events.kafka import KafkaSettings
-from libs.events.registry import Event, Registry, UnknownEventType, registry
+from libs.events.positions import stream_of
+from libs.events.registry import Registry, registry
+from libs.events.replay import replay_stream
 from libs.events.store import ConcurrencyError
 
+__all__ = ["Applied", "DeadLetter", "Handler", "IdempotentConsumer"]
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer(__name__)
 
-Handler = Callable[[AsyncConnection, Envelope, Event], Awaitable[None]]
 HANDLER_ATTEMPTS = 3
 # Failures of the moment (database away, a writer that got there first): retried until they pass.
 TRANSIENT = (OperationalError, InterfaceError, OSError, ConcurrencyError)
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What happened to one record."""
-
-    applied: bool
-    reason: str = ""
-
-
-class DeadLetter(Exception):
-    """This record can never be applied; it goes to the dead-letter topic."""
+PARKED = Applied(False, "parked")
 
 
 class IdempotentConsumer:
@@ -62,80 +52,62 @@ class IdempotentConsumer:
         producer: AIOKafkaProducer,
         types: Registry = registry,
         after_commit: Callable[[], None] | None = None,
+        gap_timeout: float = 30.0,
+        retry_delay: float = 0.2,
     ) -> None:
         self.name = name
         self.engine = engine
         self.kafka = kafka
         self.topics = [kafka.topic(t) for t in topics]
-        self.handle = handle
         self.producer = producer
-        self.types = types
-        self.after_commit = after_commit
+        self.applier = Applier(
+            name=name, engine=engine, handle=handle, types=types, after_commit=after_commit
+        )
+        self.gap_timeout = gap_timeout
+        self.retry_delay = retry_delay
         self.consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._gaps: dict[TopicPartition, tuple[int, float, int]] = {}  # offset, since, tries
 
     async def apply(self, envelope: Envelope) -> Applied:
         """Apply one event in its own transaction unless this consumer applied it before."""
+        return await self.applier.apply(envelope)
+
+    async def process(self, record: ConsumerRecord[bytes, bytes]) -> Applied:
+        """Apply one record, retrying a failing handler, then parking its stream."""
+        raw = Raw.of_record(record)
         try:
-            event = self.types.load(envelope.type, envelope.data)
-        except UnknownEventType:
-            event = None  # a type this service does not follow (or a newer major): tolerated
-        except ValidationError as exc:
-            raise DeadLetter(f"{envelope.type} payload invalid: {exc}") from exc
-        parent = propagate.extract({"traceparent": envelope.traceparent})
-        with tracer.start_as_current_span(f"apply {envelope.type}", context=parent):
-            applied = await self._apply_once(envelope, event)
-        if applied.applied and self.after_commit:
-            self.after_commit()
-        return applied
-
-    async def _apply_once(self, envelope: Envelope, event: Event | None) -> Applied:
-        async with self.engine.begin() as conn:
-            if await self._seen(conn, envelope.id):
-                return Applied(False, "duplicate")
-            await conn.execute(
-                insert(processed).values(
-                    consumer=self.name, event_id=envelope.id, processed_at=datetime.now(UTC)
-                )
-            )
-            if event is None:
-                return Applied(False, "unknown type")
-            await self.handle(conn, envelope, event)
-        return Applied(True)
-
-    async def _seen(self, conn: AsyncConnection, event_id: str) -> bool:
-        query = select(processed.c.event_id).where(
-            processed.c.consumer == self.name, processed.c.event_id == event_id
-        )
-        return (await conn.execute(query)).first() is not None
-
-    async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        """Apply one record, retrying a failing handler, then dead-lettering it."""
-        try:
-            envelope = from_message(record.key, record.headers, record.value or b"")
+            envelope = from_message(record.key, record.headers, raw.value)
         except UnparseableMessage as exc:
             await self.dead_letter(record, str(exc))
-            return
+            await self.applier.park(None, raw, reason="unparseable", error=str(exc))
+            return PARKED
         for attempt in range(1, HANDLER_ATTEMPTS + 1):
             try:
-                await self.apply(envelope)
-                return
+                applied = await self.applier.apply(envelope, raw=raw)
             except DeadLetter as exc:
                 await self.dead_letter(record, str(exc))
-                return
+                await self.applier.park(envelope, raw, reason="invalid", error=str(exc))
+                return PARKED
             except TRANSIENT:
-                raise  # the run loop backs off and rewinds: never dead-letter a good event
+                raise  # the run loop backs off and rewinds: never park a good event
             except Exception as exc:
                 log.exception(
                     "%s: applying %s failed (attempt %d)", self.name, envelope.id, attempt
                 )
                 if attempt == HANDLER_ATTEMPTS:
-                    await self.dead_letter(record, f"handler failed: {exc!r}")
-                    return
-                await asyncio.sleep(0.2 * 2**attempt)  # back off before retrying the handler
+                    error = f"handler failed: {exc!r}"
+                    await self.applier.park(envelope, raw, reason="failed", error=error)
+                    return PARKED
+                await asyncio.sleep(self.retry_delay * 2**attempt)
+            else:
+                if applied.reason == "held":  # the event a parked gap waited for may be here
+                    await replay_stream(self.applier, stream_of(envelope), unless_blocked=True)
+                return applied
+        raise AssertionError("unreachable")
 
     async def dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
-        """Publish the record unchanged to `<topic>.dlq` with the error, and keep a local note."""
+        """Publish the record unchanged to `<topic>.dlq` with the error in its headers."""
         log.warning("%s: %s offset %s to DLQ: %s", self.name, record.topic, record.offset, error)
         headers = [
             *list(record.headers),
@@ -146,15 +118,6 @@ class IdempotentConsumer:
         await self.producer.send_and_wait(
             f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers
         )
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                insert(dead_letters).values(
-                    consumer=self.name,
-                    topic=record.topic,
-                    error=error,
-                    recorded_at=datetime.now(UTC),
-                )
-            )
 
     async def run(self) -> None:
         """Consume until cancelled, committing offsets only after records are applied."""
@@ -162,9 +125,48 @@ class IdempotentConsumer:
         while True:
             batches = await self.consumer.getmany(timeout_ms=500, max_records=500)
             for tp, records in batches.items():
-                for record in records:
-                    await self.process(record)
-                await self.consumer.commit({tp: records[-1].offset + 1})
+                await self._consume(tp, records)
+
+    async def _consume(
+        self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        """Apply one partition's records of a poll in order; stop at a gap."""
+        assert self.consumer is not None
+        done: int | None = None
+        for record in records:
+            applied = await self.process(record)
+            if applied.reason == "gap" and not await self._gap_outlasted(tp, record, applied):
+                break
+            self._gaps.pop(tp, None)
+            done = record.offset + 1
+        if done is not None:
+            await self.consumer.commit({tp: done})
+        if tp in self._gaps:
+            offset, _, tries = self._gaps[tp]
+            self.consumer.seek(tp, offset)
+            self.consumer.pause(tp)
+            delay = min(self.retry_delay * 2**tries, 5.0)
+            asyncio.get_running_loop().call_later(delay, self._resume, tp)
+
+    async def _gap_outlasted(
+        self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes], applied: Applied
+    ) -> bool:
+        """Note the gap; once older than `gap_timeout`, park its stream and go on."""
+        now = asyncio.get_running_loop().time()
+        offset, since, tries = self._gaps.get(tp, (record.offset, now, 0))
+        if offset != record.offset:
+            since, tries = now, 0
+        if now - since < self.gap_timeout:
+            self._gaps[tp] = (record.offset, since, tries + 1)
+            return False
+        envelope = from_message(record.key, record.headers, record.value or b"")
+        error = f"waiting for sequence {applied.expected} for {now - since:.0f}s"
+        await self.applier.park(envelope, Raw.of_record(record), reason="gap", error=error)
+        return True
+
+    def _resume(self, tp: TopicPartition) -> None:
+        if self.consumer is not None and tp in self.consumer.assignment():
+            self.consumer.resume(tp)
 
     async def start(self) -> None:
         """Join the group and consume in the background."""

@@ -1,4 +1,4 @@
-"""Engines, the shared tables (event store, outbox, consumer tracking) and migrations."""
+"""Engines, the shared tables (event store, outbox, consumer positions, parking) and migrations."""
 
 from __future__ import annotations
 
@@ -69,8 +69,10 @@ outbox = Table(
         postgresql_where=text("sent_at IS NULL"),
         sqlite_where=text("sent_at IS NULL"),
     ),
+    Index("ix_outbox_sent_at", "sent_at"),  # the retention job deletes by age
 )
 
+# Dedupe by event id, only for events that carry no stream sequence (rare: most events do).
 processed = Table(
     "processed",
     metadata,
@@ -79,14 +81,53 @@ processed = Table(
     Column("processed_at", DateTime(timezone=True), nullable=False),
 )
 
-dead_letters = Table(
-    "dead_letters",
+# Per consumer and stream (`source subject`), the last applied sequence, written in the
+# projection's transaction; `parked_at` is set while the stream waits for an operator.
+stream_positions = Table(
+    "stream_positions",
+    metadata,
+    Column("consumer", String(100), primary_key=True),
+    Column("stream", String(400), primary_key=True),
+    Column("sequence", Integer, nullable=False),
+    Column("parked_at", DateTime(timezone=True)),
+)
+
+# Records a consumer could not apply (and those of a parked stream waiting behind them),
+# kept whole so that `onewindow dlq replay` re-applies them through the consumer path.
+parked = Table(
+    "parked",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("consumer", String(100), nullable=False),
-    Column("topic", String(200), nullable=False),
+    Column("stream", String(400)),
+    Column("sequence", Integer),
+    Column("reason", String(20), nullable=False),
     Column("error", Text, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("key", LargeBinary),
+    Column("headers", JSON, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("parked_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),
+    Index("ix_parked_open", "consumer", "stream", "sequence"),
+)
+
+# Outbox rows the broker refused outright (too large, invalid topic): kept with the error.
+outbox_rejected = Table(
+    "outbox_rejected",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("outbox", String(64), nullable=False),  # the outbox-shaped table it came from
+    Column("outbox_id", BigInteger, nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("rejected_at", DateTime(timezone=True), nullable=False),
 )
 
 

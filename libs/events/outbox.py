@@ -3,9 +3,13 @@
 A late commit is never skipped: the relay keeps no high-water mark. Each pass takes *every*
 row still unsent, in id order, so a row whose transaction committed after a row with a
 higher id is simply found on the next pass. Per-key order holds because a stream's next
-version can only be inserted after its previous one committed, and aiokafka keeps one
-request in flight per partition. On PostgreSQL a transaction-scoped advisory lock lets one
-relay of a database publish at a time, so two processes of a service never interleave.
+version can only be inserted after its previous one committed, and a pass sends a key's rows
+in waves: the next row of a key only after the broker acknowledged the previous one, and
+none after a failure (it is sent again, with what follows it, on the next pass). No database
+transaction is open while waiting for the broker; on PostgreSQL a session advisory lock lets
+one relay of a database publish at a time. A row the producer refuses outright (too large,
+invalid topic) is moved to `outbox_rejected` with the error instead of blocking its key.
+Sent rows are deleted once older than the retention, when one is given (`OUTBOX_RETENTION_HOURS`).
 """
 
 from __future__ import annotations
@@ -13,18 +17,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table, select, text, update
+from aiokafka.errors import (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    UnsupportedForMessageFormatError,
+)
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from libs.events.db import is_postgres, outbox
+from libs.events.db import is_postgres, outbox, outbox_rejected
+from libs.events.metrics import RELAY_PRUNED, RELAY_REJECTED
 
 log = logging.getLogger(__name__)
 RELAY_LOCK = 7_300_002
+# Refusals that no retry can cure: the row is moved aside instead of blocking its key.
+REJECTED = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    RecordListTooLargeError,
+    InvalidTopicError,
+    UnsupportedForMessageFormatError,
+)
+PRUNE_CHUNK = 5000
 
 
 class OutboxRelay:
@@ -37,6 +59,8 @@ class OutboxRelay:
         *,
         batch: int = 500,
         interval: float = 0.2,
+        retention: timedelta | None = None,
+        prune_every: float = 600.0,
         table: Table = outbox,
         lock: int = RELAY_LOCK,
     ) -> None:
@@ -46,6 +70,8 @@ class OutboxRelay:
         self.producer = producer
         self.batch = batch
         self.interval = interval
+        self.retention = retention
+        self.prune_every = prune_every
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -54,58 +80,149 @@ class OutboxRelay:
         self._wake.set()
 
     async def relay_once(self) -> int:
-        """Publish one batch of unsent rows; returns how many were marked sent."""
-        async with self.engine.begin() as conn:
-            if is_postgres(conn):
-                locked = await conn.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self.lock}
-                )
-                if not locked:
-                    return 0
-            t = self.table
-            rows = (
-                await conn.execute(
-                    select(t.c.id, t.c.topic, t.c.key, t.c.headers, t.c.value)
-                    .where(t.c.sent_at.is_(None))
-                    .order_by(t.c.id)
-                    .limit(self.batch)
-                )
-            ).all()
+        """Publish one batch of unsent rows; returns how many were sent or moved aside."""
+        async with self._turn() as mine:
+            if not mine:
+                return 0
+            async with self.engine.connect() as conn:
+                t = self.table
+                rows = (
+                    await conn.execute(
+                        select(t).where(t.c.sent_at.is_(None)).order_by(t.c.id).limit(self.batch)
+                    )
+                ).all()
             if not rows:
                 return 0
-            sent = await self._publish(rows)
-            if sent:
-                await conn.execute(
-                    update(t).where(t.c.id.in_(sent)).values(sent_at=datetime.now(UTC))
-                )
-            return len(sent)
+            sent, rejected = await self._publish(rows)
+            await self._record(sent, [(r, rejected[r.id]) for r in rows if r.id in rejected])
+            return len(sent) + len(rejected)
 
-    async def _publish(self, rows: Sequence[Any]) -> list[int]:
-        """Send all, then keep the ids up to the first failure: later rows go again next pass."""
-        futures = [
-            await self.producer.send(
-                r.topic,
-                value=r.value,
-                key=r.key.encode(),
-                headers=[(name, raw.encode()) for name, raw in r.headers],
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[bool]:
+        """Whether this relay may publish now; on PostgreSQL, one relay per database at a time."""
+        if not is_postgres(self.engine):
+            yield True
+            return
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            mine = bool(
+                await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.lock})
             )
-            for r in rows
-        ]
-        results = await asyncio.gather(*futures, return_exceptions=True)
+            try:
+                yield mine
+            finally:
+                if mine:
+                    try:
+                        await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.lock})
+                    except BaseException:
+                        await conn.invalidate()  # closing the session releases the lock
+                        raise
+
+    async def _publish(self, rows: Sequence[Any]) -> tuple[list[int], dict[int, str]]:
+        """Send in waves (one row per key each); a key stops at its first failure."""
+        queues: dict[tuple[str, str], deque[Any]] = {}
+        for row in rows:
+            queues.setdefault((row.topic, row.key), deque()).append(row)
         sent: list[int] = []
-        for row, result in zip(rows, results, strict=True):
-            if isinstance(result, BaseException):
-                log.warning("outbox row %s not acknowledged: %s", row.id, result)
+        rejected: dict[int, str] = {}
+        while queues:
+            wave = [queue.popleft() for queue in queues.values()]
+            for row, error in zip(wave, await self._send_wave(wave), strict=True):
+                if error is None:
+                    sent.append(row.id)
+                elif isinstance(error, REJECTED):
+                    log.error("outbox row %s refused by the producer: %r", row.id, error)
+                    rejected[row.id] = repr(error)
+                else:
+                    log.warning("outbox row %s not acknowledged: %r", row.id, error)
+                    queues[(row.topic, row.key)].clear()
+            queues = {k: q for k, q in queues.items() if q}
+        return sent, rejected
+
+    async def _send_wave(self, wave: Sequence[Any]) -> list[BaseException | None]:
+        pending: list[asyncio.Future[Any] | BaseException] = []
+        for row in wave:
+            try:
+                pending.append(
+                    await self.producer.send(
+                        row.topic,
+                        value=row.value,
+                        key=row.key.encode(),
+                        headers=[(name, raw.encode()) for name, raw in row.headers],
+                    )
+                )
+            except Exception as exc:  # refused before sending: size, metadata, closed producer
+                pending.append(exc)
+        results: list[BaseException | None] = []
+        for item in pending:
+            if isinstance(item, BaseException):
+                results.append(item)
+                continue
+            try:
+                await item
+                results.append(None)
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+    async def _record(self, sent: list[int], rejected: list[tuple[Any, str]]) -> None:
+        """Mark sent rows and move refused ones aside, in one short transaction."""
+        now, t = datetime.now(UTC), self.table
+        async with self.engine.begin() as conn:
+            if sent:
+                await conn.execute(update(t).where(t.c.id.in_(sent)).values(sent_at=now))
+            if rejected:
+                kept = ("event_id", "topic", "key", "headers", "value", "created_at")
+                await conn.execute(
+                    insert(outbox_rejected),
+                    [
+                        {
+                            **{c: getattr(row, c) for c in kept},
+                            "outbox": t.name,
+                            "outbox_id": row.id,
+                            "error": error,
+                            "rejected_at": now,
+                        }
+                        for row, error in rejected
+                    ],
+                )
+                ids = [row.id for row, _ in rejected]
+                await conn.execute(delete(t).where(t.c.id.in_(ids)))
+        RELAY_REJECTED.inc(len(rejected))
+
+    async def prune(self, *, now: datetime | None = None) -> int:
+        """Delete sent rows older than the retention period, in chunks; returns how many."""
+        if self.retention is None:
+            return 0
+        cutoff, t = (now or datetime.now(UTC)) - self.retention, self.table
+        total = 0
+        while True:
+            async with self.engine.begin() as conn:
+                old = (
+                    select(t.c.id)
+                    .where(t.c.sent_at < cutoff)
+                    .order_by(t.c.sent_at)
+                    .limit(PRUNE_CHUNK)
+                    .scalar_subquery()
+                )
+                deleted = (await conn.execute(delete(t).where(t.c.id.in_(old)))).rowcount
+            total += deleted
+            if deleted < PRUNE_CHUNK:
                 break
-            sent.append(row.id)
-        return sent
+        RELAY_PRUNED.inc(total)
+        return total
 
     async def run(self) -> None:
         """Relay until cancelled; broker or database trouble is retried, never fatal."""
+        pruned_at = 0.0
+        loop = asyncio.get_running_loop()
         while True:
             try:
                 while await self.relay_once() == self.batch:
                     pass
+                if loop.time() - pruned_at >= self.prune_every:
+                    pruned_at = loop.time()
+                    await self.prune()
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.applier import Applier, Handler
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
-from libs.events.consumer import Handler, IdempotentConsumer
+from libs.events.consumer import IdempotentConsumer
 from libs.events.db import make_engine, migrate
 from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
@@ -45,6 +47,8 @@ class ServiceSettings(KafkaSettings):
     parent_center: str = ""
     # Browser origins allowed to call the API cross-origin, comma-separated; none by default.
     cors_origins: str = ""
+    consumer_gap_timeout_s: float = 30.0  # then a stream's gap is reported and parked
+    outbox_retention_hours: float = 168.0  # sent outbox rows are deleted when older
 
 
 @dataclass(frozen=True)
@@ -149,20 +153,35 @@ class Runtime:
                 log.warning("%s: broker not reachable (%s); retrying", self.service, exc)
                 await asyncio.sleep(1)
         self.producer = producer
-        self.relay = OutboxRelay(self.engine, producer)
+        retention = timedelta(hours=self.settings.outbox_retention_hours)
+        self.relay = OutboxRelay(self.engine, producer, retention=retention)
         self.relay.start()
         for sub in self.subscriptions:
             consumer = IdempotentConsumer(
-                name=f"{self.service}-{sub.name}",
+                name=self.consumer_name(sub),
                 engine=self.engine,
                 kafka=self.settings,
                 topics=list(sub.topics),
                 handle=sub.handle,
                 producer=producer,
                 after_commit=self.relay.notify,
+                gap_timeout=self.settings.consumer_gap_timeout_s,
             )
             self.consumers.append(consumer)  # appended first: stop() closes a half-started one
             await consumer.start()
+
+    def consumer_name(self, sub: Subscription) -> str:
+        """The consumer (and group) name of one subscription: `<service>-<name>`."""
+        return f"{self.service}-{sub.name}"
+
+    def appliers(self) -> dict[str, Applier]:
+        """Each subscription's applier by consumer name, for replaying parked records."""
+        return {
+            self.consumer_name(sub): Applier(
+                name=self.consumer_name(sub), engine=self.engine, handle=sub.handle
+            )
+            for sub in self.subscriptions
+        }
 
     async def stop(self) -> None:
         """Stop background jobs and consumers, then the relay and producer; then the pool."""

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from libs.events.consumer import IdempotentConsumer
-from libs.events.db import dead_letters, make_engine, migrate, outbox
+from libs.events.db import make_engine, migrate, outbox, parked
 from libs.events.envelope import Envelope, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.outbox import OutboxRelay
@@ -264,4 +264,4 @@ async def test_a_database_outage_in_a_handler_delays_but_never_dead_letters(
         await consumer.stop()
     assert not failures
     async with engine.connect() as conn:
-        assert (await conn.execute(select(func.count()).select_from(dead_letters))).scalar() == 0
+        assert (await conn.execute(select(func.count()).select_from(parked))).scalar() == 0

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiokafka import ConsumerRecord
 
-from libs.events.consumer import IdempotentConsumer
+from libs.events.consumer import Applied, IdempotentConsumer
 from libs.events.envelope import Envelope, UnparseableMessage, from_message
 from services.linkage.domain.routing import LinkRefused
 
@@ -24,18 +24,17 @@ class LinkConsumer(IdempotentConsumer):
         self.gate = gate
         self.on_refused = on_refused
 
-    async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def process(self, record: ConsumerRecord[bytes, bytes]) -> Applied:
         """Check the record, then apply it the core's way (once, in order, DLQ on failure)."""
         try:
             envelope = from_message(record.key, record.headers, record.value or b"")
         except UnparseableMessage:
-            await super().process(record)  # the core dead-letters it with the reason
-            return
+            return await super().process(record)  # the core dead-letters it with the reason
         try:
             if not self.gate(record, envelope):
-                return
+                return Applied(False, "addressed elsewhere")
         except LinkRefused as exc:
             await self.dead_letter(record, f"{exc.rule}: {exc}")
             await self.on_refused(exc)
-            return
-        await super().process(record)
+            return Applied(False, "refused")
+        return await super().process(record)

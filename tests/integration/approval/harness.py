@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,19 +152,27 @@ def new_case_id() -> str:
     return f"case-{uuid.uuid4().hex[:10]}"
 
 
+_sequences: Counter[tuple[str, str, str]] = Counter()
+
+
 async def publish(settings: Settings, *events: Event, service: str = "intake") -> None:
     """Publish events to the node's case-events topic as another service would."""
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
     await producer.start()
     try:
-        for sequence, event in enumerate(events, start=1):
+        for event in events:
             center = str(getattr(event, "center", CENTER))
+            source = f"/centers/{center}/{service}"
+            subject = str(getattr(event, "case_id", "") or event.TYPE)
+            # Each stream numbered on as its producer would: consumers apply them in order.
+            stream = (settings.kafka_topic_prefix, source, subject)
+            _sequences[stream] += 1
             envelope = Envelope(
                 type=event.TYPE,
-                source=f"/centers/{center}/{service}",
-                subject=str(getattr(event, "case_id", "") or event.TYPE),
+                source=source,
+                subject=subject,
                 center=center,
-                sequence=sequence,
+                sequence=_sequences[stream],
                 data=event.model_dump(mode="json"),
             )
             key, headers, value = to_message(envelope)

@@ -109,7 +109,7 @@ async def test_a_decided_case_is_neither_returned_nor_withdrawn(intake: Intake) 
             source="/centers/350500/approval",
             subject=case_id,
             center="350500",
-            sequence=3,
+            sequence=1,  # approval's first event of its own stream for this case
             data=decided.model_dump(mode="json"),
         )
     )

@@ -5,14 +5,14 @@ Revision ID: events_0001
 
 from alembic import op
 
-from libs.events.db import dead_letters, events, outbox, processed
+from libs.events.db import events, outbox, processed
 
 revision = "events_0001"
 down_revision = None
 branch_labels = ("events",)
 depends_on = None
 
-TABLES = (events, outbox, processed, dead_letters)
+TABLES = (events, outbox, processed)
 
 
 def upgrade() -> None:
