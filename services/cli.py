@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from libs.events import asyncapi
 from libs.events.auth import AuthSettings, DevTokensDisabled, Role, issue_dev_token
 from services.audit import add_audit_command
+from services.dlq import add_dlq_command
 from services.intake.cli import add_calendar_command, add_seed_command
 from services.supervision.cli import add_supervision_command
 
@@ -122,6 +123,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_supervision_command,
     add_asyncapi_command,
     add_audit_command,
+    add_dlq_command,
 ]
 
 
