@@ -46,7 +46,7 @@ def _runtime(service: str, database_url: str | None) -> Runtime:
     from services.linkage.bootstrap import bootstrap as linkage
     from services.linkage.config import Settings as LinkageSettings
 
-    return linkage(LinkageSettings(database_url=url) if url else LinkageSettings())
+    return linkage(LinkageSettings(database_url=url) if url else LinkageSettings()).runtime
 
 
 async def _list(service: str, database_url: str | None) -> list[str]:

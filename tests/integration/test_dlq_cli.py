@@ -13,9 +13,9 @@ from sqlalchemy import select
 from libs.events.applier import Applier, Raw
 from libs.events.db import make_engine, stream_positions
 from libs.events.envelope import Envelope
+from libs.events.schedules import calendar_schedules
 from libs.events.schemas import CalendarYearLoaded
 from services.cli import main
-from services.linkage.adapters.tables import links
 
 pytestmark = pytest.mark.integration
 
@@ -28,11 +28,11 @@ async def cli(capsys: Any, *argv: str) -> tuple[int, str]:
 async def test_replay_applies_a_parked_record_through_the_service_handler_once(
     tmp_path: Path, capsys: Any
 ) -> None:
-    """A record linkage's consumer parked is listed, replayed through linkage's own handler
-    (the delivery is counted once) and its stream unparked. Fails before: there was no
+    """A record intake's calendar consumer parked is listed, replayed through intake's own
+    handler (the schedule is stored) and its stream unparked. Fails before: there was no
     `onewindow dlq` command and a dead-lettered record could not be re-applied."""
-    url = f"sqlite:///{tmp_path}/linkage.db"
-    target = ("--service", "linkage", "--database-url", url)
+    url = f"sqlite:///{tmp_path}/intake.db"
+    target = ("--service", "intake", "--database-url", url)
     code, out = await cli(capsys, "dlq", "list", *target)  # also migrates
     assert code == 0 and out.count("\n") == 1  # the header only
     loaded = CalendarYearLoaded(year=2027, holidays=[date(2027, 1, 1)], workdays=[])
@@ -49,18 +49,18 @@ async def test_replay_applies_a_parked_record_through_the_service_handler_once(
     async def broken(*_: Any) -> None:
         raise AssertionError("not called: the record is parked by hand")
 
-    parker = Applier(name="linkage-deliveries", engine=engine, handle=broken)
+    parker = Applier(name="intake-calendar", engine=engine, handle=broken)
     raw = Raw.of_envelope(envelope, topic="case-events")
     await parker.park(envelope, raw, reason="failed", error="handler failed: RuntimeError('x')")
     code, out = await cli(capsys, "dlq", "list", *target)
-    assert "linkage-deliveries\tfailed\t/centers/350521/intake calendar-2027\t1\t" in out
+    assert "intake-calendar\tfailed\t/centers/350521/intake calendar-2027\t1\t" in out
     code, out = await cli(capsys, "dlq", "replay", *target, "--all")
     assert code == 0 and "1 resolved, 0 still parked" in out
     code, out = await cli(capsys, "dlq", "replay", *target, "--all")
     assert code == 0 and "0 resolved, 0 still parked" in out
     async with engine.connect() as conn:
-        [delivered] = (await conn.execute(select(links.c.delivered))).scalars()
+        [year] = (await conn.execute(select(calendar_schedules.c.year))).scalars()
         [position] = (await conn.execute(select(stream_positions))).all()
     await engine.dispose()
-    assert delivered == 1
+    assert year == 2027
     assert position.sequence == 1 and position.parked_at is None
