@@ -18,7 +18,9 @@ PROBLEM = "application/problem+json"
 # Codes of centers, departments, items and ids of cases as every level spells them.
 CODE_PATTERN = r"^[0-9A-Za-z_.:-]{1,64}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
-Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+# Free text: any character but the control characters no document or database column takes.
+PROSE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$"
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=PROSE_PATTERN)]
 CenterCode = Annotated[str, Query(pattern=CODE_PATTERN, description="a center's code, e.g. 350500")]
 
 

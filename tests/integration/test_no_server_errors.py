@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 import uvicorn
@@ -43,11 +44,21 @@ def http_server(app: Any) -> Iterator[str]:
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)  # uvicorn reports readiness by a flag only
+    base = f"http://127.0.0.1:{port}"
+    # Fuzz a ready service: a 503 from /readyz while the broker still connects is no bug.
+    while time.monotonic() < deadline + 30 and not _ready(base):
+        time.sleep(0.1)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield base
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def _ready(base: str) -> bool:
+    with contextlib.suppress(httpx.TransportError):
+        return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+    return False
 
 
 def fuzz(operation: Any, role: str, failures: dict[str, str]) -> None:
