@@ -111,6 +111,15 @@ class ProjectStageCompleted(ProjectEvent):
     result_to: str = ""  # who received the result: the agent, or the applicant
 
 
+@registry.register("onewindow.project.stage_withdrawn.v1")
+class ProjectStageWithdrawn(ProjectEvent):
+    """The stage's case was withdrawn (撤回) before a decision: the stage may be filed again."""
+
+    stage: str
+    case_id: str
+    at: datetime
+
+
 @registry.register("onewindow.project.completed.v1")
 class ProjectCompleted(ProjectEvent):
     """Every stage approved, or one denied: the project's total elapsed working days."""

@@ -83,6 +83,7 @@ async def commit(
         await joint_store.refresh_parts(conn, case)
         await follow_stage(conn, ctx, case, events)
         if any(isinstance(e, JointCompleted) for e in events):
+            await issue_document(conn, ctx, case)  # sealed by the lead department
             await notify_applicant(conn, ctx, case)
     ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
     if ended and case.decided_here:

@@ -25,6 +25,7 @@ from services.approval.application.joint.opening import (
     when_joint_case_submitted_remember,
     when_joint_item_published_remember,
 )
+from services.approval.application.joint.stages import when_stage_case_withdrawn
 from services.approval.application.open_work import (
     when_case_accepted_open_work,
     when_case_escalated_open_work,
@@ -56,6 +57,7 @@ async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, even
             await when_case_escalated_open_work(conn, ctx, event)
         case CaseWithdrawn():
             await when_case_withdrawn_close_work(conn, ctx, event)
+            await when_stage_case_withdrawn(conn, ctx, event)
         case CaseEscalationReturned():
             await when_escalation_returned_close_work(conn, ctx, event)
         case CaseDeadlineChanged(cause="calendar"):

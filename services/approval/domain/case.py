@@ -210,9 +210,17 @@ class ApprovalCase(Aggregate):
         self.status = "decided"
 
     def _when_joint_completed(self, event: JointCompleted) -> None:
+        """The stage's result, issued by the lead department for every part (牵头部门出件)."""
+        assert self.joint is not None
+        parts = self.joint.parts.values()
+        by = ",".join(p.decided_by for p in parts if p.status == event.outcome)
         self.status = "decided"
         self.decision = Decision(
-            event.outcome, event.denied_by, event.completed_at, event.reasons, ""
+            event.outcome,
+            by,
+            event.completed_at,
+            event.reasons,
+            document_id_for(self.facts.case_no),
         )
 
     @property

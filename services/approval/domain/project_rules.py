@@ -17,6 +17,7 @@ from libs.events.projects import (
     ProjectStageCompleted,
     ProjectStageRequested,
     ProjectStageStarted,
+    ProjectStageWithdrawn,
     ProjectSupplemented,
     SeriesDefined,
     SiteOpinion,
@@ -207,6 +208,16 @@ def stage_completed(
         elapsed_days=total,
     )
     return [done, finished]
+
+
+def stage_withdrawn(project: Project, *, case_id: str, at: datetime) -> list[Event]:
+    """撤回 of the stage's case before its decision: the stage is open to a new filing."""
+    stage = project.stage_of_case(case_id)
+    if stage is None or stage.completed is not None:
+        return []
+    return [
+        ProjectStageWithdrawn(**project.base(), stage=stage.definition.code, case_id=case_id, at=at)
+    ]
 
 
 def record_site_review(

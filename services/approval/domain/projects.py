@@ -19,6 +19,7 @@ from libs.events.projects import (
     ProjectStageCompleted,
     ProjectStageRequested,
     ProjectStageStarted,
+    ProjectStageWithdrawn,
     ProjectSupplemented,
     SeriesDefined,
     StageDefinition,
@@ -124,8 +125,15 @@ class Project(Aggregate):
             case ProjectSupplemented():
                 stage = self.stage(event.stage)
                 self._set(event.stage, supplements=(*stage.supplements, event))
+            case ProjectStageWithdrawn():
+                self._reset(event.stage)
             case ProjectCompleted():
                 self.finished = event
+
+    def _reset(self, code: str) -> None:
+        self.stages = [
+            StageState(s.definition) if s.definition.code == code else s for s in self.stages
+        ]
 
     def _set(self, code: str, **changes: object) -> None:
         self.stages = [

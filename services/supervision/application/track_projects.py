@@ -45,6 +45,10 @@ async def track_project_event(conn: AsyncConnection, event: p.ProjectEvent) -> N
                 on_time=event.on_time,
             )
             await _project(conn, event, elapsed_days=_Sum(event.elapsed_days))
+        case p.ProjectStageWithdrawn():
+            await _stage(
+                conn, event, case_id=None, started_at=None, deadline=None, completed_at=None
+            )
         case p.ProjectCompleted():
             await _project(
                 conn,
@@ -93,7 +97,9 @@ async def _project(conn: AsyncConnection, event: p.ProjectEvent, **values: Any) 
 
 
 async def _stage(
-    conn: AsyncConnection, event: p.ProjectStageStarted | p.ProjectStageCompleted, **values: Any
+    conn: AsyncConnection,
+    event: p.ProjectStageStarted | p.ProjectStageCompleted | p.ProjectStageWithdrawn,
+    **values: Any,
 ) -> None:
     t = project_stages
     where = (t.c.project_id == event.project_id) & (t.c.stage == event.stage)

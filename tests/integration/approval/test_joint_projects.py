@@ -166,6 +166,14 @@ async def test_a_paused_part_waits_while_the_others_go_on_and_a_denial_ends_the_
             "XFJ": "denied",
             "RFB": "closed",
         }
+        sealed = await t.approval.client.get(f"{path}/decision", headers=member("approver", "XFJ"))
+        assert sealed.status_code == 200, sealed.text
+        document = sealed.json()["document"]
+        assert (document["decision"], document["department"]) == ("denied", "ZJJ")  # the lead's
+        assert document["reasons"] == "XFJ: 不符合消防技术标准"
+        body = {k: sealed.json()[k] for k in ("document", "pdf", "seal")}
+        verdict = (await t.approval.client.post("/v1/seals/verify", json=body)).json()
+        assert verdict["genuine"] is True
         project = await t.project(project_id)
         assert project["status"] == "denied"
         assert project["stages"][0]["reasons"] == "XFJ: 不符合消防技术标准"
@@ -199,6 +207,14 @@ async def test_a_green_channel_project_runs_on_shortened_limits_and_is_tracked(
             headers=admin(),
         )
         assert marked.status_code == 200, marked.text
+        first = await t.file_stage(project_id, "BL-JT-1")  # then withdrawn (撤回) before acceptance
+        gone = await t.intake.post(f"/v1/cases/{first}/withdraw", json={}, headers=agent())
+        assert gone.status_code == 200, gone.text
+
+        async def refiled() -> bool:
+            return (await t.project(project_id))["stages"][0]["status"] == "pending"
+
+        await eventually(refiled)
         with pytest.raises(AssertionError, match="KeyMaterialsCannotBeTolerated"):
             await t.file_stage(project_id, "BL-JT-1", prereview_missing=["SQB"])
         case_id = await t.file_stage(project_id, "BL-JT-1", prereview_missing=["HPBG"])

@@ -221,3 +221,13 @@ def test_the_agent_supplies_materials_only_to_a_part_paused_for_correction() -> 
         project_rules.supplement(project, Actor("x", "clerk"), paused_for="correction", **run)
     events = fold(project, project_rules.supplement(project, AGENT, paused_for="correction", **run))
     assert project.stages[0].supplements == tuple(events)
+
+
+def test_a_withdrawn_stage_case_lets_the_stage_be_filed_again() -> None:
+    project = new_project()
+    request(project, 1)
+    withdrawn = fold(project, project_rules.stage_withdrawn(project, case_id="c-1", at=MONDAY))
+    assert len(withdrawn) == 1 and project.stages[0].status == "pending"
+    assert project_rules.stage_withdrawn(project, case_id="c-1", at=MONDAY) == []
+    request(project, 1)  # a new filing of the same stage
+    assert project.stages[0].status == "requested"

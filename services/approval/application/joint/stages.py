@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.aggregate import load, save
 from libs.events.registry import Event
-from libs.events.schemas import JointCompleted, JointStarted
+from libs.events.schemas import CaseWithdrawn, JointCompleted, JointStarted, WorkClosed
 from services.approval.application.context import Context
 from services.approval.domain import project_rules
 from services.approval.domain.case import ApprovalCase
@@ -29,6 +29,10 @@ async def follow_stage(
         if isinstance(event, JointStarted):
             limit = case.facts.limit_days
             new += project_rules.stage_started(project, event, deadline_limit=limit)
+        elif isinstance(event, WorkClosed) and event.cause == "withdrawn":
+            new += project_rules.stage_withdrawn(
+                project, case_id=case.stream_id, at=event.closed_at
+            )
         elif isinstance(event, JointCompleted):
             calendar = await ctx.runtime.calendar(conn)
             deadline = case.current_deadline.at
@@ -37,3 +41,18 @@ async def follow_stage(
             )
     if new:
         await save(ctx.store, conn, project, new)
+
+
+async def when_stage_case_withdrawn(
+    conn: AsyncConnection, ctx: Context, event: CaseWithdrawn
+) -> None:
+    """A stage's case withdrawn before the lead accepted it: the stage may be filed again."""
+    case = await load(ctx.store, conn, ApprovalCase, event.case_id)
+    if case.opened is not None or case.bound is None:
+        return  # an accepted case closes through its work (`follow_stage`)
+    project = await load(ctx.store, conn, Project, project_stream(case.bound.project_id))
+    if project.created is None:
+        return
+    events = project_rules.stage_withdrawn(project, case_id=event.case_id, at=event.withdrawn_at)
+    if events:
+        await save(ctx.store, conn, project, events)
