@@ -98,16 +98,28 @@ class Applier:
         self, envelope: Envelope, raw: Raw | None, resolving: int | None
     ) -> Applied:
         async with self.engine.begin() as conn:
-            if envelope.sequence:
-                skipped = await self._in_order(conn, envelope, raw, resolving)
-            else:
-                skipped = await self._by_id(conn, envelope, resolving)
-            if skipped is not None:
-                return skipped
-            event = self._load(envelope)
-            if event is None:
-                return Applied(False, "unknown type")
-            await self.handle(conn, envelope, event)
+            return await self.apply_in(conn, envelope, raw=raw, resolving=resolving)
+
+    async def apply_in(
+        self,
+        conn: AsyncConnection,
+        envelope: Envelope,
+        *,
+        raw: Raw | None = None,
+        resolving: int | None = None,
+    ) -> Applied:
+        """The body of `apply` in the caller's transaction (several records may share one:
+        a failure then rolls back all of them, and each is applied again on its own)."""
+        if envelope.sequence:
+            skipped = await self._in_order(conn, envelope, raw, resolving)
+        else:
+            skipped = await self._by_id(conn, envelope, resolving)
+        if skipped is not None:
+            return skipped
+        event = self._load(envelope)
+        if event is None:
+            return Applied(False, "unknown type")
+        await self.handle(conn, envelope, event)
         return Applied(True)
 
     async def _in_order(
