@@ -6,7 +6,7 @@ labelled by the consumer (group name without prefix) or left unlabelled for the 
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter
 
 DUPLICATES = Counter(
     "onewindow_consumer_duplicates",
@@ -16,11 +16,6 @@ DUPLICATES = Counter(
 GAPS = Counter(
     "onewindow_consumer_gaps",
     "Records that arrived before an earlier event of their stream (not applied; retried)",
-    ["consumer"],
-)
-STALLED = Gauge(
-    "onewindow_consumer_stalled_streams",
-    "Streams whose gap outlasted the configured time (parked, waiting for the missing event)",
     ["consumer"],
 )
 PARKED = Counter(
