@@ -29,7 +29,9 @@ async def decide_case(
     """Decide (or countersign); the last signature issues the sealed document and the notice."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
     if case.joint is not None:  # 并联审批: the caller's department's part
-        events = decide_joint_part(ctx, case, principal, decision=cmd.decision, reasons=cmd.reasons)
+        events = await decide_joint_part(
+            conn, ctx, case, principal, decision=cmd.decision, reasons=cmd.reasons
+        )
     else:
         events = decide(
             case, actor_of(principal), decision=cmd.decision, reasons=cmd.reasons, now=ctx.now()

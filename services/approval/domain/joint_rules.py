@@ -74,4 +74,8 @@ class SiteReviewNeedsItsDepartments(Invalid):
 
 
 class SupplementsAnswerACorrection(BrokenRule):
-    """Materials are supplied to a running stage's part that is paused for 补正."""
+    """Materials go to a running stage: a part paused for 补正, or what 容缺预审 still owes."""
+
+
+class PreReviewedStageAwaitsMaterials(BrokenRule):
+    """容缺预审: parts are reviewed while materials are owed, decided only once they came."""

@@ -18,7 +18,6 @@ from libs.events.projects import (
     ProjectStageRequested,
     ProjectStageStarted,
     ProjectStageWithdrawn,
-    ProjectSupplemented,
     SeriesDefined,
     SiteOpinion,
     WorkStageBound,
@@ -67,7 +66,7 @@ def mark_green(
     project: Project, *, factor: float, reason: str, by: str, now: datetime
 ) -> list[Event]:
     """绿色通道: limits of the stages still to start shrink by `factor`."""
-    _open(project)
+    ensure_open(project)
     if not 0 < factor <= 1:
         raise rules.GreenChannelFactor(f"the factor is above 0 and at most 1, not {factor}")
     return [
@@ -86,9 +85,9 @@ def request_next_stage(
     now: datetime,
 ) -> tuple[list[Event], WorkStageBound]:
     """The next stage's case: the previous stage approved, the right item, the agent acting."""
-    _open(project)
+    ensure_open(project)
     stage = _next(project)
-    _acting_for(project, actor)
+    acting_for(project, actor)
     if case_item != stage.definition.item_code:
         raise rules.StageItemMustMatch(
             f"stage {stage.definition.name} runs item {stage.definition.item_code},"
@@ -132,7 +131,7 @@ def _next(project: Project) -> StageState:
     return stage
 
 
-def _acting_for(project: Project, actor: Actor) -> None:
+def acting_for(project: Project, actor: Actor) -> None:
     if project.agent and actor.sub != project.agent and actor.role != "admin":
         raise rules.OnlyTheAgentActsForTheApplicant(
             f"project {project.facts.name} is handled by its agent {project.agent} (全程代办)"
@@ -260,44 +259,7 @@ def record_site_review(
     ]
 
 
-def supplement(
-    project: Project,
-    actor: Actor,
-    *,
-    stage_code: str,
-    department: str,
-    paused_for: str | None,
-    materials: Sequence[str],
-    now: datetime,
-) -> list[Event]:
-    """补正 answered: the materials a part paused for correction was waiting for."""
-    _open(project)
-    _acting_for(project, actor)
-    stage = next((s for s in project.stages if s.definition.code == stage_code), None)
-    if stage is None or stage.status != "running" or paused_for != "correction":
-        raise rules.SupplementsAnswerACorrection(
-            f"stage {stage_code}: the {department} part is not waiting for a correction"
-        )
-    return [
-        ProjectSupplemented(
-            **project.base(),
-            stage=stage_code,
-            department=department,
-            materials=list(materials),
-            by=actor.sub,
-            on_behalf_of=project.facts.applicant_name if project.agent else "",
-            at=now,
-        )
-    ]
-
-
-def appoint_agent(project: Project, *, agent: str, by: str, now: datetime) -> list[Event]:
-    """全程代办: the center agent who acts for the applicant from now on."""
-    _open(project)
-    return [ProjectAgentAppointed(**project.base(), agent=agent, by=by, at=now)]
-
-
-def _open(project: Project) -> None:
+def ensure_open(project: Project) -> None:
     if project.finished is not None:
         raise rules.ProjectIsClosed(
             f"project {project.facts.name} is {project.finished.outcome}; nothing more to start"

@@ -52,6 +52,12 @@ class StageState:
     supplements: tuple[ProjectSupplemented, ...] = ()
 
     @property
+    def outstanding(self) -> tuple[str, ...]:
+        """容缺预审: the materials still owed (missing at filing, not supplied since)."""
+        supplied = {m for e in self.supplements for m in e.materials}
+        return tuple(m for m in self.prereview_missing if m not in supplied)
+
+    @property
     def status(self) -> str:
         """pending | requested | running | approved | denied."""
         if self.completed is not None:

@@ -222,6 +222,7 @@ async def test_a_green_channel_project_runs_on_shortened_limits_and_is_tracked(
         project = await t.project(project_id)
         assert project["stages"][0]["prereview_missing"] == ["HPBG"]
         assert project["stages"][0]["on_behalf_of"] == "泉州某建设发展有限公司"
+        await _decided_once_supplied(t, project_id, case_id)
         started_at = datetime.fromisoformat(case["joint"]["started_at"])
         limits = {p["department"]: p["limit_days"] for p in case["joint"]["parts"]}
         assert limits == {"FGW": 5, "JTJ": 5, "GTJ": 4, "HBJ": 5}  # 10, 10, 8, 10 halved
@@ -239,3 +240,27 @@ async def test_a_green_channel_project_runs_on_shortened_limits_and_is_tracked(
         t.clock.set(START + timedelta(days=8))
         light = await t.supervision.get(f"/v1/cases/{case_id}/light", SUPERVISOR)
         assert light["stage"]["color"] == "red"  # past the shortened limit, not the item's
+
+
+async def _decided_once_supplied(t: Trio, project_id: str, case_id: str) -> None:
+    """容缺预审: the part is reviewed at once, decided only after the agent supplied HPBG."""
+    path = f"/v1/cases/{case_id}"
+    reviewed = await t.approval.client.post(
+        f"{path}/review", json={"opinion": "approve"}, headers=member("reviewer", "HBJ")
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    decide = {"decision": "approved", "reasons": ""}
+    early = await t.approval.client.post(
+        f"{path}/decide", json=decide, headers=member("approver", "HBJ")
+    )
+    assert (early.status_code, early.json()["rule"]) == (409, "PreReviewedStageAwaitsMaterials")
+    supplied = await t.approval.client.post(
+        f"/v1/projects/{project_id}/supplements",
+        json={"stage": "S1", "department": "HBJ", "materials": ["HPBG"]},
+        headers=agent(),
+    )
+    assert supplied.status_code == 200, supplied.text
+    decided = await t.approval.client.post(
+        f"{path}/decide", json=decide, headers=member("approver", "HBJ")
+    )
+    assert decided.status_code == 200, decided.text

@@ -15,7 +15,7 @@ from libs.events.projects import (
 )
 from libs.events.registry import Event
 from libs.events.schemas import JointCompleted, JointStarted
-from services.approval.domain import joint_rules, project_rules
+from services.approval.domain import agency, joint_rules, project_rules
 from services.approval.domain.case import Actor
 from services.approval.domain.joint import JointItem
 from services.approval.domain.project_rules import NewProject
@@ -203,7 +203,7 @@ def test_the_agent_supplies_materials_only_to_a_part_paused_for_correction() -> 
     request(project, 1)
     run = {"stage_code": "S1", "department": "JTJ", "materials": ["KCBG"], "now": MONDAY}
     with pytest.raises(joint_rules.SupplementsAnswerACorrection):
-        project_rules.supplement(project, AGENT, paused_for="correction", **run)  # not started
+        agency.supplement(project, AGENT, paused_for="correction", **run)  # not started
     due = CALENDAR.deadline(MONDAY, 5).at
     started = JointStarted(
         case_id="c-1",
@@ -216,10 +216,10 @@ def test_the_agent_supplies_materials_only_to_a_part_paused_for_correction() -> 
     )
     fold(project, project_rules.stage_started(project, started, deadline_limit=5))
     with pytest.raises(joint_rules.SupplementsAnswerACorrection):
-        project_rules.supplement(project, AGENT, paused_for="expert_review", **run)
+        agency.supplement(project, AGENT, paused_for="expert_review", **run)
     with pytest.raises(joint_rules.OnlyTheAgentActsForTheApplicant):
-        project_rules.supplement(project, Actor("x", "clerk"), paused_for="correction", **run)
-    events = fold(project, project_rules.supplement(project, AGENT, paused_for="correction", **run))
+        agency.supplement(project, Actor("x", "clerk"), paused_for="correction", **run)
+    events = fold(project, agency.supplement(project, AGENT, paused_for="correction", **run))
     assert project.stages[0].supplements == tuple(events)
 
 
@@ -231,3 +231,28 @@ def test_a_withdrawn_stage_case_lets_the_stage_be_filed_again() -> None:
     assert project_rules.stage_withdrawn(project, case_id="c-1", at=MONDAY) == []
     request(project, 1)  # a new filing of the same stage
     assert project.stages[0].status == "requested"
+
+
+def test_a_pre_reviewed_stage_is_decided_once_the_owed_materials_came() -> None:
+    project = new_project()
+    fold(project, project_rules.mark_green(project, factor=0.5, reason="重点", by="a", now=MONDAY))
+    request(project, 1, missing=("KCBG",))
+    due = CALENDAR.deadline(MONDAY, 5).at
+    started = JointStarted(
+        case_id="c-1",
+        center="350500",
+        stage="阶段1",
+        lead_department="FGW",
+        parts={"FGW": due, "JTJ": due},
+        started_at=MONDAY,
+        project_id="p-1",
+    )
+    fold(project, project_rules.stage_started(project, started, deadline_limit=5))
+    with pytest.raises(joint_rules.PreReviewedStageAwaitsMaterials):
+        agency.ensure_materials_complete(project, "c-1")
+    owed = {"stage_code": "S1", "department": "JTJ", "now": MONDAY, "paused_for": None}
+    with pytest.raises(joint_rules.SupplementsAnswerACorrection):
+        agency.supplement(project, AGENT, materials=["SQB"], **owed)  # not what is owed
+    fold(project, agency.supplement(project, AGENT, materials=["KCBG"], **owed))
+    assert project.stages[0].outstanding == ()
+    agency.ensure_materials_complete(project, "c-1")

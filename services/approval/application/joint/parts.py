@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.aggregate import load
 from libs.events.auth import Principal
 from libs.events.registry import Event
 from libs.events.schemas import Procedure
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, department
+from services.approval.domain.agency import ensure_materials_complete
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.joint import decide_part, resume_part, review_part, suspend_part
 from services.approval.domain.joint_rules import JointPartsHaveTheirOwnClocks
+from services.approval.domain.projects import Project, project_stream
 
 
 async def review_joint_part(
@@ -36,10 +39,19 @@ async def review_joint_part(
     )
 
 
-def decide_joint_part(
-    ctx: Context, case: ApprovalCase, principal: Principal, *, decision: str, reasons: str
+async def decide_joint_part(
+    conn: AsyncConnection,
+    ctx: Context,
+    case: ApprovalCase,
+    principal: Principal,
+    *,
+    decision: str,
+    reasons: str,
 ) -> list[Event]:
     """一核 of the caller's department's part (completing or ending the case)."""
+    if case.joint is not None and case.joint.project_id:
+        project = await load(ctx.store, conn, Project, project_stream(case.joint.project_id))
+        ensure_materials_complete(project, case.stream_id)
     return decide_part(
         case,
         actor_of(principal),

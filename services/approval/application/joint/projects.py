@@ -15,7 +15,7 @@ from libs.events.projects import SeriesDefined, SiteOpinion, StageDefinition
 from services.approval.adapters import joint_store
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, commit, load_case
-from services.approval.domain import joint_rules, project_rules
+from services.approval.domain import agency, joint_rules, project_rules
 from services.approval.domain.joint import resume_part
 from services.approval.domain.joint_rules import StageCaseAlreadyStarted
 from services.approval.domain.project_rules import NewProject
@@ -186,7 +186,7 @@ async def supply_materials(
     part = None
     if case is not None and case.joint is not None:
         part = case.joint.parts.get(cmd.department)
-    events = project_rules.supplement(
+    events = agency.supplement(
         project,
         actor_of(principal),
         stage_code=cmd.stage,
@@ -195,11 +195,16 @@ async def supply_materials(
         materials=cmd.materials,
         now=ctx.now(),
     )
-    assert case is not None
-    calendar = await ctx.runtime.calendar(conn)
-    resumed = resume_part(case, department=cmd.department, calendar=calendar, now=ctx.now())
     await save(ctx.store, conn, project, events)
-    await commit(conn, ctx, case, resumed)
+    if (
+        case is not None
+        and part is not None
+        and part.pause
+        and part.pause.procedure == "correction"
+    ):
+        calendar = await ctx.runtime.calendar(conn)
+        resumed = resume_part(case, department=cmd.department, calendar=calendar, now=ctx.now())
+        await commit(conn, ctx, case, resumed)
     return project
 
 
@@ -208,6 +213,6 @@ async def appoint_agent(
 ) -> Project:
     """全程代办: name (or change) the project's agent."""
     project = await project_of(conn, ctx, project_id)
-    events = project_rules.appoint_agent(project, agent=agent, by=principal.sub, now=ctx.now())
+    events = agency.appoint_agent(project, agent=agent, by=principal.sub, now=ctx.now())
     await save(ctx.store, conn, project, events)
     return project
