@@ -63,6 +63,7 @@ lint: venv lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python scripts/validate_deploy.py
 
 # The `bench` extra (eventsourcing, psycopg-binary, profilers) is in requirements-dev.txt only.
 bench: venv

@@ -14,9 +14,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
-from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -28,15 +26,25 @@ from libs.events.consumer import IdempotentConsumer
 from libs.events.db import make_engine, migrate
 from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
+from libs.events.logs import configure_logging
+from libs.events.metrics import (
+    RequestMetrics,
+    Sample,
+    Sampler,
+    ScrapedGauges,
+    consumer_lag,
+    metrics_router,
+    store_samples,
+)
 from libs.events.outbox import OutboxRelay
 from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store_schedule
 from libs.events.security import install_security
 from libs.events.store import EventStore
+from libs.events.tracing import tracer_provider
 
 log = logging.getLogger(__name__)
 # Spans give every event the traceparent of the request or event that caused it.
-TRACER_PROVIDER = TracerProvider()
-trace.set_tracer_provider(TRACER_PROVIDER)
+TRACER_PROVIDER = tracer_provider()
 
 
 class ServiceSettings(KafkaSettings):
@@ -72,8 +80,11 @@ class Runtime:
         subscriptions: Sequence[Subscription] = (),
         background: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
         clock: Clock | None = None,
+        samplers: Sequence[Sampler] = (),
     ) -> None:
         self.service = service
+        self.samplers = [store_samples, *samplers]
+        self.gauges = ScrapedGauges()
         self.settings = settings
         self.migrations = migrations
         calendar = Subscription("calendar", [CASE_EVENTS], when_calendar_year_loaded_store_schedule)
@@ -220,6 +231,20 @@ class Runtime:
             fresh = False
         return "ok" if fresh else "unreachable"
 
+    async def scrape(self) -> ScrapedGauges:
+        """Read the gauges now: the database's (when it answers) and the consumers' lag."""
+        samples: list[Sample] = []
+        try:
+            async with asyncio.timeout(2):
+                async with self.engine.connect() as conn:
+                    for sampler in self.samplers:
+                        samples += await sampler(conn)
+        except Exception as exc:  # a scrape during an outage still answers, with what it has
+            log.warning("%s: database gauges not read: %s", self.service, exc)
+        samples += await consumer_lag(self.consumers)
+        self.gauges.samples = samples
+        return self.gauges
+
     def health_router(self) -> APIRouter:
         """`/healthz` (the process runs) and `/readyz` (database and broker answer)."""
         router = APIRouter(tags=["health"])
@@ -251,11 +276,14 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
         finally:
             await runtime.stop()
 
+    configure_logging(runtime.service)
     app = FastAPI(title=title, lifespan=lifespan, version="1.0.0")
     FastAPIInstrumentor.instrument_app(app, tracer_provider=TRACER_PROVIDER)
+    app.add_middleware(RequestMetrics, service=runtime.service)
     install_problem_handlers(app)
     install_security(app, cors_origins=runtime.settings.cors_origins)
     app.include_router(runtime.health_router())
+    app.include_router(metrics_router(runtime.scrape))
     for router in routers:
         app.include_router(router)
     app.state.runtime = runtime

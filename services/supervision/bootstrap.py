@@ -7,6 +7,7 @@ from pathlib import Path
 from libs.events.clock import Clock, SystemClock
 from libs.events.kafka import CASE_EVENTS
 from libs.events.runtime import Runtime, Subscription
+from services.supervision.adapters.light_metrics import lights_by_color
 from services.supervision.adapters.notifier import LogNotifier, Notifier
 from services.supervision.application.context import Supervision
 from services.supervision.application.tick import ticker
@@ -32,6 +33,7 @@ def bootstrap(
         subscriptions=[Subscription("cases", [CASE_EVENTS], case_events_handler(sv))],
         background=[ticker(sv)],
         clock=sv.clock,
+        samplers=[lights_by_color],
     )
     sv.attach(runtime)
     return sv

@@ -87,3 +87,15 @@ async def test_a_case_posted_to_intake_shows_up_in_supervision(cluster: Cluster)
         assert case["item_code"] == "SP-001"
         assert case["center"] == "350500"
         assert case["case_no"] == posted.json()["case_no"]
+
+
+async def test_every_service_serves_its_metrics(cluster: Cluster) -> None:
+    async with httpx.AsyncClient() as http:
+        for service in SERVICES:
+            await http.get(cluster.url(service, "/healthz"))
+            scraped = await http.get(cluster.url(service, "/metrics"))
+            assert scraped.status_code == 200
+            assert scraped.headers["content-type"].startswith("text/plain")
+            assert "onewindow_outbox_backlog " in scraped.text
+            healthz = f'route="/healthz",service="{service}",status="200"'
+            assert f'onewindow_http_requests_total{{method="GET",{healthz}}}' in scraped.text
