@@ -19,6 +19,7 @@ from libs.events.registry import Event, Registry
 
 ADMIN = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SERVICE_PIDS: set[int] = set()  # the service processes this bench started
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 types = Registry()
 
@@ -59,13 +60,7 @@ def _kind(name: str, entry: Path) -> str | None:
         return "postgres"
     if name == "tansu":
         return "broker"
-    if name.startswith("python"):
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            return None
-        return "services" if b"uvicorn" in cmdline else None
-    return None
+    return "services" if int(entry.name) in SERVICE_PIDS else None
 
 
 @dataclass
