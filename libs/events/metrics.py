@@ -3,7 +3,7 @@
 Two kinds of figure: counters and histograms that code updates as things happen (HTTP
 requests here, link gauges in linkage), kept in prometheus-client's default registry; and
 gauges read at scrape time from the database and the consumers (outbox backlog and oldest age,
-consumer lag per group, dead-lettered and parked counts, a service's own figures such as
+consumer lag per group, parked records and rejected rows, a service's own figures such as
 lights by colour), kept per runtime so several services in one process never collide.
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.events.db import dead_letters, outbox
+from libs.events.db import outbox, outbox_rejected, parked
 
 REQUESTS = Counter(
     "onewindow_http_requests", "HTTP requests answered", ["service", "method", "route", "status"]
@@ -100,7 +100,8 @@ class ScrapedGauges:
 
 
 async def store_samples(conn: AsyncConnection) -> list[Sample]:
-    """Outbox backlog and the age of its oldest unsent row; dead letters per consumer."""
+    """Outbox backlog and the age of its oldest unsent row; parked records per consumer; rows
+    the broker refused."""
     unsent = outbox.c.sent_at.is_(None)
     count, oldest = (
         await conn.execute(select(func.count(), func.min(outbox.c.created_at)).where(unsent))
@@ -110,15 +111,21 @@ async def store_samples(conn: AsyncConnection) -> list[Sample]:
         Sample("onewindow_outbox_backlog", "Outbox rows not yet published", {}, float(count)),
         Sample("onewindow_outbox_oldest_age_seconds", "Age of the oldest unpublished row", {}, age),
     ]
-    rows = await conn.execute(
-        select(dead_letters.c.consumer, func.count()).group_by(dead_letters.c.consumer)
+    open_parked = (
+        select(parked.c.consumer, func.count())
+        .where(parked.c.resolved_at.is_(None))
+        .group_by(parked.c.consumer)
     )
     samples += [
-        Sample(
-            "onewindow_dead_lettered", "Records sent to a dead-letter topic", {"group": c}, float(n)
-        )
-        for c, n in rows
+        Sample("onewindow_parked", "Records parked, not yet replayed", {"group": c}, float(n))
+        for c, n in await conn.execute(open_parked)
     ]
+    rejected = (await conn.execute(select(func.count()).select_from(outbox_rejected))).scalar()
+    samples.append(
+        Sample(
+            "onewindow_outbox_rejected_rows", "Rows the broker refused", {}, float(rejected or 0)
+        )
+    )
     return samples
 
 
