@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings
 
 CASE_EVENTS = "case-events"
 SUPERVISION_EVENTS = "supervision-events"
-SUPERVISION_FAMILIES = frozenset({"light", "opinion", "complaint", "anomaly", "rating", "notice"})
+SUPERVISION_FAMILIES = frozenset(
+    {"light", "opinion", "complaint", "anomaly", "rating", "notice", "subscription"}
+)
 
 
 class KafkaSettings(BaseSettings):

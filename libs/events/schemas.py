@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from libs.events import integrators  # noqa: F401  (registers the subscription events)
 from libs.events.privacy import mask_name
 from libs.events.registry import Event, registry
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.clock import Clock
 from libs.events.envelope import Envelope
 from libs.events.kafka import CASE_EVENTS
 from libs.events.registry import Event
@@ -13,9 +14,11 @@ from libs.events.runtime import Runtime, Subscription
 from services.linkage.adapters.keys import LinkKeys, signing_key
 from services.linkage.application.context import Linkage
 from services.linkage.application.run_links import run_links
+from services.linkage.application.subscriptions.dispatch import dispatcher
 from services.linkage.application.watch_links import watch_links_forever
 from services.linkage.config import Settings
 from services.linkage.consumers.case_feed import when_case_event
+from services.linkage.consumers.webhook_events import when_case_event_queue_deliveries
 
 
 def make_keys(settings: Settings) -> LinkKeys:
@@ -25,8 +28,11 @@ def make_keys(settings: Settings) -> LinkKeys:
     return LinkKeys(center=settings.center_code, private=private, public=settings.link_public_keys)
 
 
-def bootstrap(settings: Settings | None = None, *, keys: LinkKeys | None = None) -> Linkage:
-    """The linkage context: the local case feed, the links, and their watch."""
+def bootstrap(
+    settings: Settings | None = None, *, keys: LinkKeys | None = None, clock: Clock | None = None
+) -> Linkage:
+    """The linkage context: the local case feed, the links, their watch, and the integrators'
+    webhook deliveries."""
     settings = settings or Settings()
     wired: list[Linkage] = []  # the jobs and the consumer need the context built below
 
@@ -43,8 +49,12 @@ def bootstrap(settings: Settings | None = None, *, keys: LinkKeys | None = None)
         service="linkage",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        subscriptions=[Subscription("links", [CASE_EVENTS], on_local_event)],
-        background=[links, watch],
+        subscriptions=[
+            Subscription("links", [CASE_EVENTS], on_local_event),
+            Subscription("webhooks", [CASE_EVENTS], when_case_event_queue_deliveries),
+        ],
+        background=[links, watch, dispatcher(settings)],
+        clock=clock,
     )
     wired.append(Linkage(runtime=runtime, settings=settings, keys=keys or make_keys(settings)))
     return wired[0]

@@ -27,6 +27,18 @@ class Settings(ServiceSettings):
     link_alert_after_seconds: float = 60.0
     link_check_seconds: float = 1.0
 
+    # Webhook deliveries to integrators (WEBHOOK_*).
+    webhook_timeout_s: float = 10.0  # one HTTP attempt
+    webhook_max_attempts: int = 20  # the retry budget, then the delivery is dead-lettered
+    webhook_backoff_base_s: float = 1.0  # attempt n waits up to base * 2**(n-1), with jitter
+    webhook_backoff_max_s: float = 1800.0
+    webhook_concurrency: int = 4  # deliveries in flight per subscription (one per case at most)
+    webhook_rate_per_s: float = 50.0  # requests per second per subscription
+    webhook_failing_after_s: float = 300.0  # no success for this long: subscription.failing
+    webhook_pause_after_s: float = 86_400.0  # failing for this long more: paused automatically
+    webhook_rotation_window_s: float = 86_400.0  # the previous secret stays valid this long
+    webhook_poll_interval_s: float = 0.2
+
     def parent_kafka(self) -> KafkaSettings:
         """Connection settings of the parent's broker (this node's own when none is named)."""
         return KafkaSettings(
