@@ -81,6 +81,9 @@ def fuzz(operation: Any, role: str, failures: dict[str, str]) -> None:
     call()  # blocking is fine: the server runs its own event loop in its thread
 
 
+# Every operation of a service for each of its roles: approval alone has about thirty operations
+# (projects included), minutes on a loaded 2-core machine; the session limit still bounds it.
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("service", list(ROLES))
 async def test_no_generated_request_gets_a_server_error(service, broker, databases) -> None:
     config = import_module(f"services.{service}.config")
