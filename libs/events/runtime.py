@@ -24,6 +24,7 @@ from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
 from libs.events.consumer import IdempotentConsumer
 from libs.events.db import make_engine, migrate
+from libs.events.envelope import Envelope
 from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
 from libs.events.logs import configure_logging
@@ -36,7 +37,9 @@ from libs.events.metrics import (
     metrics_router,
     store_samples,
 )
+from libs.events.org import when_named_store_name
 from libs.events.outbox import OutboxRelay
+from libs.events.registry import Event
 from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store_schedule
 from libs.events.security import install_security
 from libs.events.store import EventStore
@@ -68,6 +71,12 @@ class Subscription:
     handle: Handler
 
 
+async def when_shared_fact(conn: AsyncConnection, envelope: Envelope, event: Event) -> None:
+    """What every service keeps of the center's shared facts: calendar years and names."""
+    await when_calendar_year_loaded_store_schedule(conn, envelope, event)
+    await when_named_store_name(conn, envelope, event)
+
+
 class Runtime:
     """Owns the engine, producer, relay and consumers of one service process."""
 
@@ -87,7 +96,7 @@ class Runtime:
         self.gauges = ScrapedGauges()
         self.settings = settings
         self.migrations = migrations
-        calendar = Subscription("calendar", [CASE_EVENTS], when_calendar_year_loaded_store_schedule)
+        calendar = Subscription("calendar", [CASE_EVENTS], when_shared_fact)
         self.subscriptions = [*subscriptions, calendar]
         self.background = background
         self.clock: Clock = clock or SystemClock()

@@ -16,7 +16,9 @@ from libs.events.registry import Event, registry
 
 Kind = Literal["immediate", "promised", "joint", "reported"]
 Channel = Literal["window", "online"]
-Procedure = Literal["correction", "hearing", "expert_review", "inspection", "public_notice"]
+Procedure = Literal[
+    "correction", "hearing", "expert_review", "inspection", "testing", "appraisal", "public_notice"
+]
 Color = Literal["green", "yellow", "red"]
 
 
@@ -151,6 +153,9 @@ class CaseSuspended(CaseEvent):
     procedure: Procedure
     suspended_at: datetime
     reason: str = ""
+    # 行政许可法 art. 45: how long the special procedure is expected to take (working days).
+    expected_days: int | None = None
+    expected_until: date | None = None
 
 
 @registry.register("onewindow.case.resumed.v1")
@@ -244,6 +249,19 @@ class CaseEscalationReturned(CaseEvent):
     document: dict[str, str] = {}  # the decision document as sealed (canonical fields)
     pdf: str = ""  # its PDF, base64
     seal: dict[str, str] = {}  # the deciding department's electronic seal over both
+
+
+@registry.register("onewindow.case.decision_issued.v1")
+class CaseDecisionIssued(CaseEvent):
+    """The sealed decision document, published whole so that the accepting center's intake can
+    hand it to the applicant (public lookup by case number and query code) without a call back."""
+
+    document_id: str
+    document: dict[str, str]  # the canonical document exactly as signed
+    pdf: str  # base64 of the PDF bytes the seal covers
+    seal: dict[str, str]
+    public_key_pem: str
+    issued_at: datetime
 
 
 @registry.register("onewindow.case.delivered.v1")
@@ -528,6 +546,27 @@ class CalendarYearLoaded(Event):
     holidays: list[date]
     workdays: list[date]
     loaded_by: str = ""
+
+
+@registry.register("onewindow.org.center_named.v1")
+class CenterNamed(Event):
+    """A center's name (政务服务中心), printed on receipts, decisions, reports and the dashboard."""
+
+    center: str
+    name: str
+    by: str = ""
+    named_at: datetime
+
+
+@registry.register("onewindow.org.department_named.v1")
+class DepartmentNamed(Event):
+    """A department's name at one center (city 国土局 and county 国土局 are different units)."""
+
+    center: str
+    code: str
+    name: str
+    by: str = ""
+    named_at: datetime
 
 
 @registry.register("onewindow.light.changed.v1")

@@ -17,12 +17,14 @@ class Settings(ServiceSettings):
     # Other centers' published seal keys, to verify the documents they return for our cases:
     # SEAL_PUBLIC_KEYS is a JSON object "<center>/<department>" -> Ed25519 public key PEM.
     seal_public_keys: dict[str, str] = {}
+    # Printed on decisions (and in their QR code): where a person checks a document by number.
+    verify_base_url: str = "http://127.0.0.1:8002"
     # Delivery: `local` records messages (NOTIFY_SINK_FILE as JSON lines); `http` posts them.
     notifier: Literal["local", "http"] = "local"
     notify_channel: Literal["sms", "voice"] = "sms"
     notify_gateway_url: str = ""
     notify_gateway_token: str = ""
-    notify_sink_file: str = ""
+    notify_sink_file: str = "var/notices.jsonl"  # the local sink's messages, one JSON a line
     delivery_poll_seconds: float = 1.0
     delivery_backoff_seconds: float = 2.0
     delivery_backoff_max_seconds: float = 600.0

@@ -52,7 +52,8 @@ def run_seed(args: argparse.Namespace) -> int:
 
     async def seed(runtime: Runtime) -> int:
         """Seed through the runtime."""
-        return await seed_catalog(runtime=runtime, force=args.force)
+        center_name = getattr(runtime.settings, "center_name", "")
+        return await seed_catalog(runtime=runtime, force=args.force, center_name=center_name)
 
     published = asyncio.run(_on_intake_database(args, seed))
     if published:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from libs.events.clock import Clock
 from libs.events.runtime import create_app
 from services.intake.adapters.ratelimit import LookupGuard
-from services.intake.api import catalog, public, routes
+from services.intake.api import catalog, org, public, routes
 from services.intake.bootstrap import bootstrap
 from services.intake.config import Settings
 
@@ -21,7 +21,7 @@ def create(settings: Settings | None = None, *, clock: Clock | None = None) -> F
     app = create_app(
         runtime,
         title="onewindow intake",
-        routers=[catalog.router, routes.router, public.router],
+        routers=[catalog.router, org.router, routes.router, public.router],
     )
     app.state.settings = settings
     app.state.lookups = LookupGuard(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -14,7 +15,13 @@ from services.approval.adapters.tables import deliveries as t
 
 
 async def enqueue(
-    conn: AsyncConnection, *, case_id: str, channel: str, phone: str, text: str
+    conn: AsyncConnection,
+    *,
+    case_id: str,
+    channel: str,
+    phone: str,
+    text: str,
+    kind: str = "decision",
 ) -> str:
     """Queue one notice in the caller's transaction; returns its message id."""
     message_id = str(uuid.uuid4())
@@ -23,6 +30,7 @@ async def enqueue(
         insert(t).values(
             message_id=message_id,
             case_id=case_id,
+            kind=kind,
             channel=channel,
             phone=phone,
             text=text,
@@ -39,7 +47,7 @@ async def claim_due(engine: AsyncEngine, *, lease: float, limit: int = 50) -> li
     now = datetime.now(UTC)
     async with engine.begin() as conn:
         rows: Sequence[Message] = [
-            Message(r.message_id, r.case_id, r.channel, r.phone, r.text)
+            Message(r.message_id, r.case_id, r.channel, r.phone, r.text, r.kind)
             for r in await conn.execute(
                 select(t)
                 .where(t.c.sent_at.is_(None), t.c.next_attempt_at <= now)
@@ -88,3 +96,32 @@ async def reschedule(
                 last_error=error[:2000],
             )
         )
+
+
+def mask_phone(phone: str) -> str:
+    """13900000002 -> 139****0002: who it went to, without the whole number."""
+    digits = "".join(c for c in phone if c.isdigit())[-11:]
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "****"
+
+
+async def sent_for(conn: AsyncConnection, case_id: str) -> list[dict[str, Any]]:
+    """Every notice of a case, oldest first, with the phone masked: what went to whom, when."""
+    rows = await conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.id))
+    return [
+        {
+            "kind": r.kind,
+            "channel": r.channel,
+            "to": mask_phone(r.phone),
+            "text": r.text,
+            "queued_at": _aware(r.created_at),
+            "sent_at": _aware(r.sent_at),
+            "attempts": r.attempts,
+            "last_error": r.last_error,
+        }
+        for r in rows
+    ]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every one stored here is UTC."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment

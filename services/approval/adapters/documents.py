@@ -46,3 +46,9 @@ async def load(conn: AsyncConnection, case_id: str) -> SealedDocument | None:
     if row is None:
         return None
     return SealedDocument(row.case_id, json.loads(row.document), row.pdf, row.seal, row.issued_at)
+
+
+async def load_by_number(conn: AsyncConnection, document_id: str) -> SealedDocument | None:
+    """The sealed document issued under this number."""
+    row = (await conn.execute(select(t.c.case_id).where(t.c.document_id == document_id))).first()
+    return None if row is None else await load(conn, row.case_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +20,7 @@ class Message:
     channel: str  # sms | voice
     to: str
     text: str
+    kind: str = "decision"  # decision (送达) | suspension (art. 45 书面告知)
 
 
 class NotificationFailed(Exception):
@@ -46,7 +48,8 @@ class LocalSink:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as sink:  # noqa: ASYNC230 - one short line
-                sink.write(json.dumps(asdict(message), ensure_ascii=False) + "\n")
+                line = {**asdict(message), "sent_at": datetime.now(UTC).isoformat()}
+                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 class HttpGateway:

@@ -17,6 +17,7 @@ class Contact:
 
     name: str
     phone: str
+    submitted_by: str = ""  # who submitted the case (an applicant's `sub`), when online
 
 
 async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact) -> None:
@@ -27,7 +28,11 @@ async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact
     await conn.execute(delete(contacts).where(contacts.c.case_id == case_id))
     await conn.execute(
         insert(contacts).values(
-            case_id=case_id, name=contact.name, phone=contact.phone, recorded_at=datetime.now(UTC)
+            case_id=case_id,
+            name=contact.name,
+            phone=contact.phone,
+            submitted_by=contact.submitted_by,
+            recorded_at=datetime.now(UTC),
         )
     )
 
@@ -35,7 +40,7 @@ async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact
 async def contact_of(conn: AsyncConnection, case_id: str) -> Contact | None:
     """The applicant of a case, when known."""
     row = (await conn.execute(select(contacts).where(contacts.c.case_id == case_id))).first()
-    return None if row is None else Contact(row.name, row.phone)
+    return None if row is None else Contact(row.name, row.phone, row.submitted_by or "")
 
 
 async def remember_materials(conn: AsyncConnection, case_id: str, codes: list[str]) -> None:

@@ -52,6 +52,7 @@ contacts = Table(
     Column("case_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("phone", String(40), nullable=False),
+    Column("submitted_by", String(200), nullable=False, default=""),  # the applicant's token sub
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -92,7 +93,8 @@ deliveries = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("message_id", String(64), nullable=False, unique=True),
-    Column("case_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("kind", String(16), nullable=False, default="decision"),  # decision | suspension
     Column("channel", String(16), nullable=False),
     Column("phone", String(40), nullable=False),
     Column("text", Text, nullable=False),

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from libs.events.auth import Principal
 from libs.events.http import Problem
-from services.approval.adapters import joint_store, projection
+from services.approval.adapters import deliveries, joint_store, projection
 from services.approval.api.deps import Approver, Ctx, Decider, Reviewer, Staff, Viewer
 from services.approval.api.schemas import (
     CaseRead,
@@ -65,10 +65,11 @@ def _department_of(principal: Principal, asked: str | None) -> str:
 
 @router.get("/cases/{case_id}")
 async def get_case(case_id: str, ctx: Ctx, principal: Viewer) -> CaseRead:
-    """A work item: its step, assignee, review, pauses, extension, decision and delivery."""
+    """A work item: its step, assignee, review, pauses, extension, decision, delivery, and the
+    notices sent to the applicant (text, masked phone, when)."""
     async with ctx.runtime.engine.connect() as conn:
         case = await case_for(conn, ctx, case_id, principal, acting=False)
-    return CaseRead.of(case)
+        return CaseRead.of(case, await deliveries.sent_for(conn, case_id))
 
 
 @router.post("/cases/{case_id}/review")
@@ -87,7 +88,7 @@ async def decide(case_id: str, body: DecisionCreate, ctx: Ctx, principal: Decide
 @router.post("/cases/{case_id}/suspend")
 async def suspend(case_id: str, body: SuspensionCreate, ctx: Ctx, principal: Staff) -> CaseRead:
     """Stop the clock for correction, hearing, expert review, inspection or public notice."""
-    cmd = SuspendCase(case_id, body.procedure, body.reason)
+    cmd = SuspendCase(case_id, body.procedure, body.reason, body.expected_days)
     return await _act(ctx, principal, suspend_case, cmd)
 
 
@@ -133,4 +134,5 @@ async def _act(
     """Run one case command in its own transaction and answer with the case it leaves."""
     async with ctx.runtime.transaction() as conn:
         case = await handle(conn, cmd, ctx=ctx, principal=principal)
-    return CaseRead.of(case)
+        notices = await deliveries.sent_for(conn, case.stream_id)
+    return CaseRead.of(case, notices)

@@ -31,3 +31,18 @@ Viewer = Annotated[
         )
     ),
 ]
+# The decision document: whoever may view the case, and the applicant of their own case.
+DocumentReader = Annotated[
+    Principal,
+    Depends(
+        require(
+            Role.clerk,
+            Role.reviewer,
+            Role.approver,
+            Role.admin,
+            Role.supervisor,
+            Role.integrator,
+            Role.applicant,
+        )
+    ),
+]

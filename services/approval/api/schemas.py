@@ -30,10 +30,14 @@ class DecisionCreate(BaseModel):
 
 
 class SuspensionCreate(BaseModel):
-    """Stop the clock for a procedure."""
+    """Stop the clock for a procedure; hearing, inspection, testing, appraisal and expert review
+    state how many working days they will take (行政许可法 art. 45)."""
 
     procedure: Procedure
     reason: str = ""
+    expected_days: int | None = Field(
+        default=None, ge=1, le=250, description="working days the procedure is expected to take"
+    )
 
 
 class ExtensionCreate(BaseModel):
@@ -119,8 +123,21 @@ class WorkItemRead(BaseModel):
     due_day: date
 
 
+class NoticeRead(BaseModel):
+    """A message sent (or waiting to be sent) to the applicant: what, to whom (masked), when."""
+
+    kind: Literal["decision", "suspension"]
+    channel: str
+    to: str = Field(description="the phone, masked: 139****0002")
+    text: str
+    queued_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None
+
+
 class CaseRead(BaseModel):
-    """A work item with its review, pauses, extension, decision and delivery."""
+    """A work item with its review, pauses, extension, decision, delivery and notices."""
 
     case_id: str
     case_no: str
@@ -147,12 +164,13 @@ class CaseRead(BaseModel):
     decision: dict[str, Any] | None
     escalated_to: str
     delivered: dict[str, Any] | None
+    notices: list[NoticeRead] = []
     version: int
     joint: JointRead | None = None  # 并联审批: the stage's parts and who is waited on
 
     @classmethod
-    def of(cls, case: ApprovalCase) -> CaseRead:
-        """The view of a loaded case."""
+    def of(cls, case: ApprovalCase, notices: list[dict[str, Any]] | None = None) -> CaseRead:
+        """The view of a loaded case (and the notices sent to its applicant)."""
         facts, deadline = case.facts, case.current_deadline
         return cls(
             **facts.model_dump(include=_FACTS),
@@ -171,6 +189,7 @@ class CaseRead(BaseModel):
             decision=vars(case.decision) if case.decision else None,
             escalated_to=case.escalated_to,
             delivered=case.delivered.model_dump(include=_DELIVERY) if case.delivered else None,
+            notices=[NoticeRead.model_validate(n) for n in notices or []],
             version=case.version,
             joint=JointRead.of(case.joint) if case.joint else None,
         )
@@ -216,6 +235,22 @@ class VerifyRead(BaseModel):
     genuine: bool
     detail: str
     department: str | None = None
+
+
+class DocumentCheckRead(BaseModel):
+    """What the issuing center recorded under a document number (扫码核验)."""
+
+    document_id: str
+    genuine: bool = Field(description="the stored document still verifies against its seal")
+    title: str
+    case_no: str
+    item_name: str
+    applicant: str = Field(description="masked: 张*")
+    department_name: str
+    issued_by_center_name: str
+    decision: str
+    decided_on: str
+    pdf_sha256: str
 
 
 class SealKeyRead(BaseModel):

@@ -46,6 +46,8 @@ async def _record(ctx: Context, message: Message) -> None:
         try:
             async with ctx.runtime.transaction() as conn:
                 await deliveries.mark_sent(conn, message.message_id)
+                if message.kind != "decision":
+                    return  # a notice during the case, not the delivery of its decision
                 case = await load_case(conn, ctx, message.case_id)
                 notice = delivered(case, channel=message.channel, now=ctx.now())
                 await commit(conn, ctx, case, notice)

@@ -18,7 +18,7 @@ async def when_case_submitted_remember_applicant(
     conn: AsyncConnection, event: CaseSubmitted
 ) -> None:
     """The applicant's name and phone, for the decision document and the notice."""
-    contact = Contact(event.applicant.name, event.applicant.phone)
+    contact = Contact(event.applicant.name, event.applicant.phone, event.submitted_by)
     await remember_contact(conn, event.case_id, contact)
     await remember_materials(conn, event.case_id, event.materials)
 

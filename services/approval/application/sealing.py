@@ -9,13 +9,14 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.schemas import CaseEscalationReturned
+from libs.events import org
+from libs.events.schemas import CaseDecisionIssued, CaseEscalationReturned
 from services.approval.adapters import deliveries, documents
 from services.approval.adapters.pdf import render_decision
 from services.approval.adapters.references import contact_of
 from services.approval.application.context import Context
 from services.approval.domain.case import ApprovalCase
-from services.approval.domain.document import decision_document, notice_text
+from services.approval.domain.document import decision_document, notice_text, suspension_text
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,11 @@ async def issue_document(
     """Render, seal with the department's key and keep the decision document."""
     contact = await contact_of(conn, case.stream_id)
     document = decision_document(
-        case, applicant=contact.name if contact else "", issuing_center=ctx.center
+        case,
+        applicant=contact.name if contact else "",
+        issuing_center=ctx.center,
+        names=await org.names(conn),
+        verify_base=ctx.settings.verify_base_url,
     )
     pdf = render_decision(document)
     seal = ctx.seals.sign(case.facts.department, document, pdf)
@@ -69,4 +74,35 @@ def returned_result(
         document=sealed.document,
         pdf=base64.b64encode(sealed.pdf).decode(),
         seal=sealed.seal,
+    )
+
+
+async def notify_suspension(conn: AsyncConnection, ctx: Context, case: ApprovalCase) -> None:
+    """Art. 45: tell the applicant in writing what the pause is for and how long it will take."""
+    contact = await contact_of(conn, case.stream_id)
+    if contact is None or not contact.phone:
+        log.warning("case %s: no applicant phone; no pause notice sent", case.facts.case_no)
+        return
+    await deliveries.enqueue(
+        conn,
+        case_id=case.stream_id,
+        channel=ctx.settings.notify_channel,
+        phone=contact.phone,
+        text=suspension_text(case, applicant=contact.name),
+        kind="suspension",
+    )
+
+
+def decision_issued(
+    case: ApprovalCase, sealed: documents.SealedDocument, *, public_key_pem: str
+) -> CaseDecisionIssued:
+    """The sealed document published whole, for the applicant's download at intake."""
+    return CaseDecisionIssued(
+        **case.base(),
+        document_id=str(sealed.document["document_id"]),
+        document=sealed.document,
+        pdf=base64.b64encode(sealed.pdf).decode(),
+        seal=sealed.seal,
+        public_key_pem=public_key_pem,
+        issued_at=sealed.issued_at,
     )

@@ -15,6 +15,7 @@ from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
 from services.approval.application.joint.stages import follow_stage
 from services.approval.application.sealing import (
+    decision_issued,
     issue_document,
     notify_applicant,
     returned_result,
@@ -88,8 +89,12 @@ async def commit(
     ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
     if ended and case.decided_here:
         sealed = await issue_document(conn, ctx, case)
+        key = ctx.seals.key_for(str(sealed.seal["department"]))
+        follow: list[Event] = [decision_issued(case, sealed, public_key_pem=key.public_pem)]
         if case.facts.escalated_from:  # decided here for the center that accepted it
-            await save(ctx.store, conn, case, [returned_result(case, sealed, now=ctx.now())])
+            follow.append(returned_result(case, sealed, now=ctx.now()))
+        await save(ctx.store, conn, case, follow)
+        await projection.refresh(conn, case)
     returned = any(isinstance(e, WorkClosed) and e.decision for e in events)
     if (ended or returned) and not case.facts.escalated_from:
         await notify_applicant(conn, ctx, case)

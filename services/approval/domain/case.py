@@ -79,6 +79,8 @@ class Pause:
     reason: str = ""
     until: datetime | None = None
     working_days: int = 0
+    expected_days: int | None = None
+    expected_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,13 @@ class ApprovalCase(Aggregate):
         match event:
             case CaseSuspended():
                 self.status = "suspended"
-                self.pause = Pause(event.procedure, event.suspended_at, event.reason)
+                self.pause = Pause(
+                    event.procedure,
+                    event.suspended_at,
+                    event.reason,
+                    expected_days=event.expected_days,
+                    expected_until=event.expected_until,
+                )
             case CaseResumed():
                 assert self.pause is not None
                 self.pauses.append(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from libs.events.clock import SHANGHAI
+from libs.events.org import Names
 from libs.events.registry import Event
 from libs.events.schemas import CaseDelivered
 from services.approval.domain.case import ApprovalCase
@@ -33,19 +34,35 @@ def signed_payload(document: dict[str, Any], *, pdf_sha256: str, key_id: str) ->
     return canonical_json({"document": document, "key_id": key_id, "pdf_sha256": pdf_sha256})
 
 
-def decision_document(case: ApprovalCase, *, applicant: str, issuing_center: str) -> dict[str, Any]:
+def verify_url(base: str, document_id: str) -> str:
+    """Where a person checks a document by its number (printed, and in the QR code)."""
+    return f"{base.rstrip('/')}/v1/seals/documents/{document_id}"
+
+
+def decision_document(
+    case: ApprovalCase,
+    *,
+    applicant: str,
+    issuing_center: str,
+    names: Names | None = None,
+    verify_base: str = "",
+) -> dict[str, Any]:
     """The document's content for a decided case (strings only, so its JSON is canonical)."""
     facts, decision = case.facts, case.decision
     if decision is None:
         raise LookupError(f"case {facts.case_no} has no decision")
+    names = names or Names()
     return {
         "document_id": decision.document_id,
         "title": TITLES[decision.outcome],
         "case_id": facts.case_id,
         "case_no": facts.case_no,
         "center": facts.center,
+        "center_name": names.center(facts.center),
         "issued_by_center": issuing_center,
+        "issued_by_center_name": names.center(issuing_center),
         "department": facts.department,
+        "department_name": names.department(issuing_center, facts.department),
         "item_code": facts.item_code,
         "item_name": facts.item_name,
         "applicant": applicant,
@@ -53,8 +70,11 @@ def decision_document(case: ApprovalCase, *, applicant: str, issuing_center: str
         "reasons": decision.reasons,
         "decided_by": decision.by,
         "decided_at": decision.at.isoformat(),
+        "decided_on": chinese_date(decision.at),
         "accepted_at": facts.accepted_at.isoformat(),
+        "accepted_on": chinese_date(facts.accepted_at),
         "deadline": case.current_deadline.at.isoformat(),
+        "verify_url": verify_url(verify_base, decision.document_id) if verify_base else "",
     }
 
 
@@ -64,12 +84,44 @@ def notice_text(case: ApprovalCase, *, applicant: str) -> str:
     if decision is None:
         raise LookupError(f"case {facts.case_no} has no decision")
     item = f"“{facts.item_name}”" if facts.item_name else f"事项{facts.item_code}"
-    when = _local(decision.at)
+    when = chinese_date(decision.at)
     who = f"{applicant}您好，" if applicant else "您好，"
     return (
         f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）已于{when}办结："
         f"{OUTCOME_WORDS[decision.outcome]}。请凭受理回执领取决定书，或在网上下载。"
     )
+
+
+PROCEDURE_NAMES = {
+    "correction": "补正材料",
+    "hearing": "听证",
+    "expert_review": "专家评审",
+    "inspection": "现场勘验",
+    "testing": "检验检测",
+    "appraisal": "鉴定",
+    "public_notice": "公示",
+}
+
+
+def suspension_text(case: ApprovalCase, *, applicant: str) -> str:
+    """行政许可法 art. 45 书面告知: what the pause is for, how long, that it does not count."""
+    facts, pause = case.facts, case.pause
+    if pause is None:
+        raise LookupError(f"case {facts.case_no} is not suspended")
+    item = f"“{facts.item_name}”" if facts.item_name else f"事项{facts.item_code}"
+    who = f"{applicant}您好，" if applicant else "您好，"
+    until = f"（预计至{_day(pause.expected_until)}）" if pause.expected_until else ""
+    why = f"，事由：{pause.reason}" if pause.reason else ""
+    return (
+        f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）自{chinese_date(pause.since)}"
+        f"起需进行{PROCEDURE_NAMES.get(pause.procedure, pause.procedure)}{why}，"
+        f"预计需要{pause.expected_days}个工作日{until}。依据《中华人民共和国行政许可法》第四十五条，"
+        "所需时间不计入办理期限，办结期限相应顺延。特此书面告知。"
+    )
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def delivered(case: ApprovalCase, *, channel: str, now: datetime) -> list[Event]:
@@ -80,6 +132,7 @@ def delivered(case: ApprovalCase, *, channel: str, now: datetime) -> list[Event]
     return [CaseDelivered(**case.base(), channel="voice" if by_voice else "sms", delivered_at=now)]
 
 
-def _local(moment: datetime) -> str:
+def chinese_date(moment: datetime) -> str:
+    """Beijing date in Chinese form: 2026年12月1日."""
     local = moment.astimezone(SHANGHAI)
     return f"{local.year}年{local.month}月{local.day}日"

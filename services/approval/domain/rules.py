@@ -84,6 +84,11 @@ class OnePauseAtATime(BrokenRule):
     """A suspended case must resume before it is suspended again."""
 
 
+class SpecialProcedureStatesItsDuration(Invalid):
+    """行政许可法 art. 45: a hearing, inspection, testing, appraisal or expert review records how
+    long it will take, and the applicant is told in writing."""
+
+
 class OnlyPausedCasesResume(BrokenRule):
     """Resuming needs a suspension."""
 

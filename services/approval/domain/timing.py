@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from libs.events.calendar import WorkCalendar
+from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
 from libs.events.schemas import (
     CaseDeadlineChanged,
@@ -21,17 +22,47 @@ from services.approval.domain.rules import (
     OnePauseAtATime,
     OnlyPausedCasesResume,
     ReasonRequired,
+    SpecialProcedureStatesItsDuration,
 )
 
+# 行政许可法 art. 45: the procedures whose time does not count and whose duration is told.
+ART_45 = frozenset({"hearing", "expert_review", "inspection", "testing", "appraisal"})
 
-def suspend(case: ApprovalCase, *, procedure: Procedure, reason: str, now: datetime) -> list[Event]:
+
+def suspend(
+    case: ApprovalCase,
+    *,
+    procedure: Procedure,
+    reason: str,
+    now: datetime,
+    expected_days: int | None = None,
+    calendar: WorkCalendar | None = None,
+) -> list[Event]:
     """Stop the clock for 补正 or a special procedure (hearing, expert review, inspection …)."""
     case.ensure_open()
     if case.pause is not None:
         raise OnePauseAtATime(
             f"case {case.facts.case_no} is already suspended for {case.pause.procedure}"
         )
-    return [CaseSuspended(**case.base(), procedure=procedure, suspended_at=now, reason=reason)]
+    if procedure in ART_45 and not expected_days:
+        raise SpecialProcedureStatesItsDuration(
+            f"{procedure} (行政许可法 art. 45): give expected_days, the working days it will "
+            "take; the applicant is told in writing"
+        )
+    until = None
+    if expected_days:
+        day = now.astimezone(SHANGHAI).date()
+        until = (calendar or WorkCalendar()).add_working_days(day, expected_days)
+    return [
+        CaseSuspended(
+            **case.base(),
+            procedure=procedure,
+            suspended_at=now,
+            reason=reason,
+            expected_days=expected_days,
+            expected_until=until,
+        )
+    ]
 
 
 def resume(case: ApprovalCase, *, calendar: WorkCalendar, now: datetime) -> list[Event]:

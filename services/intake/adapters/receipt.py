@@ -33,7 +33,7 @@ class ReceiptData:
     item_code: str
     item_version: int
     item_name: str
-    department: str
+    department: str  # the department's name (its code only when it has none)
     kind: str
     channel: str
     applicant_name: str
@@ -72,7 +72,7 @@ def _rows(data: ReceiptData) -> list[tuple[str, str]]:
     if data.provisional:
         deadline += "；跨入尚未公布节假日安排的年度，暂按周一至周五计算，公布后重新核定"
     rows = [
-        ("受理中心", f"{data.center_name}（{data.center}）" if data.center_name else data.center),
+        ("受理中心", data.center_name or data.center),
         ("办件编号", data.case_no),
         ("查询码", data.query_code),
         ("事项名称", f"{data.item_name}（{data.item_code}，第 {data.item_version} 版）"),

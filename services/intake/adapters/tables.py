@@ -100,7 +100,27 @@ case_timeline = Table(
     Column("data", JSON, nullable=False),
 )
 
-TABLES = (catalog_items, cases, case_sequences, idempotency_keys, case_timeline)
+# Sealed decision documents approval published (case.decision_issued), for the public lookup.
+published_decisions = Table(
+    "published_decisions",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("document_id", String(100), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("pdf", Text, nullable=False),  # base64, as published and sealed
+    Column("seal", JSON, nullable=False),
+    Column("public_key_pem", Text, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+
+TABLES = (
+    catalog_items,
+    cases,
+    case_sequences,
+    idempotency_keys,
+    case_timeline,
+    published_decisions,
+)
 
 
 def aware(moment: datetime | None) -> datetime | None:

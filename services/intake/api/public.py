@@ -2,40 +2,92 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import base64
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from libs.events.http import Problem, problem
+from services.intake.adapters.ratelimit import LookupGuard
 from services.intake.api.deps import LimiterDep, RuntimeDep
-from services.intake.api.schemas import CaseNo, PublicCaseRead
-from services.intake.application.public_lookup import lookup_case
+from services.intake.api.schemas import CaseNo, PublicCaseRead, PublicDecisionRead
+from services.intake.application.public_lookup import lookup_case, public_decision
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
+Code = Annotated[str, Query(min_length=1, max_length=16, description="the query code")]
+
+
+def _limited(request: Request, limiter: LookupGuard, case_no: str) -> JSONResponse | None:
+    """429 while this client has guessed too often."""
+    wait = limiter.wait(_client(request), case_no)
+    if not wait:
+        return None
+    response = problem(
+        429,
+        "too many wrong case numbers or query codes; try again later",
+        rule="LookupRateLimited",
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _wrong(request: Request, limiter: LookupGuard, case_no: str) -> Problem:
+    limiter.fail(_client(request), case_no)
+    return Problem(404, f"no case {case_no} with this query code", rule="WrongCaseOrCode")
 
 
 @router.get("/cases/{case_no}", response_model=PublicCaseRead)
 async def get_public_case(
-    case_no: CaseNo,
-    code: Annotated[str, Query(min_length=1, max_length=16, description="the query code")],
-    request: Request,
-    runtime: RuntimeDep,
-    limiter: LimiterDep,
+    case_no: CaseNo, code: Code, request: Request, runtime: RuntimeDep, limiter: LimiterDep
 ) -> dict[str, object] | JSONResponse:
     """A case's status for whoever holds its number and query code."""
-    client = request.client.host if request.client else "unknown"
-    wait = limiter.wait(client, case_no)
-    if wait:
-        response = problem(
-            429,
-            "too many wrong case numbers or query codes; try again later",
-            rule="LookupRateLimited",
-        )
-        response.headers["Retry-After"] = str(wait)
-        return response
+    limited = _limited(request, limiter, case_no)
+    if limited is not None:
+        return limited
     found = await lookup_case(runtime=runtime, case_no=case_no, code=code)
     if found is None:
-        limiter.fail(client, case_no)
-        raise Problem(404, f"no case {case_no} with this query code", rule="WrongCaseOrCode")
+        raise _wrong(request, limiter, case_no)
     return found
+
+
+async def _decision(
+    case_no: str, code: str, request: Request, runtime: RuntimeDep, limiter: LookupGuard
+) -> dict[str, Any]:
+    try:
+        found = await public_decision(runtime=runtime, case_no=case_no, code=code)
+    except LookupError as exc:
+        raise Problem(404, str(exc), rule="NoDecisionYet") from exc
+    if found is None:
+        raise _wrong(request, limiter, case_no)
+    return found
+
+
+@router.get("/cases/{case_no}/decision", response_model=PublicDecisionRead)
+async def get_public_decision(
+    case_no: CaseNo, code: Code, request: Request, runtime: RuntimeDep, limiter: LimiterDep
+) -> dict[str, Any] | JSONResponse:
+    """The sealed decision document (JSON, PDF as base64, seal, public key), as approval
+    published it; verify it with approval's `POST /v1/seals/verify`."""
+    limited = _limited(request, limiter, case_no)
+    if limited is not None:
+        return limited
+    return await _decision(case_no, code, request, runtime, limiter)
+
+
+@router.get("/cases/{case_no}/decision.pdf", response_class=Response)
+async def get_public_decision_pdf(
+    case_no: CaseNo, code: Code, request: Request, runtime: RuntimeDep, limiter: LimiterDep
+) -> Response:
+    """The decision document's PDF, exactly as sealed."""
+    limited = _limited(request, limiter, case_no)
+    if limited is not None:
+        return limited
+    found = await _decision(case_no, code, request, runtime, limiter)
+    headers = {"Content-Disposition": f'attachment; filename="{found["document_id"]}.pdf"'}
+    pdf = base64.b64decode(found["pdf"])
+    return Response(pdf, media_type="application/pdf", headers=headers)

@@ -216,6 +216,9 @@ class PublicCaseRead(BaseModel):
     case_no: str
     item_name: str
     department: str
+    department_name: str
+    center: str
+    center_name: str
     status: str
     status_text: str
     submitted_at: datetime
@@ -224,6 +227,18 @@ class PublicCaseRead(BaseModel):
     due_day: date | None
     provisional: bool
     decided_at: datetime | None
+
+
+class PublicDecisionRead(BaseModel):
+    """A sealed decision document, as approval published it."""
+
+    case_id: str
+    document_id: str
+    document: dict[str, str]
+    pdf: str = Field(description="base64 of the PDF the seal covers")
+    seal: dict[str, str]
+    public_key_pem: str
+    issued_at: datetime
 
 
 class CalendarLoaded(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from libs.events import org
 from libs.events.auth import Principal
 from libs.events.runtime import Runtime
 from libs.events.schemas import CaseAccepted, CaseSubmitted
@@ -22,9 +23,13 @@ async def receipt_pdf(
         case = await load_case(runtime, conn, case_id, principal)
         item = await item_of(conn, case)
         row = await case_row(conn, case_id)
+        names = await org.names(conn)
     if case.accepted is None or case.submitted is None:
         raise CaseNotAccepted(f"case {case_id} is {case.status}; it has no acceptance receipt")
-    data = _receipt_data(case, case.submitted, case.accepted, item, row, center_name)
+    s = case.submitted
+    center_name = names.centers.get(s.center) or center_name
+    department = names.department(s.center, s.department)
+    data = _receipt_data(case, s, case.accepted, item, row, center_name, department)
     return data.case_no, render_receipt(data)
 
 
@@ -35,6 +40,7 @@ def _receipt_data(
     item: ItemVersion,
     row: dict[str, Any],
     center_name: str,
+    department_name: str,
 ) -> ReceiptData:
     names = {m.code: m.name for m in item.materials}
     return ReceiptData(
@@ -45,7 +51,7 @@ def _receipt_data(
         item_code=s.item_code,
         item_version=s.item_version,
         item_name=s.item_name,
-        department=s.department,
+        department=department_name,
         kind=s.kind,
         channel=s.channel,
         applicant_name=s.applicant.name,

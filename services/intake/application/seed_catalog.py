@@ -8,6 +8,7 @@ from typing import Any
 
 from libs.events.runtime import Runtime
 from services.intake.adapters.catalog import count_items
+from services.intake.application.name_org import name_center, name_department
 from services.intake.application.publish_item import publish_item
 from services.intake.domain.catalog import ItemSpec
 
@@ -34,8 +35,27 @@ def seed_items(center: str, parent: str = "") -> list[tuple[str, ItemSpec]]:
     return items
 
 
-async def seed_catalog(*, runtime: Runtime, force: bool = False) -> int:
-    """Publish the seed items when the catalogue is empty (or when forced); how many published."""
+def seed_departments() -> dict[str, str]:
+    """The seed file's departments: code -> name."""
+    raw: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    departments: dict[str, str] = raw["departments"]
+    return departments
+
+
+async def seed_names(*, runtime: Runtime, center_name: str) -> int:
+    """Name the center (when a name is given) and the seed's departments; how many changed."""
+    changed = 0
+    if center_name.strip():
+        changed += await name_center(runtime=runtime, name=center_name.strip(), by="seed")
+    for code, name in seed_departments().items():
+        changed += await name_department(runtime=runtime, code=code, name=name, by="seed")
+    return changed
+
+
+async def seed_catalog(*, runtime: Runtime, force: bool = False, center_name: str = "") -> int:
+    """Name the organisation, then publish the seed items when the catalogue is empty (or when
+    forced); how many item versions were published."""
+    await seed_names(runtime=runtime, center_name=center_name)
     async with runtime.engine.connect() as conn:
         existing = await count_items(conn)
     if existing and not force:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
 from libs.events.consumer import Handler
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
-from services.intake.adapters.tables import case_timeline, cases, utc
+from services.intake.adapters.tables import case_timeline, cases, published_decisions, utc
 
 
 def tracking(own_source: str) -> Handler:
@@ -28,6 +28,10 @@ def tracking(own_source: str) -> Handler:
         added = (await conn.execute(known)).scalar_one_or_none()
         if added is None:
             return  # another center's case
+        data = env.data
+        if isinstance(event, s.CaseDecisionIssued):
+            await _keep_decision(conn, event)
+            data = {"document_id": event.document_id, "title": event.document.get("title", "")}
         await conn.execute(
             insert(case_timeline).values(
                 event_id=env.id,
@@ -35,7 +39,7 @@ def tracking(own_source: str) -> Handler:
                 type=env.type,
                 source=env.source,
                 at=utc(env.time),
-                data=env.data,
+                data=data,
             )
         )
         values = _facts(event, added)
@@ -44,6 +48,23 @@ def tracking(own_source: str) -> Handler:
             await conn.execute(update(cases).where(where).values(**values))
 
     return when_case_event_elsewhere_track_case
+
+
+async def _keep_decision(conn: AsyncConnection, event: s.CaseDecisionIssued) -> None:
+    """The sealed document, for the applicant's download by case number and query code."""
+    t = published_decisions
+    await conn.execute(delete(t).where(t.c.case_id == event.case_id))
+    await conn.execute(
+        insert(t).values(
+            case_id=event.case_id,
+            document_id=event.document_id,
+            document=event.document,
+            pdf=event.pdf,
+            seal=event.seal,
+            public_key_pem=event.public_key_pem,
+            issued_at=utc(event.issued_at),
+        )
+    )
 
 
 def _facts(event: Event, added: int) -> dict[str, Any]:

@@ -34,21 +34,19 @@ async def board(sv: Supervision, scope: Scope, *, now: datetime) -> dict[str, An
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
         views = await current_lights(conn, scope, now, cal, open_only=True)
+        naming = await sv.naming(conn)
     whole = [v for v in views if v.part == WHOLE]
-    department_name = sv.settings.department_names.get
     warnings = sorted((v for v in views if v.color != "green"), key=lambda v: v.remaining)
     return {
         "as_of": now,
         "totals": {c: sum(v.color == c for v in whole) for c in COLORS},
-        "by_department": _counts(
-            whole, lambda v: v.clock.department, lambda d: department_name(d, d)
-        ),
-        "by_center": _counts(whole, lambda v: str(v.case.get("center")), sv.tree.name),
+        "by_department": _counts(whole, lambda v: v.clock.department, naming.department),
+        "by_center": _counts(whole, lambda v: str(v.case.get("center")), naming.center),
         "warnings": [
             {
                 **v.as_dict(),
-                "department_name": department_name(v.clock.department, v.clock.department),
-                "center_name": sv.tree.name(str(v.case.get("center"))),
+                "department_name": naming.department(v.clock.department, str(v.case.get("center"))),
+                "center_name": naming.center(str(v.case.get("center"))),
             }
             for v in warnings
         ],

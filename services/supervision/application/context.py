@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from libs.events import org
 from libs.events.clock import Clock
 from libs.events.runtime import Runtime
 from libs.events.schedules import CalendarCache
 from libs.events.store import EventStore
 from services.supervision.adapters.notifier import Notifier
 from services.supervision.config import Settings
+from services.supervision.domain.naming import Naming
 from services.supervision.domain.scope import CenterTree
 
 
@@ -40,6 +42,12 @@ class Supervision:
     def tree(self) -> CenterTree:
         """The configured center hierarchy."""
         return self.settings.center_tree()
+
+    async def naming(self, conn: AsyncConnection) -> Naming:
+        """Center and department names as the organisation named them."""
+        known = await org.names(conn)
+        settings = self.settings
+        return Naming(known, self.tree, settings.department_names, settings.center_code)
 
     @property
     def engine(self) -> AsyncEngine:

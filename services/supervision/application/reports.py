@@ -72,9 +72,8 @@ def figure_cells(f: Figures) -> list[Any]:
 async def _figures_table(sv: Supervision, scope: Scope, span: Span, by: str, title: str) -> Table:
     async with sv.engine.connect() as conn:
         found = await records(conn, scope)
-    names: Callable[[str], str] = (
-        sv.tree.name if by == "center" else lambda d: sv.settings.department_names.get(d, d)
-    )
+        naming = await sv.naming(conn)
+    names: Callable[[str], str] = naming.center if by == "center" else naming.department
     rows = [
         [names(k), *figure_cells(f)] for k, f in grouped(found, span.period, GROUP_KEYS[by]).items()
     ]
@@ -87,6 +86,7 @@ async def _warnings_table(sv: Supervision, scope: Scope, span: Span) -> Table:
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
         views = await lights_at(conn, scope, span.as_of, cal, known_by=span.as_of)
+        naming = await sv.naming(conn)
     shown = sorted(
         (v for v in views if v.color != "green" and v.clock.running), key=lambda v: v.remaining
     )
@@ -94,7 +94,7 @@ async def _warnings_table(sv: Supervision, scope: Scope, span: Span) -> Table:
         [
             v.case.get("case_no"),
             v.case.get("item_name"),
-            v.clock.department,
+            naming.department(v.clock.department, str(v.case.get("center"))),
             v.part or "整体",
             COLOR_NAMES[v.color],
             stamp(v.clock.deadline.at),
@@ -110,11 +110,12 @@ async def _overdue_table(sv: Supervision, scope: Scope, span: Span) -> Table:
     async with sv.engine.connect() as conn:
         found = await records(conn, scope)
         cases = await case_rows(conn, scope)
+        naming = await sv.naming(conn)
     rows = [
         [
             cases[r.case_id]["case_no"],
             cases[r.case_id]["item_name"],
-            r.department,
+            naming.department(r.department, r.center),
             stamp(r.completed_at),
             r.used_days,
             r.limit_days,
@@ -201,7 +202,7 @@ async def _ranking_table(sv: Supervision, scope: Scope, span: Span) -> Table:
     rows = [
         [
             r["rank"] or "—",
-            sv.tree.name(r["center"]),
+            r["center_name"],
             r["department_name"],
             r["score"],
             percent(r["on_time_rate"]),

@@ -137,12 +137,14 @@ async def ranking(sv: Supervision, scope: Scope, span: Span) -> list[dict[str, A
     """窗口评优: windows best first."""
     async with sv.engine.connect() as conn:
         found = await windows(conn, scope, span)
+        naming = await sv.naming(conn)
     return [
         {
             "rank": position,
             "center": w.center,
             "department": w.department,
-            "department_name": sv.settings.department_names.get(w.department, w.department),
+            "department_name": naming.department(w.department, w.center),
+            "center_name": naming.center(w.center),
             "score": w.score,
             "on_time_rate": w.figures.on_time_rate,
             "good_rate": w.good_rate,

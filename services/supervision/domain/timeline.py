@@ -17,6 +17,8 @@ PROCEDURES = {
     "hearing": "听证",
     "expert_review": "专家评审",
     "inspection": "现场勘查",
+    "testing": "检验检测",
+    "appraisal": "鉴定",
     "public_notice": "公示",
 }
 DECISIONS = {"approved": "准予许可", "denied": "不予许可"}

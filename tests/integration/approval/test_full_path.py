@@ -99,7 +99,12 @@ async def test_intake_to_approval_to_decision_to_delivery(databases, broker, tmp
         assert message.to == "13900000002" and case_no in message.text
         events = await eventually(lambda: _delivered(settings, case_id))
     assert names(events)[:2] == ["case.submitted", "case.accepted"]
-    assert names(events)[-3:] == ["work.assigned", "case.decided", "case.delivered"]
+    assert names(events)[-4:] == [
+        "work.assigned",
+        "case.decided",
+        "case.decision_issued",
+        "case.delivered",
+    ]
 
 
 async def _work(node, case_id: str):

@@ -134,7 +134,7 @@ async def test_pauses_and_the_extension_move_the_deadline(databases, broker, tmp
         await eventually(lambda: work_of(node, case_id))
         suspended = await node.client.post(
             f"/v1/cases/{case_id}/suspend",
-            json={"procedure": "inspection", "reason": "现场勘验"},
+            json={"procedure": "inspection", "reason": "现场勘验", "expected_days": 2},
             headers=reviewer,
         )
         assert suspended.json()["status"] == "suspended"

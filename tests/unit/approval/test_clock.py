@@ -9,6 +9,7 @@ import pytest
 from libs.events.clock import SHANGHAI
 from libs.events.schemas import CaseDeadlineChanged, CaseExtended, CaseResumed, CaseSuspended
 from services.approval.domain.decisions import decide, review
+from services.approval.domain.document import suspension_text
 from services.approval.domain.rules import (
     ExtensionBeforeDeadline,
     ExtensionWithinCap,
@@ -17,6 +18,7 @@ from services.approval.domain.rules import (
     OnlyPausedCasesResume,
     PausedCasesWait,
     ReasonRequired,
+    SpecialProcedureStatesItsDuration,
 )
 from services.approval.domain.timing import extend, resume, suspend
 from tests.unit.approval.builders import (
@@ -41,7 +43,9 @@ def test_accepted_monday_with_five_days_is_due_next_monday() -> None:
 
 def test_a_pause_moves_the_deadline_by_the_working_days_it_covered() -> None:
     case = opened()
-    [stopped] = then(case, suspend(case, procedure="expert_review", reason="专家评审", now=AT))
+    [stopped] = then(
+        case, suspend(case, procedure="expert_review", reason="专家评审", now=AT, expected_days=3)
+    )
     assert isinstance(stopped, CaseSuspended) and case.status == "suspended"
     [resumed] = then(case, resume(case, calendar=CALENDAR, now=WEDNESDAY))
     assert isinstance(resumed, CaseResumed)
@@ -65,9 +69,9 @@ def test_pause_rules_and_nothing_is_decided_while_paused() -> None:
     with pytest.raises(OnlyPausedCasesResume):
         resume(case, calendar=CALENDAR, now=AT)
     then(case, review(case, REVIEWER, opinion="approve", comment="", staff=department(), now=AT))
-    then(case, suspend(case, procedure="hearing", reason="听证", now=AT))
+    then(case, suspend(case, procedure="hearing", reason="听证", now=AT, expected_days=3))
     with pytest.raises(OnePauseAtATime):
-        suspend(case, procedure="inspection", reason="", now=AT)
+        suspend(case, procedure="inspection", reason="", now=AT, expected_days=2)
     with pytest.raises(PausedCasesWait):
         decide(case, APPROVER, decision="approved", reasons="", now=AT)
 
@@ -102,3 +106,21 @@ def test_the_default_cap_is_ten_working_days() -> None:
     with pytest.raises(ExtensionWithinCap):
         extend(case, APPROVER, days=11, reason="r", calendar=CALENDAR, now=AT)
     assert extend(case, APPROVER, days=10, reason="r", calendar=CALENDAR, now=AT)
+
+
+def test_art_45_procedures_state_their_duration_and_the_notice_says_it() -> None:
+    case = opened()
+    with pytest.raises(SpecialProcedureStatesItsDuration):
+        suspend(case, procedure="appraisal", reason="房屋安全鉴定", now=AT)
+    [event] = then(
+        case, suspend(case, procedure="testing", reason="水质检测", now=AT, expected_days=5)
+    )
+    assert isinstance(event, CaseSuspended)
+    assert (event.expected_days, event.expected_until) == (5, date(2026, 3, 9))
+    text = suspension_text(case, applicant="张三")
+    assert "检验检测" in text and "水质检测" in text and "5个工作日" in text
+    assert "2026年3月9日" in text and "第四十五条" in text and "不计入办理期限" in text
+    corrected = opened()
+    assert types(suspend(corrected, procedure="correction", reason="", now=AT)) == [
+        "case.suspended"
+    ]

@@ -82,7 +82,7 @@ def test_a_reported_case_is_pre_reviewed_and_escalated() -> None:
     )
     assert escalated.deadline == case.current_deadline.at and escalated.deemed_approval
     with pytest.raises(WorkIsClosed):
-        suspend(case, procedure="hearing", reason="", now=AT)
+        suspend(case, procedure="hearing", reason="", now=AT, expected_days=5)
 
 
 def test_the_deciding_center_reviews_and_decides_an_escalated_case() -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import io
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pypdf import PdfReader
 
+from libs.events.org import Names
 from services.approval.adapters.pdf import render_decision
 from services.approval.adapters.seals import SealKeyMissing, SealKeys
 from services.approval.domain.decisions import decide, review
@@ -121,3 +124,44 @@ def test_the_notice_names_the_item_case_and_outcome() -> None:
     text = notice_text(case, applicant="张三")
     assert "张三" in text and "建设用地规划许可" in text and "350500-2026-000001" in text
     assert "准予许可" in text and "2026年3月2日" in text
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def named_document(decision: str, reasons: str) -> dict[str, object]:
+    case = opened()
+    opinion = "deny" if decision == "denied" else "approve"
+    then(case, review(case, REVIEWER, opinion=opinion, comment="", staff=department(), now=AT))
+    then(case, decide(case, APPROVER, decision=decision, reasons=reasons, now=AT))
+    names = Names(
+        centers={"350500": "泉州市行政服务中心"},
+        departments={("350500", "land"): "自然资源和规划局"},
+    )
+    return decision_document(
+        case,
+        applicant="张三",
+        issuing_center="350500",
+        names=names,
+        verify_base="https://zwfw.example.gov.cn",
+    )
+
+
+def test_a_denial_states_reasons_and_the_remedies_of_art_38() -> None:
+    text = pdf_text(render_decision(named_document("denied", "用地性质不符合规划")))
+    assert "不予行政许可决定书" in text and "理由如下：用地性质不符合规划" in text
+    assert "行政复议" in text and "六十日" in text and "行政诉讼" in text and "六个月" in text
+    assert "第三十八条第二款" in text
+
+
+def test_the_pdf_prints_beijing_dates_names_and_how_to_verify() -> None:
+    document = named_document("approved", "")
+    text = pdf_text(render_decision(document))
+    assert "2026年3月2日" in text and "+00:00" not in text and "T0" not in text
+    assert "自然资源和规划局" in text and "泉州市行政服务中心" in text
+    assert "承办部门：land" not in text
+    url = "https://zwfw.example.gov.cn/v1/seals/documents/JD-350500-2026-000001"
+    assert document["verify_url"] == url
+    assert "扫描" in text and url in text.replace("\n", "") and "POST" not in text
+    assert "行政复议" not in text  # an approval carries no remedies notice
