@@ -1,5 +1,6 @@
-"""The supervision dashboard in real headless Chromium: it loads, and a case turning red
-appears without a reload (Server-Sent Events). A screenshot is kept under var/."""
+"""The supervision dashboard in real headless Chromium: it loads, a case turning red appears
+without a reload (Server-Sent Events), the trend chart shows today's value, and everything fits
+on one wall screen at 1920×1080 and at 1600×900. Screenshots of both are kept under var/."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from tests.integration.supervision.harness import (
 )
 from tests.support.polling import eventually
 from tests.support.services import new_prefix
-from tests.unit.supervision.given import accepted, bj, submitted
+from tests.unit.supervision.given import accepted, bj, decided, submitted
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +41,15 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[2] / "var" / "supervision-dashboard.png"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var"
+PANELS = ["total-red", "chart-departments", "chart-centers", "warnings-panel", "trend-panel"]
+FITS = """(ids) => ({
+  scroll: document.documentElement.scrollHeight, height: window.innerHeight,
+  wide: document.documentElement.scrollWidth, width: window.innerWidth,
+  boxes: ids.map((id) => document.getElementById(id).getBoundingClientRect().toJSON()),
+})"""
+TREND = """() => echarts.getInstanceByDom(document.getElementById("chart-trend")).getOption()
+  .series.find((s) => s.name === "按期办结率").data"""
 
 
 @pytest.fixture
@@ -86,12 +95,14 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
     start = bj(2026, 9, 28, 10)
     await service.publish(submitted("c1", start), accepted("c1", start, 2))  # due Wednesday 30th
     await service.publish(accepted("c2", start, 10), accepted("c3", start, 10, center="350521"))
+    done = bj(2026, 9, 28, 9)  # completed today: the trend has today's value
+    await service.publish(accepted("c4", done, 0), decided("c4", bj(2026, 9, 28, 9, 30)))
     await service.tick()
     token = issue_dev_token(sub="sup-1", role="supervisor", center="350500")
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=executable, args=ARGS)
         try:
-            page = await browser.new_page(viewport={"width": 1600, "height": 1000})
+            page = await browser.new_page(viewport={"width": 1920, "height": 1080})
             errors: list[str] = []  # script errors and content-security-policy refusals
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -100,6 +111,7 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
             assert await page.title() == "电子监察 · 实时亮灯监控"
             assert "token=" not in page.url  # kept in localStorage, not in the address bar
             assert await page.text_content("#total-green") == "3"
+            assert (await page.evaluate(TREND))[-1] == 100  # today's on-time rate is drawn
             await page.wait_for_selector("#live.on", timeout=15_000)
             await page.evaluate("window.stillTheSamePage = true")
 
@@ -109,10 +121,25 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
             assert await page.evaluate("window.stillTheSamePage") is True
             assert await page.text_content("#total-red") == "1"
             assert "超时" in (await page.text_content(f"{red} td.remaining") or "")
-            await page.wait_for_timeout(500)  # let the charts finish their animation
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(SCREENSHOT), full_page=True)
+            await fits_on_one_screen(page, 1920, 1080)
+            await page.set_viewport_size({"width": 1600, "height": 900})
+            await page.reload()
+            await page.wait_for_selector("body[data-loaded=true]", timeout=15_000)
+            await fits_on_one_screen(page, 1600, 900)
             assert errors == []
         finally:
             await browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
+
+
+async def fits_on_one_screen(page, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    """Every panel within the viewport, no scrolling; a screenshot to look at."""
+    await page.wait_for_timeout(500)  # let the charts finish their animation
+    fit = await page.evaluate(FITS, PANELS)
+    assert (fit["scroll"], fit["wide"]) == (height, width), fit
+    for name, box in zip(PANELS, fit["boxes"], strict=True):
+        assert box["bottom"] <= height and box["right"] <= width, (name, box)
+        assert box["height"] >= 40, (name, box)
+    shot = SCREENSHOTS / f"supervision-dashboard-{width}x{height}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000

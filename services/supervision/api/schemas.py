@@ -10,7 +10,8 @@ from libs.events.schemas import Color
 
 
 class PartLightRead(BaseModel):
-    """One light of `GET /v1/lights`: a whole case (part "") or a joint part."""
+    """One light of `GET /v1/lights`: a whole case (part ""), a joint part, or the delivery of a
+    granted licence (part "delivery": 10 working days from the decision, 行政许可法 art. 44)."""
 
     case_id: str
     case_no: str | None
@@ -50,6 +51,7 @@ class CaseLightRead(BaseModel):
     status: str
     stage: StageRead | None
     parts: list[PartLightRead]
+    delivery: PartLightRead | None = None
 
 
 class StatsRead(BaseModel):

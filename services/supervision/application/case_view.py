@@ -18,7 +18,7 @@ from services.supervision.adapters.tables import supervised_cases
 from services.supervision.application.context import Supervision
 from services.supervision.application.light_views import LightView, stage_colour, view
 from services.supervision.application.refresh_lights import light_stream
-from services.supervision.domain.clock import WHOLE
+from services.supervision.domain.clock import DELIVERY, WHOLE, is_part
 from services.supervision.domain.facts import Happened, business_instant
 from services.supervision.domain.lights import yellow_threshold
 from services.supervision.domain.scope import scope_of
@@ -58,9 +58,11 @@ async def case_lights(
 
 
 def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
-    """`GET /v1/cases/{id}/light`: the whole case, its joint parts and the stage's worst."""
+    """`GET /v1/cases/{id}/light`: the whole case, its joint parts and the stage's worst, and
+    the delivery clock of a granted licence (art. 44) with its own light."""
     whole = next((v for v in views if v.part == WHOLE), None)
-    parts = [v.as_dict() for v in views if v.part != WHOLE]
+    parts = [v.as_dict() for v in views if is_part(v.part)]
+    delivery = next((v.as_dict() for v in views if v.part == DELIVERY), None)
     stage = stage_colour(views)
     if whole is None and stage is None:
         raise Problem(404, f"case {case['case_id']} has no light: it has not been accepted")
@@ -73,6 +75,7 @@ def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
         "status": case["status"],
         "stage": {"name": case["stage"], "color": stage} if parts else None,
         "parts": parts,
+        "delivery": delivery,
     }
 
 

@@ -18,7 +18,7 @@ from libs.events.calendar import WorkCalendar
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.adapters.tables import lights, supervised_cases
-from services.supervision.domain.clock import WHOLE, CaseClock, Clocks, fold
+from services.supervision.domain.clock import CaseClock, Clocks, fold, is_part
 from services.supervision.domain.lights import (
     Color,
     colour_at,
@@ -134,4 +134,4 @@ async def lights_at(
 
 def stage_colour(views: Sequence[LightView]) -> Color | None:
     """A joint stage shows the worst of its parts."""
-    return worst(v.color for v in views if v.part != WHOLE)
+    return worst(v.color for v in views if is_part(v.part))

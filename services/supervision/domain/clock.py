@@ -18,6 +18,10 @@ from libs.events.registry import Event
 from services.supervision.domain.lights import Outcome, outcome
 
 WHOLE = ""
+# 行政许可法 art. 44: a licence granted is issued and delivered within 10 working days of the
+# decision. Its own clock (key `delivery`), started by the grant, completed by `case.delivered`.
+DELIVERY = "delivery"
+DELIVERY_DAYS = 10
 Clocks = dict[str, "CaseClock"]
 
 
@@ -101,7 +105,10 @@ def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
         case s.CaseResumed():
             return _resume(clocks, event, calendar)
         case s.CaseDecided() | s.CaseDeemedApproved() | s.CaseEscalationReturned():
-            return _complete_whole(clocks, completed_at_of(event), calendar)
+            done = _complete_whole(clocks, completed_at_of(event), calendar)
+            return _start_delivery(done, event, calendar)
+        case s.CaseDelivered():
+            return _complete_delivery(clocks, event.delivered_at, calendar)
         case s.JointStarted():
             return _stage(_move_started(clocks, event), event, calendar)
         case s.JointPartSuspended() | s.JointPartResumed():
@@ -110,7 +117,8 @@ def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
             return _complete_part(clocks, event, calendar)
         case s.JointCompleted():
             closed = _close_parts(clocks, event.completed_at)
-            return _complete_whole(closed, event.completed_at, calendar)
+            done = _complete_whole(closed, event.completed_at, calendar)
+            return _start_delivery(done, event, calendar)
         case s.CaseRefused() | s.CaseWithdrawn() | s.CaseReturned():
             return _close_all(clocks, closed_at_of(event))
         case s.WorkClosed() if event.cause == "withdrawn":
@@ -225,7 +233,7 @@ def _pause_part(
 
 def _complete_part(clocks: Clocks, event: s.JointPartDecided, calendar: WorkCalendar) -> Clocks:
     """The newest stage's part of this department completes."""
-    keys = [k for k, c in clocks.items() if k != WHOLE and c.department == event.department]
+    keys = [k for k, c in clocks.items() if is_part(k) and c.department == event.department]
     if not keys:
         return clocks
     key = max(keys, key=lambda k: clocks[k].started_at)
@@ -234,9 +242,36 @@ def _complete_part(clocks: Clocks, event: s.JointPartDecided, calendar: WorkCale
 
 def _close_parts(clocks: Clocks, at: datetime) -> Clocks:
     return {
-        k: replace(c, closed_at=at) if k != WHOLE and c.completed_at is None and not c.closed else c
+        k: replace(c, closed_at=at) if is_part(k) and c.completed_at is None and not c.closed else c
         for k, c in clocks.items()
     }
+
+
+def is_part(key: str) -> bool:
+    """Whether a clock is a joint part (not the whole case, not the delivery)."""
+    return key not in (WHOLE, DELIVERY)
+
+
+def _granted(event: Event) -> bool:
+    decision = getattr(event, "decision", None) or getattr(event, "outcome", None)
+    return isinstance(event, s.CaseDeemedApproved) or decision == "approved"
+
+
+def _start_delivery(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
+    """A grant starts the delivery clock once (a returned escalation repeats the decision)."""
+    whole = clocks.get(WHOLE)
+    if DELIVERY in clocks or whole is None or whole.completed_at is None or not _granted(event):
+        return clocks
+    at = whole.completed_at
+    deadline = calendar.deadline(at, DELIVERY_DAYS)
+    return {**clocks, DELIVERY: CaseClock(deadline, DELIVERY_DAYS, at, whole.department)}
+
+
+def _complete_delivery(clocks: Clocks, at: datetime, calendar: WorkCalendar) -> Clocks:
+    delivery = clocks.get(DELIVERY)
+    if delivery is None:
+        return clocks
+    return {**clocks, DELIVERY: delivery.complete(at, calendar)}
 
 
 def _close_all(clocks: Clocks, at: datetime) -> Clocks:

@@ -81,7 +81,7 @@ def _warning(e: s.WarningIssued) -> str:
 
 
 def _light(e: s.LightChanged) -> str:
-    part = f"联办环节 {e.part}：" if e.part else ""
+    part = "送达时限：" if e.part == "delivery" else f"联办环节 {e.part}：" if e.part else ""
     return f"{part}亮灯变为{COLOR_NAMES[e.color]}"
 
 
@@ -111,6 +111,7 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
     ),
     s.CaseSuspended: lambda e: (
         f"暂停计时：{PROCEDURES[e.procedure]}{('（' + e.reason + '）') if e.reason else ''}"
+        + (f"，预计 {e.expected_days} 个工作日，已书面告知申请人" if e.expected_days else "")
     ),
     s.CaseResumed: _resumed,
     s.CaseDecided: _decided,

@@ -58,7 +58,7 @@
       var cells = [
         '<span class="dot ' + w.color + '"></span>' + NAMES[w.color],
         text(w.case_no || w.case_id),
-        text(w.item_name) + (w.part ? "（联办：" + w.part + "）" : ""),
+        text(w.item_name) + (w.part === "delivery" ? "（送达时限）" : w.part ? "（联办：" + w.part + "）" : ""),
         text(w.department_name),
         text(w.center_name),
         remainingText(w.remaining) + (w.paused ? "（暂停中）" : ""),
@@ -95,19 +95,29 @@
 
   function trendLine(points) {
     var chart = charts.trend || (charts.trend = echarts.init(document.getElementById("chart-trend"), "dark"));
-    function pct(v) { return v === null ? null : Math.round(v * 1000) / 10; }
+    function pct(v) { return v === null || v === undefined ? null : Math.round(v * 1000) / 10; }
+    function line(name, key, color) {
+      // Every point drawn (a fresh center may have a single day with a value), gaps bridged.
+      return { name: name, type: "line", smooth: true, connectNulls: true, showSymbol: true,
+        showAllSymbol: true, symbolSize: 8, itemStyle: { color: color }, yAxisIndex: 0,
+        data: points.map(function (p) { return pct(p[key]); }) };
+    }
     chart.setOption({
       backgroundColor: "transparent",
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
-      legend: { top: 0, data: ["按期办结率", "提前办结率"] },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, data: ["按期办结率", "提前办结率", "办结件数"] },
+      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: points.map(function (p) { return p.day.slice(5); }) },
-      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: [
+        { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+        { type: "value", minInterval: 1, splitLine: { show: false } }
+      ],
       series: [
-        { name: "按期办结率", type: "line", smooth: true, itemStyle: { color: COLORS.green },
-          data: points.map(function (p) { return pct(p.on_time_rate); }) },
-        { name: "提前办结率", type: "line", smooth: true, itemStyle: { color: "#4aa3df" },
-          data: points.map(function (p) { return pct(p.early_rate); }) }
+        { name: "办结件数", type: "bar", yAxisIndex: 1, barMaxWidth: 18,
+          itemStyle: { color: "rgba(143, 163, 191, 0.35)" },
+          data: points.map(function (p) { return p.completed; }) },
+        line("按期办结率", "on_time_rate", COLORS.green),
+        line("提前办结率", "early_rate", "#4aa3df")
       ]
     }, true);
   }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from libs.events import schemas as s
-from services.supervision.domain.clock import WHOLE, Clocks, fold
+from services.supervision.domain.clock import DELIVERY, WHOLE, Clocks, fold
 from tests.unit.supervision.given import (
     CAL,
     CENTER,
@@ -76,3 +76,18 @@ def test_a_same_day_completion_used_no_working_days() -> None:
         acceptance = accepted("c", bj(2026, 9, 16, 9), limit)
         whole = clocks_after(acceptance, decided("c", bj(2026, 9, 16, 15)))[WHOLE]
         assert whole.used_days == 0.0 and whole.outcome in ("early", "on_time")
+
+
+def test_a_grant_starts_a_delivery_clock_of_ten_working_days() -> None:
+    acceptance = accepted("c", bj(2026, 9, 16), 10)
+    granted = clocks_after(acceptance, decided("c", bj(2026, 9, 18, 10)))
+    delivery = granted[DELIVERY]
+    assert str(delivery.deadline.due_day) == "2026-10-09"  # 10 working days, holidays skipped
+    assert delivery.running and delivery.limit_days == 10
+    handed = s.CaseDelivered(
+        case_id="c", center=CENTER, channel="sms", delivered_at=bj(2026, 9, 21, 9)
+    )
+    done = fold(granted, handed, CAL)[DELIVERY]
+    assert done.completed_at == bj(2026, 9, 21, 9) and done.outcome == "early"
+    denied = clocks_after(acceptance, decided("c", bj(2026, 9, 18, 10), decision="denied"))
+    assert DELIVERY not in denied  # nothing to deliver within art. 44's limit
