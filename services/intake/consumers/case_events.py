@@ -29,9 +29,10 @@ def tracking(own_source: str) -> Handler:
         if added is None:
             return  # another center's case
         data = env.data
-        if isinstance(event, s.CaseDecisionIssued):
+        if isinstance(event, s.CaseDecisionIssued | s.CaseEscalationReturned) and event.pdf:
             await _keep_decision(conn, event)
-            data = {"document_id": event.document_id, "title": event.document.get("title", "")}
+            data = {k: v for k, v in data.items() if k not in ("document", "pdf", "seal")}
+            data["document_id"] = event.document.get("document_id", "")
         await conn.execute(
             insert(case_timeline).values(
                 event_id=env.id,
@@ -50,19 +51,26 @@ def tracking(own_source: str) -> Handler:
     return when_case_event_elsewhere_track_case
 
 
-async def _keep_decision(conn: AsyncConnection, event: s.CaseDecisionIssued) -> None:
-    """The sealed document, for the applicant's download by case number and query code."""
+async def _keep_decision(
+    conn: AsyncConnection, event: s.CaseDecisionIssued | s.CaseEscalationReturned
+) -> None:
+    """The sealed document (issued here, or returned by the deciding center of an escalated
+    case), for the applicant's download by case number and query code."""
     t = published_decisions
+    if isinstance(event, s.CaseDecisionIssued):
+        key, at = event.public_key_pem, event.issued_at
+    else:
+        key, at = "", event.returned_at
     await conn.execute(delete(t).where(t.c.case_id == event.case_id))
     await conn.execute(
         insert(t).values(
             case_id=event.case_id,
-            document_id=event.document_id,
+            document_id=event.document.get("document_id", ""),
             document=event.document,
             pdf=event.pdf,
             seal=event.seal,
-            public_key_pem=event.public_key_pem,
-            issued_at=utc(event.issued_at),
+            public_key_pem=key,
+            issued_at=utc(at),
         )
     )
 
