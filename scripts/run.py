@@ -67,10 +67,19 @@ def port_in_use(port: int) -> bool:
         return False
 
 
+# The demonstration centers' names, named by `onewindow seed` unless CENTER_NAME says otherwise.
+DEMO_CENTER_NAMES = {
+    "350500": "泉州市行政服务中心",
+    "350521": "惠安县行政服务中心",
+    "350521100": "螺城镇便民服务中心",
+}
+
+
 def service_env(bootstrap: str, center: str) -> dict[str, str]:
     """The environment shared by the services (and the seed command)."""
     env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=bootstrap, CENTER_CODE=center)
     env["PYTHONUNBUFFERED"] = "1"
+    env.setdefault("CENTER_NAME", DEMO_CENTER_NAMES.get(center, ""))
     for name in SERVICES:
         key = f"{name.upper()}_DATABASE_URL"
         env[key] = os.environ.get(key) or f"sqlite:///{VAR / name}.db"

@@ -115,11 +115,12 @@ async def test_delegation_transfer_and_countersign(databases, broker, tmp_path) 
         )
         assert last.json()["decision"]["by"] == "app-a,app-b"
     events = await topic_events(settings, subject=case_id)
-    assert names(events)[-4:] == [
+    assert names(events)[-5:] == [
         "work.countersign_required",
         "case.countersigned",
         "case.countersigned",
         "case.decided",
+        "case.decision_issued",
     ]
     [handed] = [e.data for e in events if e.name == "work.transferred"]
     assert (handed["mode"], handed["reason"], handed["by"]) == ("delegated", "熟悉该片区", "rev-a")

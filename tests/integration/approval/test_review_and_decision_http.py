@@ -84,12 +84,14 @@ async def test_review_decide_seal_deliver(databases, broker, tmp_path) -> None:
         "case.reviewed",
         "work.assigned",
         "case.decided",
+        "case.decision_issued",
         "case.delivered",
     ]
     mine = [e for e in events if e.source.endswith("/approval")]
-    assert [e.sequence for e in mine] == [1, 2, 3, 4, 5, 6]
+    assert [e.sequence for e in mine] == [1, 2, 3, 4, 5, 6, 7]
     assert all(e.subject == case_id and e.center == "350500" for e in mine)
-    assert mine[-2].data["document_id"] == f"JD-350500-{case_id}"
+    assert mine[-3].data["document_id"] == f"JD-350500-{case_id}"
+    assert mine[-2].data["document"]["document_id"] == f"JD-350500-{case_id}"
 
 
 async def _document_is_genuine_and_tamper_evident(node, case_id: str) -> None:

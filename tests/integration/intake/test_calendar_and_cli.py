@@ -103,11 +103,19 @@ async def test_the_cli_loads_a_schedule_into_intakes_database(
 
 
 async def test_seed_loads_a_catalogue_once(
-    intake: Intake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    intake: Intake,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = intake.settings.database_url
+    monkeypatch.setenv("CENTER_NAME", "泉州市行政服务中心")
     seed = ["seed", "--database-url", url, "--approval-database-url", f"sqlite:///{tmp_path}/a.db"]
     assert await asyncio.to_thread(main, seed) == 0
+    organisation = (await intake.http.get("/v1/org")).json()
+    assert organisation["center"]["name"] == "泉州市行政服务中心"
+    named = {d["code"]: d["name"] for d in organisation["departments"]}
+    assert len(named) == 20 and named["SCJG"] == "市场监督管理局"
     items = (await intake.http.get("/v1/catalog/items")).json()
     assert len(items) >= 40 and len({i["department"] for i in items}) >= 12
     assert {i["kind"] for i in items} == {"immediate", "promised", "joint", "reported"}

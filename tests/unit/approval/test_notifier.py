@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from services.approval.adapters.notifier import HttpGateway, LocalSink, Message, NotificationFailed
+from services.approval.bootstrap import make_notifier
+from services.approval.config import Settings
 
 pytestmark = pytest.mark.unit
 MESSAGE = Message("m-1", "c-1", "sms", "13800000000", "您的申请已办结")
@@ -20,6 +22,12 @@ async def test_the_local_sink_records_each_message(tmp_path: Path) -> None:
     assert sink.sent == [MESSAGE]
     [line] = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["text"] == "您的申请已办结"
+    assert json.loads(line)["to"] == "13800000000" and json.loads(line)["sent_at"]
+
+
+def test_the_dev_sink_writes_under_var_by_default() -> None:
+    assert Settings().notify_sink_file == "var/notices.jsonl"
+    assert make_notifier(Settings()).path == Path("var/notices.jsonl")  # type: ignore[attr-defined]
 
 
 async def test_the_gateway_posts_with_an_idempotency_key() -> None:
