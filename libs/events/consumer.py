@@ -1,6 +1,7 @@
 """Consumers: apply each stream's events in order, exactly once in effect, then commit.
 
-Each record goes through the `Applier` (position check and projection in one transaction).
+Each record goes through the `Applier` (position check and projection in one transaction);
+the records of one poll and partition share one transaction while they apply plainly.
 A gap (an event ahead of its stream) stops its partition: the offsets before it are
 committed, the partition rewinds to it and pauses for a back-off, then tries again; a gap
 that outlasts `gap_timeout` is reported and parked with its stream, so the partition goes
@@ -18,10 +19,11 @@ import logging
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry import propagate
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from libs.events.applier import Applied, Applier, DeadLetter, Handler, Raw
+from libs.events.applier import Applied, Applier, DeadLetter, Handler, Raw, tracer
 from libs.events.envelope import Envelope, UnparseableMessage, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.positions import stream_of
@@ -132,8 +134,11 @@ class IdempotentConsumer:
     ) -> None:
         """Apply one partition's records of a poll in order; stop at a gap."""
         assert self.consumer is not None
-        done: int | None = None
-        for record in records:
+        batched = await self._apply_batch(records)
+        done: int | None = records[batched - 1].offset + 1 if batched else None
+        if batched:
+            self._gaps.pop(tp, None)
+        for record in records[batched:]:
             applied = await self.process(record)
             if applied.reason == "gap" and not await self._gap_outlasted(tp, record, applied):
                 break
@@ -147,6 +152,34 @@ class IdempotentConsumer:
             self.consumer.pause(tp)
             delay = min(self.retry_delay * 2**tries, 5.0)
             asyncio.get_running_loop().call_later(delay, self._resume, tp)
+
+    async def _apply_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> int:
+        """Apply a poll's leading records in one transaction (in order, positions advanced with
+        their effects), up to a gap or a held stream. Any failure rolls all of them back and
+        returns 0: the records then go one by one, with retries and parking."""
+        count, held = 0, None
+        try:
+            async with self.engine.begin() as conn:
+                for record in records:
+                    raw = Raw.of_record(record)
+                    envelope = from_message(record.key, record.headers, raw.value)
+                    parent = propagate.extract({"traceparent": envelope.traceparent})
+                    with tracer.start_as_current_span(f"apply {envelope.type}", context=parent):
+                        applied = await self.applier.apply_in(conn, envelope, raw=raw)
+                    if applied.reason == "gap":
+                        break
+                    count += 1
+                    if applied.reason == "held":
+                        held = envelope
+                        break
+        except Exception as exc:  # a record the one-by-one path must handle
+            log.debug("%s: batch of %d not applied (%r); one by one", self.name, len(records), exc)
+            return 0
+        if count and self.applier.after_commit:
+            self.applier.after_commit()
+        if held is not None:  # the event a parked gap waited for may be here
+            await replay_stream(self.applier, stream_of(held), unless_blocked=True)
+        return count
 
     async def _gap_outlasted(
         self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes], applied: Applied
