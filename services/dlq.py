@@ -17,43 +17,83 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from libs.events.applier import Applier, Handler
+    from libs.events.envelope import Envelope
+    from libs.events.registry import Event
     from libs.events.replay import Replayed
     from libs.events.runtime import Runtime
     from services.cli import Subparsers
+    from services.linkage.application.context import Linkage
 
 SERVICES = ("intake", "approval", "supervision", "linkage")
 
 
-def _runtime(service: str, database_url: str | None) -> Runtime:
-    """The service's runtime as its process wires it (handlers included), not started."""
+def _runtime(service: str, database_url: str | None) -> tuple[Runtime, dict[str, Applier]]:
+    """The service's runtime as its process wires it (not started) and every consumer's
+    applier by name, handlers included."""
     url = database_url or os.environ.get(f"{service.upper()}_DATABASE_URL")
     if service == "intake":
         from services.intake.bootstrap import bootstrap as intake
         from services.intake.config import Settings as IntakeSettings
 
-        return intake(IntakeSettings(database_url=url) if url else IntakeSettings())
-    if service == "approval":
+        runtime = intake(IntakeSettings(database_url=url) if url else IntakeSettings())
+    elif service == "approval":
         from services.approval.bootstrap import bootstrap as approval
         from services.approval.config import Settings as ApprovalSettings
 
-        return approval(ApprovalSettings(database_url=url) if url else ApprovalSettings()).runtime
-    if service == "supervision":
+        settings = ApprovalSettings(database_url=url) if url else ApprovalSettings()
+        runtime = approval(settings).runtime
+    elif service == "supervision":
         from services.supervision.bootstrap import bootstrap as supervision
         from services.supervision.config import Settings as SupervisionSettings
 
-        settings = SupervisionSettings(database_url=url) if url else SupervisionSettings()
-        return supervision(settings).runtime
-    from services.linkage.bootstrap import bootstrap as linkage
-    from services.linkage.config import Settings as LinkageSettings
+        runtime = supervision(
+            SupervisionSettings(database_url=url) if url else SupervisionSettings()
+        ).runtime
+    else:
+        from services.linkage.bootstrap import bootstrap as linkage
+        from services.linkage.config import Settings as LinkageSettings
 
-    return linkage(LinkageSettings(database_url=url) if url else LinkageSettings()).runtime
+        lk = linkage(LinkageSettings(database_url=url) if url else LinkageSettings())
+        return lk.runtime, {**lk.runtime.appliers(), **_link_appliers(lk)}
+    return runtime, runtime.appliers()
+
+
+def _link_appliers(lk: Linkage) -> dict[str, Applier]:
+    """Linkage's link consumers (started by its links job, named as there), without a broker:
+    what their gate let through and then parked is replayed by the same handlers."""
+    from libs.events.applier import Applier
+    from services.linkage.application.receive import (
+        when_child_event_apply,
+        when_parent_event_apply,
+    )
+    from services.linkage.domain.events import link_types
+
+    def bound(apply: Callable[..., Awaitable[None]]) -> Handler:
+        async def handle(conn: AsyncConnection, env: Envelope, event: Event) -> None:
+            await apply(conn, lk, env, event)
+
+        return handle
+
+    names = {
+        "linkage-from-children": when_child_event_apply,
+        f"linkage-from-parent-{lk.center}": when_parent_event_apply,
+    }
+    return {
+        name: Applier(name=name, engine=lk.runtime.engine, handle=bound(apply), types=link_types)
+        for name, apply in names.items()
+    }
 
 
 async def _list(service: str, database_url: str | None) -> list[str]:
     from libs.events.db import migrate
     from libs.events.parking import open_rows
 
-    runtime = _runtime(service, database_url)
+    runtime, _ = _runtime(service, database_url)
     try:
         await migrate(runtime.engine, [runtime.migrations] if runtime.migrations else [])
         rows = await open_rows(runtime.engine)
@@ -70,10 +110,9 @@ async def _replay(service: str, database_url: str | None, ids: list[int] | None)
     from libs.events.parking import open_rows
     from libs.events.replay import replay
 
-    runtime = _runtime(service, database_url)
+    runtime, appliers = _runtime(service, database_url)
     done: list[Replayed] = []
     try:
-        appliers = runtime.appliers()
         rows = await open_rows(runtime.engine, ids=ids)
         for consumer in dict.fromkeys(r.consumer for r in rows):
             if consumer not in appliers:
