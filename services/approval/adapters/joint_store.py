@@ -96,6 +96,14 @@ async def refresh_parts(conn: AsyncConnection, case: ApprovalCase) -> None:
     await conn.execute(insert(joint_parts), rows)
 
 
+async def open_part_case_ids(conn: AsyncConnection, *, department: str) -> list[str]:
+    """Every joint case with an undecided part of this department."""
+    query = select(joint_parts.c.case_id).where(
+        joint_parts.c.department == department, joint_parts.c.status.in_(OPEN)
+    )
+    return list((await conn.execute(query)).scalars())
+
+
 async def part_worklist(
     conn: AsyncConnection, *, held_at: str, department: str, person: str | None = None
 ) -> list[dict[str, Any]]:

@@ -9,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.aggregate import save
 from libs.events.auth import Principal
 from libs.events.schemas import DepartmentAbsenceMarked
-from services.approval.adapters import projection
+from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
 from services.approval.application.unit import commit, department, load_case
 from services.approval.domain.department import Department
 from services.approval.domain.handover import route_around
+from services.approval.domain.joint_parts import route_part_around
 
 
 @dataclass(frozen=True)
@@ -46,4 +47,8 @@ async def mark_absence(
         for case_id in await projection.open_case_ids(conn, department=cmd.department):
             case = await load_case(conn, ctx, case_id)
             await commit(conn, ctx, case, route_around(case, cmd.person, staff=staff, now=now))
+        for case_id in await joint_store.open_part_case_ids(conn, department=cmd.department):
+            case = await load_case(conn, ctx, case_id)  # 并联审批: the department's part
+            moved = route_part_around(case, cmd.department, cmd.person, staff=staff, now=now)
+            await commit(conn, ctx, case, moved)
     return staff

@@ -19,10 +19,7 @@ from libs.events.schemas import (
     CaseReviewed,
     JointCompleted,
     JointPartDecided,
-    JointPartResumed,
-    JointPartSuspended,
     JointStarted,
-    Procedure,
     WorkAssigned,
     WorkOpened,
 )
@@ -113,7 +110,7 @@ def _assigned(facts: WorkOpened, department: str, staff: Department | None, now:
 
 def part_of(case: ApprovalCase, department: str | None) -> Part:
     """The caller's department's part, or the rule saying it has none."""
-    joint = _joint(case)
+    joint = joint_of(case)
     if department is None or department not in joint.parts:
         raise rules.OnlyPartDepartmentsAct(
             f"case {case.facts.case_no} has parts for {', '.join(joint.parts)},"
@@ -203,7 +200,7 @@ def decide_part(
             f"{actor.sub} reviewed the {part.department} part and may not also decide it (一审一核)"
         )
     _ensure_assignee(case, part, actor)
-    joint = _joint(case)
+    joint = joint_of(case)
     decided = JointPartDecided.model_validate(
         {
             **case.base(),
@@ -242,60 +239,7 @@ def _completion(
     ]
 
 
-def suspend_part(
-    case: ApprovalCase,
-    *,
-    department: str | None,
-    procedure: Procedure,
-    reason: str,
-    now: datetime,
-) -> list[Event]:
-    """Pause one part for 补正 or a special procedure; the other parts keep their clocks."""
-    case.ensure_open()
-    part = part_of(case, department)
-    if not part.pending:
-        raise rules.PartIsDecided(f"the {part.department} part is already {part.status}")
-    if part.pause is not None:
-        raise rules.OnePausePerPartAtATime(
-            f"the {part.department} part is already suspended for {part.pause.procedure}"
-        )
-    return [
-        JointPartSuspended(
-            **case.base(),
-            department=part.department,
-            procedure=procedure,
-            suspended_at=now,
-            reason=reason,
-        )
-    ]
-
-
-def resume_part(
-    case: ApprovalCase, *, department: str | None, calendar: WorkCalendar, now: datetime
-) -> list[Event]:
-    """Restart one part's clock; its deadline moves by the working days its pause covered."""
-    case.ensure_open()
-    part = part_of(case, department)
-    if part.pause is None:
-        raise rules.OnlyPausedPartsResume(f"the {part.department} part is not suspended")
-    paused = calendar.paused_working_days(part.pause.since, now)
-    facts = part.clock or caseclock.ClockFacts(_joint(case).started_at, part.limit_days, "joint")
-    deadline = facts.suspended(part.pause.since).resumed(now).deadline(calendar)
-    return [
-        JointPartResumed(
-            **case.base(),
-            department=part.department,
-            resumed_at=now,
-            suspended_at=part.pause.since,
-            paused_working_days=paused,
-            deadline=deadline.at,
-            due_day=deadline.due_day,
-            provisional=deadline.provisional,
-        )
-    ]
-
-
-def _joint(case: ApprovalCase) -> JointState:
+def joint_of(case: ApprovalCase) -> JointState:
     if case.joint is None:
         raise rules.JointItemMustBeKnown(f"case {case.facts.case_no} is not a joint case")
     return case.joint

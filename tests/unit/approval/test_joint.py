@@ -8,11 +8,14 @@ import pytest
 
 from libs.events.registry import Event
 from libs.events.schemas import (
+    DepartmentAbsenceMarked,
+    DepartmentPostsNamed,
     JointCompleted,
     JointPartDecided,
     JointPartResumed,
     JointPartSuspended,
     JointStarted,
+    PostHolders,
     WorkAssigned,
     WorkOpened,
 )
@@ -23,12 +26,11 @@ from services.approval.domain.joint import (
     JointItem,
     StageStart,
     decide_part,
-    resume_part,
     review_part,
     shortened,
     start_parts,
-    suspend_part,
 )
+from services.approval.domain.joint_parts import resume_part, route_part_around, suspend_part
 from services.approval.domain.opening import open_work
 from services.approval.domain.rules import DecisionsAreFinal, ReviewerMayNotDecide
 from tests.unit.approval.builders import AT, CALENDAR, MONDAY, accepted, department
@@ -226,3 +228,33 @@ def test_parts_are_assigned_to_each_departments_review_post() -> None:
         ("plan", "review"),
         ("env", "review"),
     ]
+
+
+def test_a_part_held_by_an_absent_person_goes_to_the_b_post() -> None:
+    case = ApprovalCase("c-1")
+    held = {d: Department(f"department:{d}") for d in ITEM.limits}
+    named = DepartmentPostsNamed(
+        center="350500",
+        department="plan",
+        posts={"review": PostHolders(a="rev-a", b="rev-b")},
+        at=MONDAY,
+    )
+    held["plan"].apply(named)
+    first = opening()
+    opened = next(e for e in first if isinstance(e, WorkOpened))
+    events = start_parts(
+        opened, ITEM, stage=StageStart("立项"), staff=held, calendar=CALENDAR, now=AT
+    )
+    fold(case, [opened, *events])
+    assert case.joint is not None and case.joint.parts["plan"].assignee == "rev-a"
+    away = held["plan"]
+    away.apply(
+        DepartmentAbsenceMarked(
+            center="350500", department="plan", person="rev-a", absent=True, at=MONDAY
+        )
+    )
+    moved = fold(case, route_part_around(case, "plan", "rev-a", staff=away, now=AT))
+    assert [(e.department, e.assignee) for e in moved if isinstance(e, WorkAssigned)] == [
+        ("plan", "rev-b")
+    ]
+    assert route_part_around(case, "env", "rev-a", staff=away, now=AT) == []

@@ -12,7 +12,8 @@ from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, department
 from services.approval.domain.agency import ensure_materials_complete
 from services.approval.domain.case import ApprovalCase
-from services.approval.domain.joint import decide_part, resume_part, review_part, suspend_part
+from services.approval.domain.joint import decide_part, review_part
+from services.approval.domain.joint_parts import resume_part, suspend_part
 from services.approval.domain.joint_rules import JointPartsHaveTheirOwnClocks
 from services.approval.domain.projects import Project, project_stream
 

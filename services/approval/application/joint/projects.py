@@ -16,7 +16,7 @@ from services.approval.adapters import joint_store
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, commit, load_case
 from services.approval.domain import agency, joint_rules, project_rules
-from services.approval.domain.joint import resume_part
+from services.approval.domain.joint_parts import resume_part
 from services.approval.domain.joint_rules import StageCaseAlreadyStarted
 from services.approval.domain.project_rules import NewProject
 from services.approval.domain.projects import Project, Series, project_stream, series_stream
