@@ -100,11 +100,9 @@ class Project(Aggregate):
         self.green: GreenChannel | None = None
         self.stages: list[StageState] = []
         self.finished: ProjectCompleted | None = None
-        self.history: list[Event] = []
 
     def when(self, event: Event) -> None:
         """Fold one project event."""
-        self.history.append(event)
         match event:
             case ProjectCreated():
                 self.created = event
