@@ -14,7 +14,7 @@ TEST_SESSION_TIMEOUT ?= 2700
 # The pinned versions the suite is green with: `make lock` regenerates them from pyproject.toml.
 LOCK      := requirements.txt requirements-dev.txt
 
-.PHONY: venv provision lock lock-check run test unit lint bench clean
+.PHONY: venv provision lock lock-check run run-multi test unit lint bench clean
 
 venv: $(STAMP)
 
@@ -52,6 +52,10 @@ lock-check: | $(BIN)/python
 
 run: venv
 	$(BIN)/python scripts/run.py
+
+# Three linked centers (city 350500, county 350521, township 350521100): see README.md.
+run-multi: venv
+	$(BIN)/python scripts/run_multi.py
 
 test: provision venv
 	timeout --kill-after=30 $(TEST_SESSION_TIMEOUT) $(BIN)/pytest -q $(PYTEST_ARGS)

@@ -117,8 +117,8 @@ def seed(env: dict[str, str]) -> None:
         print(f"seed: failed with exit code {result.returncode}:\n{result.stdout}{result.stderr}")
 
 
-def start_service(name: str, port: int, env: dict[str, str]) -> Child:
-    log = LOGS / f"{name}.log"
+def start_service(name: str, port: int, env: dict[str, str], log_dir: Path = LOGS) -> Child:
+    log = log_dir / f"{name}.log"
     command = [
         sys.executable,
         "-m",

@@ -12,22 +12,28 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaProducer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
 from libs.events.broker import TansuBroker, free_port
+from libs.events.calendar import WorkCalendar
+from libs.events.envelope import Envelope
 from services.approval.adapters.notifier import LocalSink
 from services.approval.config import Settings as ApprovalSettings
 from services.approval.main import create as create_approval
 from services.intake.config import Settings as IntakeSettings
 from services.intake.main import create as create_intake
-from services.linkage.adapters.keys import private_pem, public_pem
+from services.linkage.adapters.crossings import signed_row
+from services.linkage.adapters.keys import LinkKeys, private_pem, public_pem
 from services.supervision.config import Center
 from services.supervision.config import Settings as SupervisionSettings
 from services.supervision.main import create as create_supervision
@@ -305,9 +311,10 @@ async def work(at: Node, case_id: str) -> dict[str, Any] | None:
     return response.json() if response.status_code == 200 else None
 
 
-async def pre_review(accepting: Node, case_id: str) -> None:
-    """初审 at the accepting center: the reported case goes up."""
-    await eventually(lambda: work(accepting, case_id), within=60)
+async def pre_review(accepting: Node, case_id: str, *, wait: bool = False) -> None:
+    """初审 at the accepting center: the reported case goes up (`wait`: until it is work)."""
+    if wait:
+        await eventually(lambda: work(accepting, case_id), within=60)
     reviewed = await accepting.http["approval"].post(
         f"/v1/cases/{case_id}/review",
         json={"opinion": "approve", "comment": "初审同意上报"},
@@ -339,3 +346,62 @@ async def worklist(at: Node) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()
     return items
+
+
+def signed_message(
+    env: Envelope, *, sender: str, key: Ed25519PrivateKey
+) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
+    """A Kafka record as the linkage of `sender` signs it (with `key`, genuine or not)."""
+    keys = LinkKeys(center=sender, private=key, public={})
+    row = signed_row(env, topic="", keys=keys)
+    headers = [(name, raw.encode()) for name, raw in row["headers"]]
+    return row["key"].encode(), headers, row["value"]
+
+
+async def send_raw(
+    bootstrap: str, topic: str, record: tuple[bytes, list[tuple[str, bytes]], bytes]
+) -> None:
+    """Publish one record as it is."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        key, headers, value = record
+        await producer.send_and_wait(topic, key=key, value=value, headers=headers)
+    finally:
+        await producer.stop()
+
+
+def escalated_v1(case_id: str, *, center: str = COUNTY, to_center: str = CITY) -> Envelope:
+    """`case.escalated` as a node still on v1 of the type emits it (an unmasked applicant name)."""
+    now = datetime.now(UTC)
+    deadline = WorkCalendar().deadline(now, 15)
+    return Envelope(
+        type="onewindow.case.escalated.v1",
+        source=f"/centers/{center}/approval",
+        subject=case_id,
+        center=center,
+        sequence=1,
+        data={
+            "case_id": case_id,
+            "center": center,
+            "to_center": to_center,
+            "escalated_at": now.isoformat(),
+            "item_code": ITEM_CODE,
+            "department": DEPT,
+            "case_no": f"{center}-{case_id}",
+            "item_version": 1,
+            "item_name": ITEM["name"],
+            "kind": "reported",
+            "accepted_at": now.isoformat(),
+            "limit_days": 15,
+            "deadline": deadline.at.isoformat(),
+            "due_day": deadline.due_day.isoformat(),
+            "applicant_name": "王五",
+            "opinion": "approve",
+        },
+    )
+
+
+def new_case_id() -> str:
+    """A fresh case id (as intake makes them)."""
+    return str(uuid.uuid4())

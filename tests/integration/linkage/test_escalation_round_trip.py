@@ -27,7 +27,7 @@ async def test_one_reported_case_goes_up_is_decided_and_comes_back(databases, tm
     ):
         await publish_item(county)
         case_id = await accept_case(county)
-        await pre_review(county, case_id)
+        await pre_review(county, case_id, wait=True)
         above = await eventually(lambda: work(city, case_id), within=60)
         assert (above["center"], above["held_at"], above["step"]) == (COUNTY, CITY, "review")
         await decide_above(city, case_id)
