@@ -39,6 +39,7 @@ from tests.integration.linkage.harness import (
     publish_item,
     send_raw,
     signed_message,
+    staff,
     work,
     worklist,
 )
@@ -112,6 +113,7 @@ async def test_cases_cross_a_stopped_broker_and_a_killed_linkage_exactly_once(pa
     for name in ("onewindow.work.closed.v1", DELIVERED):
         assert await _per_case(county, name, cases) == delivered
     assert sorted(m.case_id for m in county.sink.sent) == sorted(cases) and city.sink.sent == []
+    await _sealed_by_the_city_and_verified_at_the_county(county, cases[0])
     await _all_green(county, cases)
     settled_up = await eventually(lambda: _backlog_up(county, empty=True), within=30)
     assert settled_up["state"] == "up"  # the acknowledgements of the results went up too
@@ -124,6 +126,25 @@ async def test_cases_cross_a_stopped_broker_and_a_killed_linkage_exactly_once(pa
 async def _link_down_with_backlog(county: Node) -> dict[str, Any] | None:
     link = (await county.linkage.links()).get(CITY)
     return link if link and link["state"] == "down" and link["backlog"] > 0 else None
+
+
+async def _sealed_by_the_city_and_verified_at_the_county(county: Node, case_id: str) -> None:
+    sealed = await county.http["approval"].get(
+        f"/v1/cases/{case_id}/decision", headers=staff("reviewer", COUNTY)
+    )
+    assert sealed.status_code == 200, sealed.text
+    body = sealed.json()
+    assert (body["document"]["issued_by_center"], body["document"]["center"]) == (CITY, COUNTY)
+    verdict = await county.http["approval"].post(
+        "/v1/seals/verify",
+        json={"document": body["document"], "pdf": body["pdf"], "seal": body["seal"]},
+    )
+    assert verdict.json()["genuine"], verdict.json()
+    altered = {**body["document"], "decision": "denied"}
+    forged = await county.http["approval"].post(
+        "/v1/seals/verify", json={"document": altered, "pdf": body["pdf"], "seal": body["seal"]}
+    )
+    assert not forged.json()["genuine"]
 
 
 async def _county_seen_from_the_city(city: Node) -> dict[str, Any] | None:
