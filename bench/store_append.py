@@ -27,7 +27,8 @@ WRITERS = 8
 COMMANDS = int(os.environ.get("BENCH_APPENDS", "2000"))
 RAW_EVENT = (
     "INSERT INTO events (event_id, stream_id, version, type, data, center, traceparent,"
-    " recorded_at) VALUES ($1, $2, 1, 'onewindow.bench.noted.v1', $3::json, '350500', $4, $5)"
+    " recorded_at, prev_hash, hash) VALUES ($1, $2, 1, 'onewindow.bench.noted.v1', $3::json,"
+    " '350500', $4, $5, '', '')"
 )
 RAW_OUTBOX = (
     "INSERT INTO outbox (event_id, topic, key, headers, value, created_at)"
