@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Annotated, Protocol
 from zoneinfo import ZoneInfo
 
-__all__ = ["SHANGHAI", "Clock", "FixedClock", "SystemClock"]
+from pydantic import PlainSerializer
+
+__all__ = ["SHANGHAI", "BeijingTime", "Clock", "FixedClock", "SystemClock"]
 
 # Deadlines and working days follow Beijing time whatever the host's zone is.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def beijing_iso(moment: datetime) -> str:
+    """An instant as ISO 8601 in Beijing time (+08:00); a naive one is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).isoformat()
+
+
+# The one form of an instant in API answers: ISO 8601 with +08:00 (storage stays UTC).
+BeijingTime = Annotated[
+    datetime, PlainSerializer(beijing_iso, return_type=str, when_used="json-unless-none")
+]
 
 
 class Clock(Protocol):

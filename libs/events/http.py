@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from libs.events.store import ConcurrencyError
+from libs.events.words import http_zh, validation_zh
 
 PROBLEM = "application/problem+json"
 # Codes of centers, departments, items and ids of cases as every level spells them.
@@ -24,27 +25,62 @@ Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=
 CenterCode = Annotated[str, Query(pattern=CODE_PATTERN, description="a center's code, e.g. 350500")]
 
 
-class Problem(Exception):
-    """An error the API answers with a problem document; `rule` names the business rule broken."""
+class RequestBody(BaseModel):
+    """The base of every request body: an unknown field (a typo) is refused, never dropped."""
 
-    def __init__(self, status: int, detail: str, *, rule: str | None = None, **extra: Any) -> None:
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(Exception):
+    """An error the API answers with a problem document; `rule` names the business rule broken,
+    `detail_zh` says it in Chinese (the HTTP status's Chinese when not given)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        rule: str | None = None,
+        detail_zh: str | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.rule = rule
+        self.detail_zh = detail_zh
         self.extra = extra
 
 
 class RuleViolation(Problem):
-    """A named business rule refused the command (422 unless told otherwise)."""
+    """A named business rule refused the command (422 unless told otherwise); a subclass
+    states its rule in Chinese in `zh`."""
 
-    def __init__(self, rule: str, detail: str, *, status: int = 422, **extra: Any) -> None:
-        super().__init__(status, detail, rule=rule, **extra)
+    zh: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        rule: str,
+        detail: str,
+        *,
+        status: int = 422,
+        detail_zh: str | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(status, detail, rule=rule, detail_zh=detail_zh or self.zh, **extra)
 
 
-def problem(status: int, detail: str, **fields: Any) -> JSONResponse:
-    """A problem+json response."""
-    body = {"type": "about:blank", "title": _title(status), "status": status, "detail": detail}
+def problem(
+    status: int, detail: str, *, detail_zh: str | None = None, **fields: Any
+) -> JSONResponse:
+    """A problem+json response; `detail_zh` is always there, for people reading Chinese."""
+    body = {
+        "type": "about:blank",
+        "title": _title(status),
+        "status": status,
+        "detail": detail,
+        "detail_zh": detail_zh or http_zh(status),
+    }
     body.update({k: v for k, v in fields.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
@@ -53,12 +89,34 @@ def _title(status: int) -> str:
     return HTTPStatus(status).phrase
 
 
+def _validation_error(err: Any) -> dict[str, str]:
+    """One validation error: the field, the rule and the message, in English and Chinese."""
+    if err["type"] == "json_invalid":  # loc is ("body", position)
+        at = err["loc"][-1] if len(err["loc"]) > 1 else 0
+        return {
+            "field": "body",
+            "rule": "json_invalid",
+            "message": f"malformed JSON at character {at}: {err.get('ctx', {}).get('error', '')}",
+            "message_zh": f"JSON 格式错误（第 {at} 个字符处）",
+        }
+    field = ".".join(str(p) for p in err["loc"] if p != "body")
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = f"unknown field {field!r}: not allowed (a typo?)"
+    return {
+        "field": field,
+        "rule": err["type"],
+        "message": message,
+        "message_zh": validation_zh(err["type"], field),
+    }
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Every error leaves the service as problem+json with a clear detail."""
 
     async def on_problem(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
-        return problem(exc.status, exc.detail, rule=exc.rule, **exc.extra)
+        return problem(exc.status, exc.detail, rule=exc.rule, detail_zh=exc.detail_zh, **exc.extra)
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
@@ -68,19 +126,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            {
-                "field": ".".join(str(p) for p in err["loc"] if p != "body"),
-                "rule": err["type"],
-                "message": err["msg"],
-            }
-            for err in exc.errors()
-        ]
+        errors = [_validation_error(err) for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return problem(422, detail, errors=errors)
+        detail_zh = "；".join(e["message_zh"] for e in errors)
+        return problem(422, detail, detail_zh=detail_zh, errors=errors)
 
     async def on_conflict(_: Request, exc: Exception) -> JSONResponse:
-        return problem(409, f"{exc}; read it again and retry", rule="OptimisticConcurrency")
+        return problem(
+            409,
+            f"{exc}; read it again and retry",
+            rule="OptimisticConcurrency",
+            detail_zh="数据已被他人修改，请重新读取后再试",
+        )
 
     async def on_unavailable(_: Request, exc: Exception) -> JSONResponse:
         return problem(503, f"a backing service is unreachable ({type(exc).__name__}); retry")

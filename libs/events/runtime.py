@@ -27,6 +27,7 @@ from libs.events.db import make_engine, migrate
 from libs.events.envelope import Envelope
 from libs.events.http import install_problem_handlers
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
+from libs.events.limits import BodyLimit
 from libs.events.logs import configure_logging
 from libs.events.metrics import (
     RequestMetrics,
@@ -60,6 +61,8 @@ class ServiceSettings(KafkaSettings):
     cors_origins: str = ""
     consumer_gap_timeout_s: float = 30.0  # then a stream's gap is reported and parked
     outbox_retention_hours: float = 168.0  # sent outbox rows are deleted when older
+    # Largest request body accepted (MAX_BODY_BYTES); larger ones are answered 413.
+    max_body_bytes: int = 1_048_576
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
     FastAPIInstrumentor.instrument_app(app, tracer_provider=TRACER_PROVIDER)
     app.add_middleware(RequestMetrics, service=runtime.service)
     install_problem_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     install_security(app, cors_origins=runtime.settings.cors_origins)
     app.include_router(runtime.health_router())
     app.include_router(metrics_router(runtime.scrape))

@@ -538,6 +538,20 @@ class ItemPublished(Event):
     published_by: str = ""
 
 
+@registry.register("onewindow.catalog.item_retired.v1")
+class ItemRetired(Event):
+    """An item withdrawn from the catalogue (a law repealed, a 审改 round): it accepts no new
+    cases; cases already received go on under their version."""
+
+    center: str
+    code: str
+    version: int  # the version current when it was retired
+    reason: str
+    legal_basis: str = ""
+    retired_at: datetime
+    retired_by: str
+
+
 @registry.register("onewindow.calendar.year_loaded.v1")
 class CalendarYearLoaded(Event):
     """A center administrator loaded a year's official schedule (holidays, adjusted workdays)."""

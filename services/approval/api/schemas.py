@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from libs.events.clock import BeijingTime
+from libs.events.http import Code, RequestBody
 from libs.events.schemas import Procedure
 from services.approval.api.project_schemas import JointRead
 from services.approval.domain.case import ApprovalCase
@@ -15,21 +17,21 @@ AuthorizedKind = Literal["immediate", "promised", "joint", "reported", "suppleme
 PostName = Literal["window", "review", "approve"]
 
 
-class ReviewCreate(BaseModel):
+class ReviewCreate(RequestBody):
     """一审: the reviewer's opinion."""
 
     opinion: Literal["approve", "deny"]
     comment: str = ""
 
 
-class DecisionCreate(BaseModel):
+class DecisionCreate(RequestBody):
     """一核: the decision; a denial cites its reasons."""
 
     decision: Literal["approved", "denied"]
     reasons: str = ""
 
 
-class SuspensionCreate(BaseModel):
+class SuspensionCreate(RequestBody):
     """Stop the clock for a procedure; hearing, inspection, testing, appraisal and expert review
     state how many working days they will take (行政许可法 art. 45)."""
 
@@ -40,28 +42,28 @@ class SuspensionCreate(BaseModel):
     )
 
 
-class ExtensionCreate(BaseModel):
+class ExtensionCreate(RequestBody):
     """延期 by some working days; the new deadline is computed, never given."""
 
     days: int = Field(ge=1)
     reason: str = Field(min_length=1)
 
 
-class HandOverCreate(BaseModel):
+class HandOverCreate(RequestBody):
     """委派 / 转办 to another person of the department."""
 
     to: str = Field(min_length=1)
     reason: str = Field(min_length=1)
 
 
-class CountersignCreate(BaseModel):
+class CountersignCreate(RequestBody):
     """会签: the approvers who must all sign."""
 
     approvers: list[str] = Field(min_length=1)
     reason: str = ""
 
 
-class AuthorizationPut(BaseModel):
+class AuthorizationPut(RequestBody):
     """授权到位: what the window decides alone, and what it pre-reviews for the department."""
 
     window_decides: list[AuthorizedKind]
@@ -69,27 +71,27 @@ class AuthorizationPut(BaseModel):
     special_disposal: bool = False
 
 
-class PostHoldersIn(BaseModel):
+class PostHoldersIn(RequestBody):
     """The A person of a post and the B who stands in."""
 
-    a: str = Field(min_length=1)
-    b: str | None = None
+    a: Code
+    b: Code | None = None
 
 
-class PostsPut(BaseModel):
+class PostsPut(RequestBody):
     """A/B岗 for each post of the department."""
 
     posts: dict[PostName, PostHoldersIn]
 
 
-class AbsencePut(BaseModel):
+class AbsencePut(RequestBody):
     """Away (work goes to B at once) or back."""
 
     absent: bool
     reason: str = ""
 
 
-class ItemRulesPut(BaseModel):
+class ItemRulesPut(RequestBody):
     """How an item's cases are approved (defaults: single approver, 10 working days' extension).
 
     Deemed approval (超时默许) is set on the catalogue item only (intake's `deemed_approval`).
@@ -118,8 +120,8 @@ class WorkItemRead(BaseModel):
     step: str
     assignee: str | None
     countersigners: list[str]
-    accepted_at: datetime
-    deadline: datetime
+    accepted_at: BeijingTime
+    deadline: BeijingTime
     due_day: date
 
 
@@ -152,7 +154,7 @@ class CaseRead(BaseModel):
     assignee: str | None
     window_decides: bool
     deemed_approval: bool
-    deadline: datetime
+    deadline: BeijingTime
     due_day: date
     provisional: bool
     reviews: list[dict[str, str]]
@@ -221,7 +223,7 @@ class DecisionRead(BaseModel):
     public_key_pem: str
 
 
-class VerifyCreate(BaseModel):
+class VerifyCreate(RequestBody):
     """A document to check: its JSON, its PDF (base64) and its seal, as handed out."""
 
     document: dict[str, Any]

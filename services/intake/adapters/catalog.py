@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.schemas import ItemPublished
+from libs.events.schemas import ItemPublished, ItemRetired
 from services.intake.adapters.tables import catalog_items as t
 from services.intake.domain.catalog import ItemVersion
 
@@ -24,6 +24,14 @@ async def record_version(conn: AsyncConnection, event: ItemPublished) -> None:
             published_at=event.published_at,
         )
     )
+
+
+async def record_retirement(conn: AsyncConnection, event: ItemRetired) -> None:
+    """Mark the retired version; a later version (a new law) brings the item back."""
+    where = (t.c.code == event.code) & (t.c.version == event.version)
+    data = (await conn.execute(select(t.c.data).where(where))).scalar_one()
+    retired = event.model_dump(mode="json", exclude={"center", "code", "version"})
+    await conn.execute(update(t).where(where).values(data={**data, "retired": retired}))
 
 
 async def item_version(conn: AsyncConnection, code: str, version: int) -> ItemVersion | None:

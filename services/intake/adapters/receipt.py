@@ -15,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from libs.events.clock import SHANGHAI
+from services.intake.domain.identity import mask_id_no
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -46,13 +47,8 @@ class ReceiptData:
     due_day: date
     limit_days: int
     provisional: bool
-
-
-def mask_id(id_no: str) -> str:
-    """An identity number with its middle hidden, as printed on paper."""
-    if len(id_no) <= 10:
-        return id_no
-    return id_no[:6] + "*" * (len(id_no) - 10) + id_no[-4:]
+    added_days: int = 0  # working days the deadline moved since acceptance (pauses, extension)
+    promised_first: date | None = None  # the promise date before its one extension
 
 
 def _style(size: float, *, leading: float | None = None, align: int = 0) -> ParagraphStyle:
@@ -68,7 +64,7 @@ def _style(size: float, *, leading: float | None = None, align: int = 0) -> Para
 
 def _rows(data: ReceiptData) -> list[tuple[str, str]]:
     accepted = data.accepted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    deadline = f"{data.due_day:%Y年%m月%d日} 前办结（{data.limit_days} 个工作日）"
+    deadline = f"{data.due_day:%Y年%m月%d日} 前办结（{_days(data)}）"
     if data.provisional:
         deadline += "；跨入尚未公布节假日安排的年度，暂按周一至周五计算，公布后重新核定"
     rows = [
@@ -79,16 +75,33 @@ def _rows(data: ReceiptData) -> list[tuple[str, str]]:
         ("承办部门", data.department),
         ("办件类型", KIND_NAMES.get(data.kind, data.kind)),
         ("收件方式", CHANNEL_NAMES.get(data.channel, data.channel)),
-        ("申请人", f"{data.applicant_name}（{mask_id(data.applicant_id_no)}）"),
+        ("申请人", f"{data.applicant_name}（{mask_id_no(data.applicant_id_no)}）"),
         ("受理时间", accepted),
         ("已收材料", "、".join(data.received) or "无"),
         ("办结时限", deadline),
     ]
     if data.tolerated:
         rows.append(("容缺材料", "、".join(data.tolerated)))
-        rows.append(("承诺补齐日期", f"{data.supplement_by:%Y年%m月%d日}"))
+        rows.append(("承诺补齐日期", _promised(data)))
         rows.append(("申请人承诺", data.promise))
     return rows
+
+
+def _days(data: ReceiptData) -> str:
+    if not data.added_days:
+        return f"{data.limit_days} 个工作日"
+    total = data.limit_days + data.added_days
+    return (
+        f"共 {total} 个工作日：时限 {data.limit_days} 个工作日，"
+        f"暂停计时或延长顺延 {data.added_days} 个工作日"
+    )
+
+
+def _promised(data: ReceiptData) -> str:
+    current = f"{data.supplement_by:%Y年%m月%d日}"
+    if data.promised_first is None:
+        return current
+    return f"{current}（经部门同意由{data.promised_first:%Y年%m月%d日}延期）"
 
 
 def _table(data: ReceiptData, body: ParagraphStyle) -> Table:

@@ -13,7 +13,8 @@ from services.intake.api.deps import Admin, RuntimeDep
 from services.intake.api.schemas import CalendarLoaded, ItemRead
 from services.intake.application.load_calendar import load_calendar_year
 from services.intake.application.publish_item import publish_item
-from services.intake.domain.catalog import CODE_PATTERN, ItemSpec, ItemVersion
+from services.intake.application.retire_item import retire_item
+from services.intake.domain.catalog import CODE_PATTERN, ItemSpec, ItemVersion, RetireItem
 from services.intake.domain.rules import ScheduleYearMismatch, UnknownItem
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
@@ -30,16 +31,27 @@ async def put_item(
     return published.item
 
 
+@router.post("/catalog/items/{code}/retire", response_model=ItemRead)
+async def post_retire_item(
+    code: ItemCode, order: RetireItem, principal: Admin, runtime: RuntimeDep
+) -> ItemVersion:
+    """Withdraw an item (a law repealed, a 审改 round): no new cases; open cases go on."""
+    return await retire_item(runtime=runtime, code=code, order=order, by=principal.sub)
+
+
 @router.get("/catalog/items", response_model=list[ItemRead])
 async def list_items(
     runtime: RuntimeDep,
     department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     kind: Kind | None = None,
     online: bool | None = None,
+    retired: Annotated[bool | None, Query(description="only retired, or only current")] = None,
 ) -> list[ItemVersion]:
-    """The current version of every item; public, like the printed catalogue in the hall."""
+    """The current version of every item, retired ones marked; public, like the printed
+    catalogue in the hall."""
     async with runtime.engine.connect() as conn:
-        return await catalog.current_items(conn, department=department, kind=kind, online=online)
+        items = await catalog.current_items(conn, department=department, kind=kind, online=online)
+    return [i for i in items if retired is None or (i.retired is not None) == retired]
 
 
 @router.get("/catalog/items/{code}", response_model=ItemRead)

@@ -28,6 +28,7 @@ from services.intake.api.schemas import (
     CaseSummary,
     ExtendCreate,
     RefuseCreate,
+    RejectedMaterial,
     Status,
     StatusRead,
     SupplementCreate,
@@ -42,7 +43,7 @@ from services.intake.application.refuse_case import refuse_case
 from services.intake.application.submit_case import IdempotencyKey, SubmitCase, submit_case
 from services.intake.application.supplement_case import supplement_case
 from services.intake.application.withdraw_case import withdraw_case
-from services.intake.domain.rules import ApplicantsApplyOnline
+from services.intake.domain.rules import ApplicantsApplyOnline, OnlyStaffJudgeMaterials
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 IdempotencyHeader = Annotated[
@@ -58,6 +59,14 @@ def _channel(principal: Principal, requested: Channel | None) -> Channel:
     return requested or "window"
 
 
+def _judged_by_staff(principal: Principal, rejected: list[RejectedMaterial]) -> None:
+    if rejected and principal.role == Role.applicant:
+        raise OnlyStaffJudgeMaterials(
+            "only the window's staff judge materials; an applicant sends no `rejected` list",
+            field="rejected",
+        )
+
+
 @router.post("/cases", status_code=201, response_model=CaseCreated)
 async def post_case(
     body: CaseCreate,
@@ -67,6 +76,7 @@ async def post_case(
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Receive a case; the answer's `missing` is the complete one-time notice (一次告知)."""
+    _judged_by_staff(principal, body.rejected)
     center = runtime.settings.center_code
     if principal.role == Role.clerk and principal.center != center:
         raise Problem(403, f"this intake node serves center {center}, not {principal.center}")
@@ -110,6 +120,7 @@ async def post_supplement(
     case_id: CaseId, body: SupplementCreate, principal: ClerkOrApplicant, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Supplement materials (补正); a further notice names only first-notice materials."""
+    _judged_by_staff(principal, body.rejected)
     return await supplement_case(
         runtime=runtime,
         case_id=case_id,

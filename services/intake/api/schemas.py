@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from libs.events.clock import BeijingTime
+from libs.events.http import RequestBody
 from libs.events.schemas import Channel, Kind
 from services.intake.domain.catalog import CODE_PATTERN, TEXT_PATTERN, ItemVersion
+from services.intake.domain.identity import IdType
 
 
 class ItemRead(ItemVersion):
     """One version of a catalogue item."""
 
+    published_at: BeijingTime
 
-class ApplicantIn(BaseModel):
-    """A person (resident ID, GB 11643) or an enterprise (credit code, GB 32100)."""
+
+class ApplicantIn(RequestBody):
+    """A person (resident ID, passport, permits for Hong Kong, Macao and Taiwan residents,
+    foreigner's permanent residence ID) or an enterprise (credit code, GB 32100)."""
 
     name: str = Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)
-    id_type: Literal["resident", "enterprise"]
+    id_type: IdType
     id_no: str = Field(min_length=1, max_length=32, pattern=TEXT_PATTERN)
     phone: str = Field(min_length=1, max_length=32, pattern=TEXT_PATTERN)
 
 
-class RejectedMaterial(BaseModel):
+class RejectedMaterial(RequestBody):
     """A material handed in but not acceptable (wrong, expired, unsigned …), and why."""
 
     code: str = Field(pattern=CODE_PATTERN)
@@ -36,7 +42,7 @@ Codes = Annotated[list[Annotated[str, Field(pattern=CODE_PATTERN)]], Field(max_l
 Rejections = Annotated[list[RejectedMaterial], Field(max_length=200)]
 
 
-class CaseCreate(BaseModel):
+class CaseCreate(RequestBody):
     """A case received at a window or online."""
 
     item_code: str = Field(pattern=CODE_PATTERN)
@@ -70,7 +76,7 @@ class CaseCreated(BaseModel):
     notice: list[NoticeEntry]
 
 
-class SupplementCreate(BaseModel):
+class SupplementCreate(RequestBody):
     """Materials brought after a notice (补正), or tolerated ones after acceptance."""
 
     materials: Codes = Field(default_factory=list)
@@ -88,7 +94,7 @@ class SupplementRead(BaseModel):
     notice: list[NoticeEntry]
 
 
-class AcceptCreate(BaseModel):
+class AcceptCreate(RequestBody):
     """受理; with `tolerated_missing` and `supplement_by` it is 容缺受理."""
 
     tolerated_missing: Codes = Field(default_factory=list)
@@ -107,9 +113,9 @@ class AcceptRead(BaseModel):
     case_id: str
     case_no: str
     status: Literal["accepted"]
-    accepted_at: datetime
+    accepted_at: BeijingTime
     limit_days: int
-    deadline: datetime
+    deadline: BeijingTime
     due_day: date
     provisional: bool
     tolerated_missing: list[str]
@@ -117,19 +123,19 @@ class AcceptRead(BaseModel):
     promise: str
 
 
-class RefuseCreate(BaseModel):
+class RefuseCreate(RequestBody):
     """不予受理 and its (legal) reason."""
 
     reason: str = Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)
 
 
-class WithdrawCreate(BaseModel):
+class WithdrawCreate(RequestBody):
     """撤回, optionally with the applicant's reason."""
 
     reason: str = Field(default="", max_length=2000, pattern=TEXT_PATTERN)
 
 
-class ExtendCreate(BaseModel):
+class ExtendCreate(RequestBody):
     """The department's one extension of a 容缺 promise."""
 
     supplement_by: date
@@ -149,7 +155,7 @@ class HistoryEntry(BaseModel):
     """One event of the case, from intake or another service."""
 
     type: str
-    at: datetime
+    at: BeijingTime
     source: str
     data: dict[str, Any]
 
@@ -178,14 +184,14 @@ class CaseRead(BaseModel):
     channel: Channel
     applicant: dict[str, str]
     submitted_by: str
-    submitted_at: datetime
+    submitted_at: BeijingTime
     materials: list[str]
     missing: list[str]
     notice: list[NoticeEntry]
     notices: int
-    accepted_at: datetime | None
+    accepted_at: BeijingTime | None
     limit_days: int | None
-    deadline: datetime | None
+    deadline: BeijingTime | None
     due_day: date | None
     provisional: bool
     tolerated_missing: list[str]
@@ -205,8 +211,8 @@ class CaseSummary(BaseModel):
     department: str
     status: str
     outcome: str | None
-    submitted_at: datetime
-    deadline: datetime | None
+    submitted_at: BeijingTime
+    deadline: BeijingTime | None
     provisional: bool
 
 
@@ -221,12 +227,12 @@ class PublicCaseRead(BaseModel):
     center_name: str
     status: str
     status_text: str
-    submitted_at: datetime
-    accepted_at: datetime | None
-    deadline: datetime | None
+    submitted_at: BeijingTime
+    accepted_at: BeijingTime | None
+    deadline: BeijingTime | None
     due_day: date | None
     provisional: bool
-    decided_at: datetime | None
+    decided_at: BeijingTime | None
 
 
 class PublicDecisionRead(BaseModel):

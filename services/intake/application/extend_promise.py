@@ -8,6 +8,7 @@ from typing import Any
 from libs.events.auth import Principal, Role
 from libs.events.http import Problem
 from libs.events.runtime import Runtime
+from libs.events.schemas import CasePromiseExtended
 from services.intake.application.common import load_case, save_case
 
 
@@ -26,4 +27,9 @@ async def extend_promise(
             supplement_by, reason, now=runtime.clock.now(), by=principal.sub
         )
         await save_case(runtime, conn, case, events)
-    return {"case_id": case_id, "status": case.status, "supplement_by": case.supplement_by}
+    return {
+        "case_id": case_id,
+        "status": case.status,
+        "supplement_by": case.supplement_by,
+        "reason": events[0].reason if isinstance(events[0], CasePromiseExtended) else reason,
+    }

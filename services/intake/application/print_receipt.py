@@ -59,9 +59,11 @@ def _receipt_data(
         accepted_at=accepted.accepted_at,
         received=[names[c] for c in case.provided if c not in accepted.tolerated_missing],
         tolerated=[names[c] for c in accepted.tolerated_missing],
-        supplement_by=accepted.supplement_by,
+        supplement_by=case.supplement_by or accepted.supplement_by,
+        promised_first=accepted.supplement_by if case.extended else None,
         promise=accepted.promise,
         due_day=row["due_day"] or accepted.due_day,
         limit_days=accepted.limit_days,
         provisional=bool(row["provisional"]),
+        added_days=int(row["added_days"] or 0),
     )

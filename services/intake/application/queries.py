@@ -13,6 +13,7 @@ from services.intake.adapters.tables import aware, case_timeline, cases
 from services.intake.application.common import case_row, item_of, load_case, notice
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion
+from services.intake.domain.identity import masked_applicant
 
 
 async def get_case(*, runtime: Runtime, case_id: str, principal: Principal) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def _view(case: Case, item: ItemVersion, row: dict[str, Any]) -> dict[str, Any]:
         "department": s.department,
         "kind": s.kind,
         "channel": s.channel,
-        "applicant": s.applicant.model_dump(),
+        "applicant": masked_applicant(s.applicant),
         "submitted_by": s.submitted_by,
         "submitted_at": s.submitted_at,
         "materials": case.provided,

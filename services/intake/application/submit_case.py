@@ -22,7 +22,11 @@ from services.intake.domain.acceptance import today
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.numbers import case_number, new_query_code
-from services.intake.domain.rules import IdempotencyKeyReused, ItemNotInCatalogue
+from services.intake.domain.rules import (
+    IdempotencyKeyReused,
+    ItemNotInCatalogue,
+    RetiredItemAcceptsNoCases,
+)
 from services.intake.domain.submission import Receipt, submit
 
 
@@ -102,6 +106,12 @@ async def _create(conn: AsyncConnection, command: SubmitCase, runtime: Runtime) 
     if item is None:
         raise ItemNotInCatalogue(
             f"item {command.item_code} is not in this center's catalogue", field="item_code"
+        )
+    if item.retired is not None:
+        raise RetiredItemAcceptsNoCases(
+            f"item {item.code} ({item.name}) was retired on {item.retired.retired_at:%Y-%m-%d}: "
+            f"{item.retired.reason}",
+            field="item_code",
         )
     now, center = runtime.clock.now(), runtime.settings.center_code
     receipt = await _receipt(conn, command, center=center, now=now)

@@ -6,6 +6,7 @@ from typing import Any
 
 from libs.events.auth import Principal
 from libs.events.runtime import Runtime
+from libs.events.schemas import CaseWithdrawn
 from services.intake.application.common import is_decided, load_case, save_case
 
 
@@ -18,4 +19,5 @@ async def withdraw_case(
         decided = await is_decided(conn, case_id)
         events = case.withdraw(reason, now=runtime.clock.now(), by=principal.sub, decided=decided)
         await save_case(runtime, conn, case, events)
-    return {"case_id": case_id, "status": case.status}
+    stored = events[0].reason if events and isinstance(events[0], CaseWithdrawn) else reason
+    return {"case_id": case_id, "status": case.status, "reason": stored}

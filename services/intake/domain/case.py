@@ -143,8 +143,6 @@ class Case(Aggregate):
     def _further_notice(
         self, item: ItemVersion, still: list[str], rejected: Mapping[str, str]
     ) -> list[Event]:
-        if not still:
-            return []
         beyond = [c for c in still if c not in self.first_notice]
         if beyond:
             raise rules.NoticeMayOnlyNameFirstNotice(
@@ -152,12 +150,25 @@ class Case(Aggregate):
                 "(一次告知) may not add demands",
                 materials=beyond,
             )
-        reasons = {c: r for c, r in rejected.items() if c in still}
+        to_fix = [m.code for m in item.materials if m.code in still or m.code in rejected]
+        if not to_fix:
+            return []
         return [
             CaseSupplementRequested(
-                **self._event(), missing=still, notice_no=len(self.notices) + 1, reasons=reasons
+                **self._event(),
+                missing=to_fix,
+                notice_no=len(self.notices) + 1,
+                reasons=self._reasons(to_fix, rejected),
             )
         ]
+
+    def _reasons(self, codes: list[str], rejected: Mapping[str, str]) -> dict[str, str]:
+        """The clerk's latest reason for each material: a repeat notice keeps earlier ones."""
+        reasons: dict[str, str] = {}
+        for earlier in self.notices:
+            reasons.update(earlier.reasons)
+        reasons.update(rejected)
+        return {c: reasons[c] for c in codes if c in reasons}
 
     def accept(self, item: ItemVersion, intake: Acceptance, calendar: WorkCalendar) -> list[Event]:
         """受理, with non-key materials tolerated (容缺受理) if the applicant promised them."""

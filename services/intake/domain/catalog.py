@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from libs.events.aggregate import Aggregate
+from libs.events.http import RequestBody
 from libs.events.registry import Event
-from libs.events.schemas import ItemPublished, Kind
+from libs.events.schemas import ItemPublished, ItemRetired, Kind
 from services.intake.domain import rules
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -18,7 +19,7 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
-class Material(BaseModel):
+class Material(RequestBody):
     """A material an item asks for: required or optional, key or non-key (for 容缺)."""
 
     model_config = ConfigDict(frozen=True)
@@ -29,7 +30,7 @@ class Material(BaseModel):
     key: bool = False
 
 
-class JointPart(BaseModel):
+class JointPart(RequestBody):
     """A department of a joint item and its own limit in working days."""
 
     model_config = ConfigDict(frozen=True)
@@ -38,7 +39,7 @@ class JointPart(BaseModel):
     limit_days: int = Field(ge=0, le=3650)
 
 
-class ItemSpec(BaseModel):
+class ItemSpec(RequestBody):
     """What an administrator publishes for one item (its code and version aside)."""
 
     model_config = ConfigDict(frozen=True)
@@ -59,13 +60,34 @@ class ItemSpec(BaseModel):
     decided_by_center: str | None = Field(default=None, pattern=CODE_PATTERN)
 
 
+class Retirement(BaseModel):
+    """Why and when an item left the catalogue."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    legal_basis: str = ""
+    retired_at: datetime
+    retired_by: str = ""
+
+
+class RetireItem(RequestBody):
+    """Withdraw an item from the catalogue: the reason and its legal basis (e.g. the repeal)."""
+
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)
+    legal_basis: str = Field(default="", max_length=2000, pattern=TEXT_PATTERN)
+
+
 class ItemVersion(ItemSpec):
     """One published version of an item; cases keep the version they were submitted under."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")  # read from storage, not a request
 
     code: str
     version: int
     published_at: datetime
     published_by: str = ""
+    retired: Retirement | None = None  # set once the item is withdrawn from the catalogue
 
     @classmethod
     def from_event(cls, event: ItemPublished) -> ItemVersion:
@@ -166,6 +188,30 @@ class CatalogItem(Aggregate):
         """Fold a published version."""
         if isinstance(event, ItemPublished):
             self.current = ItemVersion.from_event(event)
+        elif isinstance(event, ItemRetired) and self.current is not None:
+            retired = Retirement.model_validate(event.model_dump())
+            self.current = self.current.model_copy(update={"retired": retired})
+
+    def retire(self, order: RetireItem, *, center: str, now: datetime, by: str) -> list[Event]:
+        """Withdraw the item: no new cases from now on; open cases go on."""
+        if self.current is None:
+            raise rules.UnknownItem(f"{self.stream_id} is not in the catalogue")
+        if self.current.retired is not None:
+            raise rules.ItemAlreadyRetired(
+                f"item {self.current.code} was retired on "
+                f"{self.current.retired.retired_at:%Y-%m-%d}"
+            )
+        return [
+            ItemRetired(
+                center=center,
+                code=self.current.code,
+                version=self.current.version,
+                reason=order.reason.strip(),
+                legal_basis=order.legal_basis.strip(),
+                retired_at=now,
+                retired_by=by,
+            )
+        ]
 
     def publish(
         self, code: str, spec: ItemSpec, *, center: str, now: datetime, by: str

@@ -1,15 +1,35 @@
-"""Applicant identity checks: GB 11643 resident IDs, GB 32100 credit codes, mainland mobiles."""
+"""Applicant identity checks: GB 11643 resident IDs, GB 32100 credit codes, the permits and
+passports a center sees every day, mainland mobiles; and how numbers are masked in answers."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from libs.events.schemas import Applicant
 from services.intake.domain.rules import InvalidApplicant
 
-IdType = Literal["resident", "enterprise"]
+IdType = Literal[
+    "resident",  # 居民身份证
+    "enterprise",  # 统一社会信用代码
+    "passport",  # 护照
+    "hk_macao_permit",  # 港澳居民来往内地通行证
+    "taiwan_permit",  # 台湾居民来往大陆通行证
+    "hmt_residence",  # 港澳台居民居住证
+    "foreign_permanent",  # 外国人永久居留身份证 (2017 and 2023 formats)
+]
+ID_TYPE_NAMES: dict[str, str] = {
+    "resident": "居民身份证",
+    "enterprise": "统一社会信用代码",
+    "passport": "护照",
+    "hk_macao_permit": "港澳居民来往内地通行证",
+    "taiwan_permit": "台湾居民来往大陆通行证",
+    "hmt_residence": "港澳台居民居住证",
+    "foreign_permanent": "外国人永久居留身份证",
+}
 
 # GB 11643-1999: ISO 7064 MOD 11-2 over the first 17 digits.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -89,6 +109,100 @@ def credit_code_problems(code: str, field: str = "applicant.id_no") -> list[Iden
     return []
 
 
+# ICAO 9303 document numbers; some states issue longer ones, continued in the optional data.
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
+# 回乡证: H (Hong Kong) or M (Macao) and 8 digits (cards since 2013; older books 10 digits).
+_HK_MACAO = re.compile(r"^[HM]\d{8}(\d{2})?$")
+# 台胞证: 8 digits on the card issued since 2015 (the older books have all expired).
+_TAIWAN = re.compile(r"^\d{8}$")
+# 港澳台居民居住证: a GB 11643 number with the region code 810000, 820000 or 830000.
+_HMT_REGIONS = frozenset({"810000", "820000", "830000"})
+# 外国人永久居留身份证 2017: 3 letters (ISO 3166-1 alpha-3 nationality) and 12 digits.
+_FOREIGN_2017 = re.compile(r"^[A-Z]{3}\d{12}$")
+
+
+def _rule(pattern: re.Pattern[str], rule: str, message: str) -> _Check:
+    def check(number: str, field: str) -> list[IdentityProblem]:
+        return [] if pattern.match(number) else [IdentityProblem(field, rule, message)]
+
+    return check
+
+
+def hmt_residence_problems(id_no: str, field: str = "applicant.id_no") -> list[IdentityProblem]:
+    """A 港澳台居民居住证 number: GB 11643 with the region code 810000, 820000 or 830000."""
+    if _ID_PATTERN.match(id_no) and id_no[:6] not in _HMT_REGIONS:
+        msg = "a residence permit number starts with 810000, 820000 or 830000 (港澳台居民居住证)"
+        return [IdentityProblem(field, "ResidencePermitRegion", msg)]
+    return resident_id_problems(id_no, field)
+
+
+def foreign_permanent_problems(id_no: str, field: str = "applicant.id_no") -> list[IdentityProblem]:
+    """外国人永久居留身份证: the 2017 form (3 letters, 12 digits) or the 2023 form (18, first 9)."""
+    if _FOREIGN_2017.match(id_no):
+        return []
+    if not (_ID_PATTERN.match(id_no) and id_no[0] == "9"):
+        msg = (
+            "a permanent residence ID has 3 letters and 12 digits (2017 form) or 18 characters "
+            "starting with 9 and ending with a check digit (2023 form)"
+        )
+        return [IdentityProblem(field, "PermanentResidenceIdFormat", msg)]
+    problems = []
+    if not _valid_birth_date(id_no[6:14]):
+        msg = f"digits 7-14 ({id_no[6:14]}) are not a valid date of birth"
+        problems.append(IdentityProblem(field, "PermanentResidenceIdBirthDate", msg))
+    if resident_id_check_digit(id_no[:17]) != id_no[17]:
+        msg = "the check digit does not match the first 17 digits (MOD 11-2, as GB 11643)"
+        problems.append(IdentityProblem(field, "PermanentResidenceIdCheckDigit", msg))
+    return problems
+
+
+_Check = Callable[[str, str], list[IdentityProblem]]
+CHECKS: dict[str, _Check] = {
+    "resident": resident_id_problems,
+    "enterprise": credit_code_problems,
+    "passport": _rule(
+        _PASSPORT, "PassportNumberFormat", "a passport number has 5 to 17 letters and digits"
+    ),
+    "hk_macao_permit": _rule(
+        _HK_MACAO,
+        "HongKongMacaoPermitFormat",
+        "a 港澳居民来往内地通行证 number is H or M and 8 digits (10 on the older books)",
+    ),
+    "taiwan_permit": _rule(
+        _TAIWAN, "TaiwanPermitFormat", "a 台湾居民来往大陆通行证 number has 8 digits"
+    ),
+    "hmt_residence": hmt_residence_problems,
+    "foreign_permanent": foreign_permanent_problems,
+}
+
+
+def mask_id_no(id_no: str) -> str:
+    """An identity number with its middle hidden: 6 and 4 kept of a long one, fewer of short."""
+    if len(id_no) > 10:
+        return id_no[:6] + "*" * (len(id_no) - 10) + id_no[-4:]
+    if len(id_no) > 6:
+        return id_no[:2] + "*" * (len(id_no) - 5) + id_no[-3:]
+    return id_no[:1] + "*" * (len(id_no) - 1)
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as 138****8000."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def masked_applicant(applicant: Applicant) -> dict[str, str]:
+    """The applicant as an answer shows it: name and type, number and phone masked."""
+    return {
+        "name": applicant.name,
+        "id_type": applicant.id_type,
+        "id_type_name": ID_TYPE_NAMES.get(applicant.id_type, applicant.id_type),
+        "id_no": mask_id_no(applicant.id_no),
+        "phone": mask_phone(applicant.phone),
+    }
+
+
 def normalize_phone(phone: str) -> str:
     """Drop spaces, dashes, brackets and a +86 country code."""
     digits = _PHONE_NOISE.sub("", phone)
@@ -114,13 +228,12 @@ def normalize_id(id_no: str) -> str:
 def check_applicant(id_type: str, id_no: str, phone: str) -> None:
     """Raise InvalidApplicant naming every broken field and rule at once."""
     number = normalize_id(id_no)
-    if id_type == "resident":
-        problems = resident_id_problems(number)
-    elif id_type == "enterprise":
-        problems = credit_code_problems(number)
+    check = CHECKS.get(id_type)
+    if check is not None:
+        problems = check(number, "applicant.id_no")
     else:
-        msg = "id_type is resident (居民身份证) or enterprise (统一社会信用代码)"
-        problems = [IdentityProblem("applicant.id_type", "IdTypeUnknown", msg)]
+        known = ", ".join(f"{k} ({v})" for k, v in ID_TYPE_NAMES.items())
+        problems = [IdentityProblem("applicant.id_type", "IdTypeUnknown", f"id_type is {known}")]
     problems += phone_problems(phone)
     if problems:
         detail = "; ".join(f"{p.field}: {p.message} [{p.rule}]" for p in problems)

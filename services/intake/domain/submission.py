@@ -56,11 +56,13 @@ def submit(item: ItemVersion, receipt: Receipt, *, now: datetime) -> list[Event]
     provided = _in_item_order(item, set(receipt.materials) - set(receipt.rejected))
     missing = [c for c in item.required_codes() if c not in provided]
     submitted = _submitted(item, receipt, applicant, provided, missing, now)
-    if not missing:
+    # An optional material handed in but found wrong is in the notice too (to fix or drop).
+    to_fix = _in_item_order(item, set(missing) | set(receipt.rejected))
+    if not to_fix:
         return [submitted]
-    reasons = {c: r for c, r in receipt.rejected.items() if c in missing}
+    reasons = {c: r for c, r in receipt.rejected.items() if c in to_fix}
     notice = CaseSupplementRequested(
-        case_id=receipt.case_id, center=receipt.center, missing=missing, reasons=reasons
+        case_id=receipt.case_id, center=receipt.center, missing=to_fix, reasons=reasons
     )
     return [submitted, notice]
 

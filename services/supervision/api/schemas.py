@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
 
+from libs.events.clock import BeijingTime
 from libs.events.schemas import Color
 
 
@@ -23,13 +24,13 @@ class PartLightRead(BaseModel):
     item_name: str | None
     status: str | None
     color: Color
-    deadline: datetime
+    deadline: BeijingTime
     due_day: date
     provisional: bool
     limit_days: int
     remaining: float
     paused: bool
-    completed_at: datetime | None
+    completed_at: BeijingTime | None
     outcome: str | None
 
 
@@ -45,7 +46,7 @@ class CaseLightRead(BaseModel):
 
     case_id: str
     color: Color | None
-    deadline: datetime | None
+    deadline: BeijingTime | None
     remaining: float | None
     outcome: str | None
     status: str
@@ -59,7 +60,7 @@ class StatsRead(BaseModel):
 
     from_: date = Field(alias="from")
     to: date
-    as_of: datetime
+    as_of: BeijingTime
     received: int
     accepted: int
     completed: int

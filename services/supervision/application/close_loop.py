@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import Table
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import RuleViolation
+from libs.events.http import RequestBody, RuleViolation
 from libs.events.registry import Event
 from services.supervision.adapters.tables import complaints, notices, opinions
 from services.supervision.application.context import Supervision
@@ -24,19 +24,19 @@ from services.supervision.domain.followups import answer_while_open
 from services.supervision.domain.scope import scope_of
 
 
-class AnswerOpinion(BaseModel):
+class AnswerOpinion(RequestBody):
     """The department's answer."""
 
     answer: str = Field(min_length=1)
 
 
-class AnswerNotice(BaseModel):
+class AnswerNotice(RequestBody):
     """The rectification report."""
 
     answer: str = Field(min_length=1)
 
 
-class ResolveComplaint(BaseModel):
+class ResolveComplaint(RequestBody):
     """The answer to the complainant."""
 
     answer: str = Field(min_length=1)
@@ -56,6 +56,7 @@ def _department_or_its_supervisor_resolves(
             f"complaint {complaint['complaint_id']} is for {complaint['department']} "
             f"at {complaint['center']}",
             status=403,
+            detail_zh="投诉只能由被投诉部门或其上级监督机构办结",
         )
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import Code, Problem, Prose, RuleViolation
+from libs.events.http import Code, Problem, Prose, RequestBody, RuleViolation
 from services.supervision.adapters.tables import complaints
 from services.supervision.application.case_view import visible_case
 from services.supervision.application.context import Supervision
@@ -17,7 +16,7 @@ from services.supervision.application.own_events import find, record
 from services.supervision.domain.followups import answer_deadline
 
 
-class FileComplaint(BaseModel):
+class FileComplaint(RequestBody):
     """About a case (routed to its department), or about a center's department directly."""
 
     text: Prose
@@ -41,7 +40,11 @@ async def _route(
     if not command.center or not command.department:
         raise Problem(422, "name the case, or the center and the department complained about")
     if command.center not in sv.tree.parents:
-        raise RuleViolation("KnownCenter", f"center {command.center} is not a known center")
+        raise RuleViolation(
+            "KnownCenter",
+            f"center {command.center} is not a known center",
+            detail_zh="该中心代码不在已知中心之列",
+        )
     return command.center, command.department
 
 

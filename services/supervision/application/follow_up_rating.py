@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import RuleViolation
+from libs.events.http import RequestBody, RuleViolation
 from libs.events.registry import Event
 from services.supervision.adapters.tables import ratings
 from services.supervision.application.context import Supervision
@@ -27,7 +27,7 @@ from services.supervision.domain.followups import (
 )
 
 
-class AnswerRating(BaseModel):
+class AnswerRating(RequestBody):
     """How the department followed up, what it remedied, and its answer to the applicant."""
 
     follow_up: str = Field(min_length=1)
@@ -35,13 +35,13 @@ class AnswerRating(BaseModel):
     answer: str = Field(min_length=1)
 
 
-class AppealRating(BaseModel):
+class AppealRating(RequestBody):
     """Why the applicant is not satisfied with the answer."""
 
     reason: str = Field(min_length=1)
 
 
-class DecideAppeal(BaseModel):
+class DecideAppeal(RequestBody):
     """Upheld sends the rating back to the department for a new answer."""
 
     upheld: bool
@@ -81,7 +81,10 @@ async def appeal_rating(
         rating = await find(conn, ratings, rating_id, "rating")
         if rating["rated_by"] != principal.sub:
             raise RuleViolation(
-                "OnlyTheRaterAppeals", "only the applicant who rated may appeal", status=403
+                "OnlyTheRaterAppeals",
+                "only the applicant who rated may appeal",
+                status=403,
+                detail_zh="只有作出评价的申请人才能申诉",
             )
         appeal_once(rating["appealed_at"] is not None)
         appeal_only_after_an_answer(rating["status"])

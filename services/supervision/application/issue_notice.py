@@ -5,11 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
-
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import Code, Prose
+from libs.events.http import Code, Prose, RequestBody
 from services.supervision.adapters.tables import notices
 from services.supervision.application.context import Supervision
 from services.supervision.application.issue_opinion import must_be_in_scope
@@ -17,7 +15,7 @@ from services.supervision.application.own_events import find, record
 from services.supervision.domain.followups import answer_deadline
 
 
-class IssueNotice(BaseModel):
+class IssueNotice(RequestBody):
     """What must be rectified, by which department, by when."""
 
     department: Code

@@ -5,11 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
-
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import Code, Prose, RuleViolation
+from libs.events.http import Code, Prose, RequestBody, RuleViolation
 from services.supervision.adapters.tables import opinions
 from services.supervision.application.context import Supervision
 from services.supervision.application.own_events import find, record
@@ -17,7 +15,7 @@ from services.supervision.domain.followups import answer_deadline
 from services.supervision.domain.scope import scope_of
 
 
-class IssueOpinion(BaseModel):
+class IssueOpinion(RequestBody):
     """The opinion: to which department (of which center), about what, answered by when."""
 
     department: Code
@@ -39,6 +37,7 @@ def must_be_in_scope(principal: Principal, sv: Supervision, center: str, departm
             "SupervisionWithinScope",
             f"center {center} is outside the supervision of center {principal.center}",
             status=403,
+            detail_zh="只能对本中心及下级中心行使监督",
         )
 
 

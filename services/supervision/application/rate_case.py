@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from libs.events import schemas as s
 from libs.events.auth import Principal
-from libs.events.http import RuleViolation
+from libs.events.http import RequestBody, RuleViolation
 from services.supervision.adapters.tables import ratings
 from services.supervision.application.case_view import visible_case
 from services.supervision.application.context import Supervision
@@ -19,7 +19,7 @@ from services.supervision.domain.followups import (
 )
 
 
-class RateCase(BaseModel):
+class RateCase(RequestBody):
     """The rating: 1 (very bad) to 5 (very good), with a comment."""
 
     case_id: str = Field(min_length=1)
@@ -48,7 +48,12 @@ async def rate_case(
         only_completed_cases_are_rated(case["status"], case["completed_at"] is not None)
         stream = rating_stream(command.case_id)
         if await sv.store.version(conn, stream) > 0:
-            raise RuleViolation("RateOnce", "this case has already been rated", status=409)
+            raise RuleViolation(
+                "RateOnce",
+                "this case has already been rated",
+                status=409,
+                detail_zh="每个案件只能评价一次",
+            )
         cal = await sv.calendars.get(conn)
         rated = s.CaseRated(
             rating_id=rating_id_of(command.case_id),

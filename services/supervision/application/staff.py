@@ -13,4 +13,5 @@ def must_be_the_department(principal: Principal, center: str, department: str) -
             "OnlyTheDepartmentAnswers",
             f"only staff of {department} at center {center} may answer this",
             status=403,
+            detail_zh="只能由该中心该部门的工作人员答复",
         )

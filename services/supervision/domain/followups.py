@@ -54,7 +54,11 @@ def loop_light(
 def rating_must_be_in_range(score: int) -> None:
     """RatingBetweenOneAndFive."""
     if not 1 <= score <= 5:
-        raise RuleViolation("RatingBetweenOneAndFive", f"a rating is 1 to 5, got {score}")
+        raise RuleViolation(
+            "RatingBetweenOneAndFive",
+            f"a rating is 1 to 5, got {score}",
+            detail_zh="评价分数须为 1 至 5 分",
+        )
 
 
 def only_completed_cases_are_rated(status: str | None, completed: bool) -> None:
@@ -63,6 +67,7 @@ def only_completed_cases_are_rated(status: str | None, completed: bool) -> None:
         raise RuleViolation(
             "OnlyCompletedCasesAreRated",
             f"the case is not completed yet (status {status}); rate it once it is decided",
+            detail_zh="案件办结后才能评价",
         )
 
 
@@ -70,7 +75,9 @@ def only_bad_ratings_are_answered(score: int) -> None:
     """OnlyBadRatingsNeedAnAnswer."""
     if not is_bad(score):
         raise RuleViolation(
-            "OnlyBadRatingsNeedAnAnswer", f"a rating of {score} opens no follow-up to answer"
+            "OnlyBadRatingsNeedAnAnswer",
+            f"a rating of {score} opens no follow-up to answer",
+            detail_zh="只有差评需要部门答复",
         )
 
 
@@ -80,6 +87,7 @@ def appeal_only_after_an_answer(status: str) -> None:
         raise RuleViolation(
             "AppealOnlyAfterAnswer",
             f"the rating is {status}; an appeal is possible once the department has answered",
+            detail_zh="部门答复后才能申诉",
         )
 
 
@@ -87,7 +95,10 @@ def appeal_once(appealed: bool) -> None:
     """AppealOnce."""
     if appealed:
         raise RuleViolation(
-            "AppealOnce", "the applicant has already appealed this rating", status=409
+            "AppealOnce",
+            "the applicant has already appealed this rating",
+            status=409,
+            detail_zh="每个评价只能申诉一次",
         )
 
 
@@ -95,5 +106,8 @@ def answer_while_open(kind: str, status: str, open_statuses: tuple[str, ...]) ->
     """AnswerOnlyWhileOpen."""
     if status not in open_statuses:
         raise RuleViolation(
-            "AnswerOnlyWhileOpen", f"the {kind} is {status}; there is nothing to answer", status=409
+            "AnswerOnlyWhileOpen",
+            f"the {kind} is {status}; there is nothing to answer",
+            status=409,
+            detail_zh="已办结的事项不能再答复",
         )

@@ -111,7 +111,7 @@ async def test_a_pause_freezes_the_light_and_moves_the_deadline(service: Service
         resumed("c1", bj(2026, 10, 8, 9), since=pause.suspended_at, before=acceptance)
     )
     light = await service.get("/v1/cases/c1/light")
-    assert light["deadline"].startswith("2026-10-15T15:59:59")  # 7 working days later
+    assert light["deadline"].startswith("2026-10-15T23:59:59+08:00")  # 7 working days later
     assert light["color"] == "green"
     earlier = await service.get("/v1/lights", at="2026-09-30T12:00:00+08:00")
     assert [(x["case_id"], x["color"], x["paused"]) for x in earlier] == [("c1", "green", True)]
@@ -189,7 +189,7 @@ async def test_a_loaded_calendar_year_moves_a_provisional_deadline_and_the_ledge
     )
     await service.publish(loaded, moved)
     light = await service.get("/v1/cases/c1/light")
-    assert light["deadline"].startswith("2027-01-05T15:59:59")
+    assert light["deadline"].startswith("2027-01-05T23:59:59+08:00")
     ticked = await service.tick(bj(2027, 1, 4, 12))  # a loaded holiday: one working day left
     assert (ticked.events, ticked.notified) == (2, 0)  # yellow and its rung; nobody at work
     timeline = await service.get("/v1/cases/c1/timeline")

@@ -131,6 +131,6 @@ def test_an_enterprise_is_checked_against_gb_32100_and_lower_case_is_accepted() 
 
 def test_an_unknown_id_type_is_named() -> None:
     with pytest.raises(InvalidApplicant) as caught:
-        check_applicant("passport", "E12345678", "13800138000")
+        check_applicant("driving_licence", "E12345678", "13800138000")
     assert caught.value.rule == "IdTypeUnknown"
     assert caught.value.extra["field"] == "applicant.id_type"

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.intake.adapters.receipt import ReceiptData, mask_id, render_receipt
+from services.intake.adapters.receipt import ReceiptData, render_receipt
+from services.intake.domain.identity import mask_id_no as mask_id
 
 pytestmark = pytest.mark.unit
 
@@ -88,4 +89,5 @@ def test_a_provisional_deadline_is_explained_and_no_promise_printed_without_tole
 
 def test_masking_keeps_the_ends_of_an_id() -> None:
     assert mask_id("91350100M000100Y43") == "913501********0Y43"
-    assert mask_id("12345") == "12345"
+    assert mask_id("12345") == "1****"  # a short number is masked too
+    assert mask_id("E12345678") == "E1****678"
