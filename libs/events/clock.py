@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Protocol
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,12 @@ def beijing_iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(SHANGHAI).isoformat()
+
+
+def beijing_midnight(day: date, *, after: bool = False) -> datetime:
+    """Midnight in Beijing starting `day` (or the day after it, for an inclusive end), in UTC."""
+    start = datetime.combine(day + timedelta(days=1 if after else 0), time(), tzinfo=SHANGHAI)
+    return start.astimezone(UTC)
 
 
 # The one form of an instant in API answers: ISO 8601 with +08:00 (storage stays UTC).

@@ -55,6 +55,8 @@ class CaseSubmitted(CaseEvent):
     promised_limit_days: int
     deemed_approval: bool = False
     submitted_by: str = ""
+    # Every material of the item version by code, so a reader names them without the catalogue.
+    material_names: dict[str, str] = {}
 
 
 @registry.register("onewindow.case.supplement_requested.v1")
@@ -89,6 +91,22 @@ class CaseAccepted(CaseEvent):
     supplement_by: date | None = None
     promise: str = ""  # the applicant's written promise (承诺书) for the tolerated materials
     item_name: str = ""
+    # Why, when no clerk accepted it: `deemed_art32` = materials not judged within 5 working
+    # days of receipt, so accepted from the day they were received (行政许可法 art. 32).
+    cause: str = ""
+
+
+@registry.register("onewindow.case.acceptance_due.v1")
+class CaseAcceptanceDue(CaseEvent):
+    """The window is warned: materials received online are still unjudged and the case will
+    count as accepted at `deemed_at` (5 working days after receipt, 行政许可法 art. 32)."""
+
+    case_no: str
+    department: str
+    item_name: str = ""
+    received_at: datetime
+    deemed_at: datetime
+    warned_at: datetime
 
 
 @registry.register("onewindow.case.refused.v1")

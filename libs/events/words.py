@@ -34,7 +34,7 @@ STATUS_LABELS: dict[str, str] = {
     "returned": "已退件",
 }
 # What each service's own bookkeeping words mean in the shared vocabulary.
-_SYNONYMS = {"open": "accepted", "reviewed": "accepted", "new": "submitted"}
+_SYNONYMS = {"open": "accepted", "reviewed": "accepted", "new": "submitted", "closed": "withdrawn"}
 _DECIDED = {"decided", "delivered"}
 
 

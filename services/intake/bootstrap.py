@@ -8,6 +8,7 @@ from libs.events.clock import Clock
 from libs.events.envelope import source_of
 from libs.events.kafka import CASE_EVENTS
 from libs.events.runtime import Runtime, Subscription
+from services.intake.application.deem_accepted import judging_every
 from services.intake.application.return_overdue import every
 from services.intake.config import Settings
 from services.intake.consumers.case_events import tracking
@@ -26,6 +27,9 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -
         subscriptions=[
             Subscription("cases", [CASE_EVENTS], tracking(source_of(settings.center_code, SERVICE)))
         ],
-        background=[every(settings.overdue_check_seconds)],
+        background=[
+            every(settings.overdue_check_seconds),
+            judging_every(settings.judgement_check_seconds),
+        ],
         clock=clock,
     )

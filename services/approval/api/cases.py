@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from libs.events.auth import Principal
-from libs.events.http import Problem
+from libs.events.http import CODE_PATTERN, Problem
+from libs.events.paging import Cursor, PageSize, finish, page_in_memory
 from services.approval.adapters import deliveries, joint_store, projection
 from services.approval.api.deps import Approver, Ctx, Decider, Reviewer, Staff, Viewer
 from services.approval.api.schemas import (
@@ -20,6 +22,7 @@ from services.approval.api.schemas import (
     SuspensionCreate,
     WorkItemRead,
 )
+from services.approval.api.worklist import WorkSearch, work_key, work_search
 from services.approval.application.decide_case import DecideCase, decide_case
 from services.approval.application.extend_deadline import ExtendDeadline, extend_deadline
 from services.approval.application.hand_over import HandOver, hand_over_case
@@ -38,9 +41,19 @@ router = APIRouter(prefix="/v1", tags=["approval"])
 
 @router.get("/worklist")
 async def worklist(
-    ctx: Ctx, principal: Viewer, department: str | None = None, mine: bool = False
+    ctx: Ctx,
+    principal: Viewer,
+    search: Annotated[WorkSearch, Depends(work_search)],
+    request: Request,
+    response: Response,
+    department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    mine: bool = False,
+    cursor: Cursor = None,
+    limit: PageSize = 50,
 ) -> list[WorkItemRead]:
-    """The caller's department's open work at this center, oldest deadline first."""
+    """The caller's department's open work at this center (joint parts too), oldest deadline
+    first, one page (the next page's cursor in `Next-Cursor`), searched by number prefix, item
+    and acceptance days."""
     wanted = _department_of(principal, department)
     if principal.center != ctx.center:
         raise Problem(403, f"this approval node serves center {ctx.center}")
@@ -50,8 +63,12 @@ async def worklist(
         rows += await joint_store.part_worklist(  # 并联审批: this department's parts
             conn, held_at=ctx.center, department=wanted, person=person
         )
-    rows.sort(key=lambda row: (row["deadline"], row["accepted_at"]))
-    return [WorkItemRead.model_validate(row) for row in rows]
+    found = sorted((r for r in rows if search.matches(r)), key=work_key)
+    page = page_in_memory(found, work_key, cursor, limit=limit)
+    return [
+        WorkItemRead.of(row)
+        for row in finish(page, work_key, limit=limit, request=request, response=response)
+    ]
 
 
 def _department_of(principal: Principal, asked: str | None) -> str:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from libs.events.clock import BeijingTime
 from libs.events.http import Code, RequestBody
 from libs.events.schemas import Procedure
+from libs.events.words import case_status, status_label
 from services.approval.api.project_schemas import JointRead
 from services.approval.domain.case import ApprovalCase
 
@@ -117,12 +118,19 @@ class WorkItemRead(BaseModel):
     item_name: str
     kind: str
     status: str
+    status_label: str
     step: str
     assignee: str | None
     countersigners: list[str]
     accepted_at: BeijingTime
     deadline: BeijingTime
     due_day: date
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> WorkItemRead:
+        """A worklist row, its status in the shared vocabulary."""
+        status = case_status(row["status"])
+        return cls.model_validate({**row, "status": status, "status_label": status_label(status)})
 
 
 class NoticeRead(BaseModel):
@@ -150,6 +158,7 @@ class CaseRead(BaseModel):
     item_name: str
     kind: str
     status: str
+    status_label: str
     step: str
     assignee: str | None
     window_decides: bool
@@ -174,9 +183,11 @@ class CaseRead(BaseModel):
     def of(cls, case: ApprovalCase, notices: list[dict[str, Any]] | None = None) -> CaseRead:
         """The view of a loaded case (and the notices sent to its applicant)."""
         facts, deadline = case.facts, case.current_deadline
+        outcome = case.decision.outcome if case.decision else None
         return cls(
             **facts.model_dump(include=_FACTS),
-            status=case.status,
+            status=(status := case_status(case.status, outcome)),
+            status_label=status_label(status),
             step=case.step,
             assignee=case.assignee,
             deadline=deadline.at,

@@ -173,3 +173,9 @@ class AlreadySigned(BrokenRule):
     """Each countersigner signs once."""
 
     zh = "每位会签人只能签署一次"
+
+
+class DateRangeReversed(Invalid):
+    """A date range starts no later than it ends."""
+
+    zh = "日期范围的开始日期不能晚于结束日期"

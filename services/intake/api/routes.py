@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from libs.events.auth import Principal, Role
-from libs.events.http import Problem
+from libs.events.http import CODE_PATTERN, Problem
+from libs.events.paging import Cursor, PageSize, finish
 from libs.events.schemas import Applicant, Channel
+from libs.events.words import CaseStatus
 from services.intake.adapters.idempotency import request_hash
 from services.intake.api.deps import (
     Clerk,
@@ -29,7 +32,6 @@ from services.intake.api.schemas import (
     ExtendCreate,
     RefuseCreate,
     RejectedMaterial,
-    Status,
     StatusRead,
     SupplementCreate,
     SupplementRead,
@@ -38,12 +40,16 @@ from services.intake.api.schemas import (
 from services.intake.application.accept_case import accept_case
 from services.intake.application.extend_promise import extend_promise
 from services.intake.application.print_receipt import receipt_pdf
-from services.intake.application.queries import get_case, list_cases
+from services.intake.application.queries import CaseFilter, get_case, list_cases, list_key
 from services.intake.application.refuse_case import refuse_case
 from services.intake.application.submit_case import IdempotencyKey, SubmitCase, submit_case
 from services.intake.application.supplement_case import supplement_case
 from services.intake.application.withdraw_case import withdraw_case
-from services.intake.domain.rules import ApplicantsApplyOnline, OnlyStaffJudgeMaterials
+from services.intake.domain.rules import (
+    ApplicantsApplyOnline,
+    DateRangeReversed,
+    OnlyStaffJudgeMaterials,
+)
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 IdempotencyHeader = Annotated[
@@ -98,15 +104,43 @@ async def post_case(
     return submitted.response
 
 
+def case_filter(
+    status: CaseStatus | None = None,
+    case_no: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z]{1,64}$")] = None,
+    applicant: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="part of a name, or an ID")
+    ] = None,
+    department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    item_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> CaseFilter:
+    """The search of a case list, from the query string."""
+    if received_from and received_to and received_from > received_to:
+        raise DateRangeReversed(
+            f"received_from {received_from} is after received_to {received_to}",
+            field="received_from",
+        )
+    return CaseFilter(status, case_no, applicant, department, item_code, received_from, received_to)
+
+
 @router.get("/cases", response_model=list[CaseSummary])
 async def get_cases(
     principal: Reader,
     runtime: RuntimeDep,
-    status: Status | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    search: Annotated[CaseFilter, Depends(case_filter)],
+    request: Request,
+    response: Response,
+    cursor: Cursor = None,
+    limit: PageSize = 50,
 ) -> list[dict[str, Any]]:
-    """The caller's center's cases (staff) or the caller's own cases (applicant), newest first."""
-    return await list_cases(runtime=runtime, principal=principal, status=status, limit=limit)
+    """One page of the caller's center's cases (staff) or the caller's own (applicant), newest
+    first, searched by number prefix, applicant (ID masked in answers), department, item,
+    status and receipt days; the next page's cursor is in `Next-Cursor` (and `Link`)."""
+    rows = await list_cases(
+        runtime=runtime, principal=principal, search=search, cursor=cursor, limit=limit
+    )
+    return finish(rows, list_key, limit=limit, request=request, response=response)
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)

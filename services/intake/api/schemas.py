@@ -176,6 +176,7 @@ class CaseRead(BaseModel):
     query_code: str | None
     center: str
     status: str
+    status_label: str
     intake_status: str
     outcome: str | None
     item: ItemRef
@@ -202,7 +203,7 @@ class CaseRead(BaseModel):
 
 
 class CaseSummary(BaseModel):
-    """A line of a case list."""
+    """A line of a case list; the applicant's number is masked."""
 
     case_id: str
     case_no: str
@@ -210,7 +211,10 @@ class CaseSummary(BaseModel):
     item_name: str
     department: str
     status: str
+    status_label: str
     outcome: str | None
+    applicant_name: str
+    applicant_id_no: str
     submitted_at: BeijingTime
     deadline: BeijingTime | None
     provisional: bool
@@ -256,4 +260,3 @@ class CalendarLoaded(BaseModel):
 
 CaseId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="the case id")]
 CaseNo = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9]{1,64}$", description="the case number")]
-Status = Literal["submitted", "awaiting_supplement", "accepted", "refused", "withdrawn", "returned"]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role
+from libs.events.clock import beijing_midnight
+from libs.events.paging import keyset
 from libs.events.runtime import Runtime
+from libs.events.words import status_label
 from services.intake.adapters.tables import aware, case_timeline, cases
 from services.intake.application.common import case_row, item_of, load_case, notice
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion
-from services.intake.domain.identity import masked_applicant
+from services.intake.domain.identity import mask_id_no, masked_applicant, normalize_id
 
 
 async def get_case(*, runtime: Runtime, case_id: str, principal: Principal) -> dict[str, Any]:
@@ -36,6 +41,7 @@ def _view(case: Case, item: ItemVersion, row: dict[str, Any]) -> dict[str, Any]:
         "query_code": row["query_code"],
         "center": s.center,
         "status": row["outcome"] or case.status,
+        "status_label": status_label(row["outcome"] or case.status),
         "intake_status": case.status,
         "outcome": row["outcome"],
         "item": {"code": s.item_code, "version": s.item_version, "name": s.item_name},
@@ -74,32 +80,84 @@ async def _history(conn: AsyncConnection, runtime: Runtime, case_id: str) -> lis
     return sorted([*own, *others], key=lambda h: h["at"])
 
 
-async def list_cases(
-    *, runtime: Runtime, principal: Principal, status: str | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
-    """Newest first: an applicant's own cases, or the cases of the staff member's center."""
-    query = select(
-        cases.c.case_id,
-        cases.c.case_no,
-        cases.c.item_code,
-        cases.c.item_name,
-        cases.c.department,
-        cases.c.status,
-        cases.c.outcome,
-        cases.c.submitted_at,
-        cases.c.deadline,
-        cases.c.provisional,
-    )
+@dataclass(frozen=True)
+class CaseFilter:
+    """What staff search a case list by; every field narrows, none widens."""
+
+    status: str | None = None
+    case_no: str | None = None
+    applicant: str | None = None  # part of the name, or the whole identity number
+    department: str | None = None
+    item_code: str | None = None
+    received_from: date | None = None  # Beijing calendar days, both included
+    received_to: date | None = None
+
+
+SUMMARY = (
+    cases.c.case_id,
+    cases.c.case_no,
+    cases.c.item_code,
+    cases.c.item_name,
+    cases.c.department,
+    cases.c.status,
+    cases.c.outcome,
+    cases.c.applicant_name,
+    cases.c.applicant_id_no,
+    cases.c.submitted_at,
+    cases.c.deadline,
+    cases.c.provisional,
+)
+
+
+def _narrowed(query: Select[Any], principal: Principal, f: CaseFilter) -> Select[Any]:
     if principal.role == Role.applicant:
         query = query.where(cases.c.submitted_by == principal.sub)
     else:
         query = query.where(cases.c.center == (principal.center or ""))
-    if status is not None:
-        query = query.where(cases.c.status == status)
-    query = query.order_by(cases.c.submitted_at.desc()).limit(limit)
+    if f.status is not None:
+        query = query.where(or_(cases.c.outcome == f.status, cases.c.status == f.status))
+    if f.case_no:
+        query = query.where(cases.c.case_no.startswith(f.case_no, autoescape=True))
+    if f.applicant:
+        who = f.applicant.strip()
+        named = cases.c.applicant_name.contains(who, autoescape=True)
+        query = query.where(or_(named, cases.c.applicant_id_no == normalize_id(who)))
+    for column, value in ((cases.c.department, f.department), (cases.c.item_code, f.item_code)):
+        if value is not None:
+            query = query.where(column == value)
+    if f.received_from is not None:
+        query = query.where(cases.c.submitted_at >= beijing_midnight(f.received_from))
+    if f.received_to is not None:
+        query = query.where(cases.c.submitted_at < beijing_midnight(f.received_to, after=True))
+    return query
+
+
+async def list_cases(
+    *, runtime: Runtime, principal: Principal, search: CaseFilter, cursor: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """Newest first, one page: an applicant's own cases, or those of the staff's center."""
+    query = _narrowed(select(*SUMMARY), principal, search)
+    query = keyset(query, LIST_ORDER, cursor, limit=limit, descending=True)
     async with runtime.engine.connect() as conn:
         rows = (await conn.execute(query)).mappings().all()
-    return [
-        {**r, "submitted_at": aware(r["submitted_at"]), "deadline": aware(r["deadline"])}
-        for r in rows
-    ]
+    return [_summary(r) for r in rows]
+
+
+LIST_ORDER = (cases.c.submitted_at, cases.c.case_id)
+
+
+def list_key(summary: dict[str, Any]) -> list[Any]:
+    """The cursor key of a listed case."""
+    return [summary["submitted_at"], summary["case_id"]]
+
+
+def _summary(r: Any) -> dict[str, Any]:
+    status = r["outcome"] or r["status"]
+    return {
+        **r,
+        "status": status,
+        "status_label": status_label(status),
+        "applicant_id_no": mask_id_no(r["applicant_id_no"]),
+        "submitted_at": aware(r["submitted_at"]),
+        "deadline": aware(r["deadline"]),
+    }

@@ -9,6 +9,7 @@ from libs.events.aggregate import Aggregate
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.registry import Event
 from libs.events.schemas import (
+    CaseAcceptanceDue,
     CaseAccepted,
     CaseDeadlineChanged,
     CasePromiseExtended,
@@ -45,6 +46,7 @@ class Case(Aggregate):
         self.supplement_by: date | None = None
         self.extended = False
         self.closing: Event | None = None
+        self.acceptance_warned = False  # art. 32: the window was warned of deemed acceptance
 
     # --- state ---------------------------------------------------------------------------
     @property
@@ -86,6 +88,8 @@ class Case(Aggregate):
                 self.deadline = Deadline(
                     at=event.deadline, due_day=event.due_day, provisional=event.provisional
                 )
+            case CaseAcceptanceDue():
+                self.acceptance_warned = True
             case CasePromiseExtended():
                 self.supplement_by, self.extended = event.supplement_by, True
             case CaseRefused():

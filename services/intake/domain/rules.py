@@ -254,6 +254,12 @@ class IdempotencyKeyReused(StateConflict):
     zh = "同一个 Idempotency-Key 只能用于同一个请求内容"
 
 
+class DateRangeReversed(IntakeRule):
+    """A date range starts no later than it ends."""
+
+    zh = "日期范围的开始日期不能晚于结束日期"
+
+
 class ScheduleYearMismatch(IntakeRule):
     """The year in the path and the schedule's year agree."""
 

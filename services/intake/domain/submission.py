@@ -97,4 +97,5 @@ def _submitted(
         promised_limit_days=item.promised_limit_days,
         deemed_approval=item.deemed_approval,
         submitted_by=receipt.submitted_by,
+        material_names={m.code: m.name for m in item.materials},
     )

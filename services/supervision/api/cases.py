@@ -14,6 +14,7 @@ from services.supervision.application.case_view import (
     timeline,
     visible_case,
 )
+from services.supervision.application.light_views import shared_status
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 PRIVATE = frozenset({"applicant_id"})  # kept only to recognise the applicant; never shown
@@ -24,7 +25,7 @@ async def get_case(case_id: str, principal: Viewer, sv: SupervisionDep) -> dict[
     """A case as supervision sees it: status, item, department, deadline, outcome."""
     async with sv.engine.connect() as conn:
         case = await visible_case(sv, conn, case_id, principal)
-    return {k: v for k, v in case.items() if k not in PRIVATE}
+    return {**{k: v for k, v in case.items() if k not in PRIVATE}, **shared_status(case)}
 
 
 @router.get("/{case_id}/light", response_model=CaseLightRead)

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request, Response
 from sse_starlette import EventSourceResponse
 
-from libs.events.http import CenterCode
+from libs.events.http import CODE_PATTERN, CenterCode
+from libs.events.paging import MAX_PAGE, Cursor, PageSize, finish, page_in_memory
 from libs.events.schemas import Color
 from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
 from services.supervision.api.schemas import PartLightRead
@@ -26,12 +27,18 @@ router = APIRouter(prefix="/v1", tags=["lights"])
 async def list_lights(
     scope: ScopeDep,
     sv: SupervisionDep,
+    request: Request,
+    response: Response,
     center: CenterCode | None = None,
     department: str | None = None,
     color: Color | None = None,
+    item_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     at: Annotated[datetime | None, Query(description="evaluate at this instant (ISO 8601)")] = None,
+    cursor: Cursor = None,
+    limit: PageSize = MAX_PAGE,
 ) -> list[dict[str, Any]]:
-    """Lights of the visible cases and joint parts, now or as they stood at `at`."""
+    """Lights of the visible cases and joint parts, now or as they stood at `at`, least time
+    left first, one page (the next page's cursor in `Next-Cursor`)."""
     narrowed = scope.narrowed(center, department, sv.tree)
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
@@ -39,8 +46,18 @@ async def list_lights(
             views = await current_lights(conn, narrowed, sv.clock.now(), cal, open_only=False)
         else:
             views = await lights_at(conn, narrowed, at, cal)
-    found = [v.as_dict() for v in views if color is None or v.color == color]
-    return sorted(found, key=lambda v: (v["remaining"], v["case_id"], v["part"]))
+    found = [
+        v.as_dict()
+        for v in views
+        if (color is None or v.color == color) and item_code in (None, v.case.get("item_code"))
+    ]
+    ordered = sorted(found, key=_light_key)
+    rows = page_in_memory(ordered, _light_key, cursor, limit=limit)
+    return finish(rows, _light_key, limit=limit, request=request, response=response)
+
+
+def _light_key(light: dict[str, Any]) -> list[Any]:
+    return [light["remaining"], light["case_id"], light["part"]]
 
 
 @router.get("/board")

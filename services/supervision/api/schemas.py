@@ -23,6 +23,8 @@ class PartLightRead(BaseModel):
     item_code: str | None
     item_name: str | None
     status: str | None
+    status_label: str | None = None
+    delivered: bool = False
     color: Color
     deadline: BeijingTime
     due_day: date
@@ -50,6 +52,8 @@ class CaseLightRead(BaseModel):
     remaining: float | None
     outcome: str | None
     status: str
+    status_label: str
+    delivered: bool
     stage: StageRead | None
     parts: list[PartLightRead]
     delivery: PartLightRead | None = None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from services.supervision.application.acceptance_due import acceptance_due
 from services.supervision.application.context import Supervision
 from services.supervision.application.light_views import LightView, current_lights
 from services.supervision.application.statistics import trend
@@ -51,4 +52,5 @@ async def board(sv: Supervision, scope: Scope, *, now: datetime) -> dict[str, An
             for v in warnings
         ],
         "trend": await trend(sv, scope, now=now, days=TREND_DAYS, window=TREND_WINDOW),
+        "acceptance_due": await acceptance_due(sv, scope),
     }

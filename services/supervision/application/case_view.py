@@ -16,7 +16,12 @@ from services.supervision.adapters import light_rows
 from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.adapters.tables import supervised_cases
 from services.supervision.application.context import Supervision
-from services.supervision.application.light_views import LightView, stage_colour, view
+from services.supervision.application.light_views import (
+    LightView,
+    shared_status,
+    stage_colour,
+    view,
+)
 from services.supervision.application.refresh_lights import light_stream
 from services.supervision.domain.clock import DELIVERY, WHOLE, is_part
 from services.supervision.domain.facts import Happened, business_instant
@@ -72,7 +77,7 @@ def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
         "deadline": whole.clock.deadline.at if whole else None,
         "remaining": whole.remaining if whole else None,
         "outcome": whole.clock.outcome if whole else None,
-        "status": case["status"],
+        **shared_status(case),
         "stage": {"name": case["stage"], "color": stage} if parts else None,
         "parts": parts,
         "delivery": delivery,
@@ -84,7 +89,8 @@ async def timeline(
 ) -> dict[str, Any]:
     """The clock ledger in plain Chinese, with how the deadline and the colour were derived."""
     history = (await read_history(conn, [case["case_id"]]))[case["case_id"]]
-    ordered = _ledger_entries(history)
+    submitted = next((h.event for h in history if isinstance(h.event, s.CaseSubmitted)), None)
+    ordered = _ledger_entries(history, submitted.material_names if submitted else {})
     for stored in await sv.store.read(conn, light_stream(case["case_id"])):
         event = stored.load()
         if isinstance(event, s.LightChanged):
@@ -105,22 +111,24 @@ async def timeline(
     }
 
 
-def _ledger_entries(history: list[Happened]) -> list[tuple[datetime, dict[str, Any]]]:
+def _ledger_entries(
+    history: list[Happened], names: dict[str, str]
+) -> list[tuple[datetime, dict[str, Any]]]:
     """Ledger entries keyed by when they happened: an event whose payload carries no instant
     (a notice, a deadline change) keeps its place right after the event before it."""
     entries: list[tuple[datetime, dict[str, Any]]] = []
     order: datetime | None = None
     for h in history:
         order = business_instant(h.event) or order or h.at
-        entries.append((order, _entry(h.event, h.at)))
+        entries.append((order, _entry(h.event, h.at, names)))
     return entries
 
 
-def _entry(event: Any, at: datetime) -> dict[str, Any]:
+def _entry(event: Any, at: datetime, names: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "at": at,
         "type": event.TYPE,
-        "text": describe(event),
+        "text": describe(event, names),
         "data": event.model_dump(mode="json"),
     }
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import WorkCalendar
+from libs.events.words import case_status, status_label
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.adapters.tables import lights, supervised_cases
@@ -52,7 +53,7 @@ class LightView:
             "department": c.department or self.case.get("department"),
             "item_code": self.case.get("item_code"),
             "item_name": self.case.get("item_name"),
-            "status": self.case.get("status"),
+            **shared_status(self.case),
             "color": self.color,
             "deadline": c.deadline.at,
             "due_day": c.deadline.due_day,
@@ -63,6 +64,16 @@ class LightView:
             "completed_at": c.completed_at,
             "outcome": c.outcome,
         }
+
+
+def shared_status(case: dict[str, Any]) -> dict[str, Any]:
+    """The case's status in the vocabulary every service answers in, its label, delivery."""
+    status = case_status(case.get("status"), case.get("decision"))
+    return {
+        "status": status,
+        "status_label": status_label(status),
+        "delivered": case.get("status") == "delivered",
+    }
 
 
 def view(

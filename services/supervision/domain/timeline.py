@@ -37,18 +37,27 @@ def by_day(moment: datetime) -> str:
     return f"{local:%Y-%m-%d}（星期{'一二三四五六日'[local.weekday()]}）"
 
 
-def _listing(codes: list[str]) -> str:
-    return "、".join(codes) if codes else "无"
+Names = dict[str, str]  # material code -> name, from the case's `case.submitted`
+
+
+def _listing(codes: list[str], names: Names | None = None) -> str:
+    return "、".join((names or {}).get(c, c) for c in codes) if codes else "无"
 
 
 def _provisional(flag: bool) -> str:
     return "；该年度官方节假日安排尚未发布，按周一至周五暂算" if flag else ""
 
 
-def _accepted(e: s.CaseAccepted) -> str:
-    tolerated = f"；容缺受理，缺 {_listing(e.tolerated_missing)}" if e.tolerated_missing else ""
+def _accepted(e: s.CaseAccepted, names: Names) -> str:
+    missing = _listing(e.tolerated_missing, names)
+    tolerated = f"；容缺受理，缺 {missing}" if e.tolerated_missing else ""
+    deemed = (
+        "（网上申请材料 5 个工作日内未经审查，依《行政许可法》第三十二条自收到材料之日起视为受理）"
+        if e.cause == "deemed_art32"
+        else ""
+    )
     return (
-        f"受理，承诺时限 {e.limit_days} 个工作日（受理当日不计），"
+        f"受理{deemed}，承诺时限 {e.limit_days} 个工作日（受理当日不计），"
         f"办结期限为 {by_day(e.deadline)} 日终{_provisional(e.provisional)}{tolerated}"
     )
 
@@ -85,19 +94,26 @@ def _light(e: s.LightChanged) -> str:
     return f"{part}亮灯变为{COLOR_NAMES[e.color]}"
 
 
-TEXT: dict[type[Event], Callable[[Any], str]] = {
-    s.CaseSubmitted: lambda e: (
-        f"{CHANNELS[e.channel]}收件：{e.item_name}，一次性告知缺少 {_listing(e.missing)}"
+# Lines that name materials: the case's own material names replace the codes.
+MATERIAL_TEXT: dict[type[Event], Callable[[Any, Names], str]] = {
+    s.CaseSubmitted: lambda e, n: (
+        f"{CHANNELS[e.channel]}收件：{e.item_name}，一次性告知缺少 {_listing(e.missing, n)}"
         if e.missing
         else f"{CHANNELS[e.channel]}收件：{e.item_name}，材料齐全"
     ),
-    s.CaseSupplementRequested: lambda e: (
-        f"一次性告知（第{e.notice_no}次）：需补正 {_listing(e.missing)}"
+    s.CaseSupplementRequested: lambda e, n: (
+        f"一次性告知（第{e.notice_no}次）：需补正 {_listing(e.missing, n)}"
     ),
-    s.CaseSupplemented: lambda e: (
-        f"申请人补交材料 {_listing(e.materials)}，仍缺 {_listing(e.missing)}"
+    s.CaseSupplemented: lambda e, n: (
+        f"申请人补交材料 {_listing(e.materials, n)}，仍缺 {_listing(e.missing, n)}"
     ),
     s.CaseAccepted: _accepted,
+}
+TEXT: dict[type[Event], Callable[[Any], str]] = {
+    s.CaseAcceptanceDue: lambda e: (
+        f"预警：网上申请材料尚未审查，将于 {when(e.deemed_at)} 起视为受理"
+        "（《行政许可法》第三十二条）"
+    ),
     s.CaseRefused: lambda e: f"不予受理：{e.reason}",
     s.CaseWithdrawn: lambda e: f"申请人撤回{('：' + e.reason) if e.reason else ''}，停止计时",
     s.CaseReturned: lambda e: f"退件：{e.reason}，停止计时",
@@ -137,8 +153,11 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
 }
 
 
-def describe(event: Event) -> str | None:
-    """One plain sentence for a ledger entry, or None for events the ledger leaves out."""
+def describe(event: Event, names: Names | None = None) -> str | None:
+    """One plain sentence for a ledger entry, or None for events the ledger leaves out;
+    materials are named by `names` (code -> name) where known."""
+    if named := MATERIAL_TEXT.get(type(event)):
+        return named(event, names or {})
     text = TEXT.get(type(event))
     return text(event) if text else None
 

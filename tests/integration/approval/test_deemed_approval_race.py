@@ -64,7 +64,7 @@ async def test_two_processes_deem_an_overdue_case_approved_once(
         unsent = select(func.count()).where(outbox.c.sent_at.is_(None))
         await eventually(lambda: _zero(one, unsent))
         item = (await one.client.get(f"/v1/cases/{waiting}", headers=staff("clerk", "c"))).json()
-        assert item["status"] == "open"  # its item does not allow deemed approval
+        assert item["status"] == "accepted"  # its item does not allow deemed approval
     published = await topic_events(settings, subject=case_id)
     deemed = [e for e in published if e.name == "case.deemed_approved"]
     assert len(deemed) == 1

@@ -112,7 +112,7 @@ async def test_a_withdrawn_case_leaves_the_worklist(databases, broker, tmp_path)
             case_id=case_id, center=CITY, withdrawn_at=datetime(2026, 3, 2, 11, tzinfo=SHANGHAI)
         )
         await publish(settings, accepted(case_id), withdrawn)
-        await eventually(lambda: _status(node, case_id, "closed"))
+        await eventually(lambda: _status(node, case_id, "withdrawn"))
         refused = await node.client.post(
             f"/v1/cases/{case_id}/review",
             json={"opinion": "approve"},

@@ -151,7 +151,7 @@ async def test_who_may_act_is_scoped_by_center_and_department(databases, broker,
         unauthenticated = await node.client.get("/v1/worklist")
         assert unauthenticated.status_code == 401
         seen_by_admin = await node.client.get(f"/v1/cases/{first}", headers=admin())
-        assert seen_by_admin.status_code == 200 and seen_by_admin.json()["status"] == "open"
+        assert seen_by_admin.status_code == 200 and seen_by_admin.json()["status"] == "accepted"
 
 
 async def test_immediate_cases_at_the_window_and_a_changed_authorization(

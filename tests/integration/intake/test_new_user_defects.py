@@ -11,7 +11,8 @@ import pytest
 
 from libs.events.clock import SHANGHAI, FixedClock
 from libs.events.envelope import Envelope
-from libs.events.schemas import CaseExtended
+from libs.events.schemas import CaseDecided, CaseExtended
+from services.intake.application.deem_accepted import Judged, judge_unjudged_cases
 from services.intake.config import Settings
 from services.intake.main import create
 from tests.integration.intake.harness import ADMIN, APPLICANT, CLERK, ITEM, NOW, Intake
@@ -231,3 +232,113 @@ async def test_answers_echo_the_reason_and_use_one_time_form(intake: Intake) -> 
         f"/v1/cases/{case_id}/withdraw", json={"reason": "不再经营"}, headers=CLERK
     )
     assert withdrawn.json()["reason"] == "不再经营", withdrawn.text
+
+
+async def test_the_case_list_pages_by_cursor_and_searches(intake: Intake) -> None:
+    await publish(intake, "T13")
+    other = {**APPLICANT, "name": "李四", "id_no": "440524188001010014"}
+    for materials in (["APP"], ["APP", "LIC"], ["LIC"]):
+        await submit(intake, "T13", materials)
+    wanted = await submit(intake, "T13", ["APP"], applicant=other)
+    query = {"item_code": "T13", "limit": 2}
+    first = await intake.http.get("/v1/cases", params=query, headers=CLERK)
+    assert first.status_code == 200 and len(first.json()) == 2
+    cursor = first.headers["Next-Cursor"]
+    assert 'rel="next"' in first.headers["Link"]
+    second = await intake.http.get("/v1/cases", params={**query, "cursor": cursor}, headers=CLERK)
+    assert len(second.json()) == 2 and "Next-Cursor" not in second.headers
+    ids = [c["case_id"] for c in first.json() + second.json()]
+    assert len(set(ids)) == 4
+    by_name = (await intake.http.get("/v1/cases", params={"applicant": "李"}, headers=CLERK)).json()
+    assert [c["case_id"] for c in by_name] == [wanted["case_id"]]
+    assert by_name[0]["applicant_id_no"] == "440524********0014"
+    by_id = await intake.http.get(
+        "/v1/cases", params={"applicant": "440524188001010014"}, headers=CLERK
+    )
+    assert [c["case_id"] for c in by_id.json()] == [wanted["case_id"]]
+    by_no = await intake.http.get("/v1/cases", params={"case_no": wanted["case_no"]}, headers=CLERK)
+    assert [c["case_id"] for c in by_no.json()] == [wanted["case_id"]]
+    days = {"item_code": "T13", "received_from": "2026-11-25", "received_to": "2026-11-25"}
+    assert len((await intake.http.get("/v1/cases", params=days, headers=CLERK)).json()) == 4
+    later = {**days, "received_from": "2026-11-26", "received_to": "2026-11-30"}
+    assert (await intake.http.get("/v1/cases", params=later, headers=CLERK)).json() == []
+    reversed_days = {"received_from": "2026-11-30", "received_to": "2026-11-25"}
+    refused = await intake.http.get("/v1/cases", params=reversed_days, headers=CLERK)
+    assert refused.status_code == 422 and refused.json()["rule"] == "DateRangeReversed"
+    assert refused.json()["detail_zh"] == "日期范围的开始日期不能晚于结束日期"
+    bad = await intake.http.get("/v1/cases", params={"cursor": "bm9wZQ"}, headers=CLERK)
+    assert bad.status_code == 422 and bad.json()["rule"] == "InvalidCursor"
+    big = await intake.http.get("/v1/cases", params={"limit": 1000}, headers=CLERK)
+    assert big.status_code == 422
+
+
+async def test_a_decided_case_reads_the_shared_status_with_its_label(intake: Intake) -> None:
+    await publish(intake, "T16")
+    case_id = (await submit(intake, "T16", ["APP", "LIC", "LAY", "HLT"]))["case_id"]
+    assert (await intake.http.post(f"/v1/cases/{case_id}/accept", headers=CLERK)).status_code == 200
+    decided = CaseDecided(
+        case_id=case_id,
+        center="350500",
+        decision="approved",
+        decided_by="approver-1",
+        department="SCJG",
+        decided_at=NOW,
+    )
+    await intake.inject(
+        Envelope(
+            type=decided.TYPE,
+            source="/centers/350500/approval",
+            subject=case_id,
+            center="350500",
+            sequence=3,
+            data=decided.model_dump(mode="json"),
+        )
+    )
+
+    async def listed() -> list[dict[str, Any]]:
+        found = await intake.http.get("/v1/cases", params={"item_code": "T16"}, headers=CLERK)
+        rows: list[dict[str, Any]] = found.json()
+        return rows if rows and rows[0]["status"] == "approved" else []
+
+    [row] = await eventually(listed)
+    assert row["status_label"] == "准予许可"
+    case = (await intake.http.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
+    assert (case["status"], case["status_label"]) == ("approved", "准予许可")
+    garbage = await intake.http.post(
+        "/v1/cases",
+        content=b'{"item_code": "T16",',
+        headers={**CLERK, "content-type": "application/json"},
+    )
+    assert garbage.status_code == 422 and "malformed JSON at character" in garbage.json()["detail"]
+    assert "JSON 格式错误" in garbage.json()["detail_zh"]
+    closed = await intake.http.post(
+        f"/v1/cases/{case_id}/refuse", json={"reason": "x"}, headers=CLERK
+    )
+    assert closed.status_code == 409 and closed.json()["detail_zh"].startswith("只有待受理的案件")
+
+
+async def test_an_unjudged_online_submission_is_warned_then_accepted_as_of_receipt(
+    intake: Intake,
+) -> None:
+    await publish(intake, "T19")
+    body = {"item_code": "T19", "applicant": APPLICANT, "materials": ["APP", "LIC", "LAY", "HLT"]}
+    created = await intake.http.post("/v1/cases", json=body, headers=ALICE)
+    assert created.status_code == 201 and created.json()["status"] == "submitted"
+    case_id = created.json()["case_id"]
+    try:
+        intake.clock.set(datetime(2026, 12, 1, 18, tzinfo=SHANGHAI))  # 4th working day
+        assert await judge_unjudged_cases(intake.runtime) == Judged()
+        intake.clock.set(datetime(2026, 12, 2, 9, tzinfo=SHANGHAI))  # the 5th: warn once
+        assert (await judge_unjudged_cases(intake.runtime)).warned == [case_id]
+        assert await judge_unjudged_cases(intake.runtime) == Judged()
+        intake.clock.set(datetime(2026, 12, 3, 0, 1, tzinfo=SHANGHAI))
+        assert (await judge_unjudged_cases(intake.runtime)).accepted == [case_id]
+    finally:
+        intake.clock.set(NOW)
+    case = (await intake.http.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
+    assert case["status"] == "accepted" and case["accepted_at"] == case["submitted_at"]
+    assert case["due_day"] == "2026-12-09"  # counted from the day the materials arrived
+    events = await intake.case_events(case_id, 3)
+    assert [e.name for e in events] == ["case.submitted", "case.acceptance_due", "case.accepted"]
+    assert events[1].data["deemed_at"] == "2026-12-02T23:59:59+08:00"
+    assert events[2].data["cause"] == "deemed_art32"

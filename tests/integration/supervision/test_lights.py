@@ -129,7 +129,8 @@ async def test_a_completed_case_keeps_its_last_light_and_records_its_outcome(
     await service.publish(decided("c1", bj(2026, 9, 30, 16)), delivered)  # art. 44 clock stops
     assert (await service.tick(bj(2026, 10, 20, 9))).events == 0
     light = await service.get("/v1/cases/c1/light")
-    assert (light["color"], light["outcome"], light["status"]) == ("yellow", "on_time", "delivered")
+    assert (light["color"], light["outcome"], light["status"]) == ("yellow", "on_time", "approved")
+    assert light["delivered"] is True  # delivery is a fact of its own, not a status
     assert light["delivery"]["outcome"] == "early"  # delivered within art. 44's 10 days
     case = await service.get("/v1/cases/c1")
     assert case["outcome"] == "on_time" and case["used_days"] == pytest.approx(9.67, abs=0.01)
