@@ -216,9 +216,11 @@ class CatalogItem(Aggregate):
     def publish(
         self, code: str, spec: ItemSpec, *, center: str, now: datetime, by: str
     ) -> list[Event]:
-        """A new version, or nothing when the spec equals the current version's."""
+        """A new version, or nothing when the spec equals the current version's; a retired
+        item comes back as a new version."""
         check_item(spec)
-        if self.current is not None and self.current.spec() == spec:
+        current = self.current
+        if current is not None and current.retired is None and current.spec() == spec:
             return []
         version = 1 if self.current is None else self.current.version + 1
         data: dict[str, Any] = spec.model_dump()

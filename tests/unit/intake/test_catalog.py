@@ -8,7 +8,13 @@ import pytest
 
 from libs.events.schemas import ItemPublished
 from services.intake.domain import rules
-from services.intake.domain.catalog import CatalogItem, ItemVersion, check_item, item_stream
+from services.intake.domain.catalog import (
+    CatalogItem,
+    ItemVersion,
+    RetireItem,
+    check_item,
+    item_stream,
+)
 from tests.unit.intake.given import MATERIALS, NOW, spec
 
 pytestmark = pytest.mark.unit
@@ -120,3 +126,18 @@ def test_an_immediate_case_gets_no_working_days() -> None:
     assert version.case_limit_days() == 0
     assert version.required_codes() == ["APP", "LIC", "LAY", "HLT"]
     assert version.names(["APP", "NOPE"]) == "食品经营许可申请书 (APP)、NOPE"
+
+
+def test_a_retired_item_is_retired_once_and_comes_back_as_a_new_version() -> None:
+    item = CatalogItem("item-SCJG-003")
+    for event in item.publish("SCJG-003", spec(), center="350500", now=NOW, by="admin"):
+        item.apply(event)
+    order = RetireItem(reason="法律废止", legal_basis="某条例已废止")
+    [retired] = item.retire(order, center="350500", now=NOW, by="admin")
+    item.apply(retired)
+    assert item.current is not None and item.current.retired is not None
+    with pytest.raises(rules.ItemAlreadyRetired):
+        item.retire(order, center="350500", now=NOW, by="admin")
+    [again] = item.publish("SCJG-003", spec(), center="350500", now=NOW, by="admin")
+    item.apply(again)
+    assert item.current.version == 2 and item.current.retired is None
