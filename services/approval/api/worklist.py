@@ -34,7 +34,7 @@ class WorkSearch:
 
 
 def work_search(
-    case_no: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z]{1,64}$")] = None,
+    case_no: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     item_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     accepted_from: date | None = None,
     accepted_to: date | None = None,

@@ -106,7 +106,7 @@ async def post_case(
 
 def case_filter(
     status: CaseStatus | None = None,
-    case_no: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z]{1,64}$")] = None,
+    case_no: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     applicant: Annotated[
         str | None, Query(min_length=1, max_length=100, description="part of a name, or an ID")
     ] = None,
