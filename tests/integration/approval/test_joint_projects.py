@@ -158,7 +158,7 @@ async def test_a_paused_part_waits_while_the_others_go_on_and_a_denial_ends_the_
         assert rfb["pauses"][0]["working_days"] == 2
         assert datetime.fromisoformat(rfb["deadline"]) > datetime.fromisoformat(before["deadline"])
         denied = await t.decide_part(case_id, "XFJ", "denied", at=day(4))
-        assert denied["status"] == "decided"
+        assert denied["status"] == "denied"  # the shared status vocabulary
         assert denied["decision"]["outcome"] == "denied"
         assert denied["joint"]["denied_by"] == "XFJ"
         assert {p["department"]: p["status"] for p in denied["joint"]["parts"]} == {
@@ -185,7 +185,7 @@ async def test_a_paused_part_waits_while_the_others_go_on_and_a_denial_ends_the_
 async def _paused_light(t: Trio, case_id: str) -> None:
     async def lit() -> dict[str, Any] | None:
         light = await t.supervision.get(f"/v1/cases/{case_id}/light", SUPERVISOR)
-        return light if light.get("status") in ("decided", "delivered") else None
+        return light if light.get("status") in ("approved", "denied", "deemed_approved") else None
 
     light = await eventually(lit)
     parts = {p["department"]: p for p in light["parts"]}
