@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
+from libs.events.http import RequestBody
 from libs.events.projects import SiteOpinion, StageDefinition
 from services.approval.domain.parts import JointState, Part
 from services.approval.domain.projects import Project, StageState
@@ -18,7 +19,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f]+$")]
 
 
-class StageIn(BaseModel):
+class StageIn(RequestBody):
     """A stage of a series: code, name and its joint item."""
 
     code: Code
@@ -26,7 +27,7 @@ class StageIn(BaseModel):
     item_code: Code
 
 
-class SeriesPut(BaseModel):
+class SeriesPut(RequestBody):
     """A project series and its stages in order."""
 
     name: Name
@@ -52,7 +53,7 @@ class SeriesRead(BaseModel):
     stages: list[dict[str, str]]
 
 
-class ProjectCreate(BaseModel):
+class ProjectCreate(RequestBody):
     """A new project: its series, name, enterprise and (全程代办) the center agent."""
 
     series: Code
@@ -61,21 +62,21 @@ class ProjectCreate(BaseModel):
     agent: Code | None = None
 
 
-class GreenChannelCreate(BaseModel):
+class GreenChannelCreate(RequestBody):
     """绿色通道: the factor limits are multiplied by (default: the configured one)."""
 
     factor: float | None = Field(default=None, gt=0, le=1)
     reason: Reason
 
 
-class StageCreate(BaseModel):
+class StageCreate(RequestBody):
     """Start the next stage with its case (filed at intake, accepted later by the lead)."""
 
     case_id: Code
     prereview_missing: list[Code] = Field(default=[], max_length=50)
 
 
-class SupplementCreate(BaseModel):
+class SupplementCreate(RequestBody):
     """补正 answered for one part of the running stage."""
 
     stage: Code
@@ -83,13 +84,13 @@ class SupplementCreate(BaseModel):
     materials: list[Code] = Field(min_length=1, max_length=50)
 
 
-class AgentPut(BaseModel):
+class AgentPut(RequestBody):
     """全程代办: the center agent acting for the applicant."""
 
     agent: Code
 
 
-class SiteOpinionIn(BaseModel):
+class SiteOpinionIn(RequestBody):
     """One present department's opinion."""
 
     department: Code
@@ -98,7 +99,7 @@ class SiteOpinionIn(BaseModel):
     comment: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[^\x00-\x08]*$")] = ""
 
 
-class SiteReviewCreate(BaseModel):
+class SiteReviewCreate(RequestBody):
     """现场会审: when, where, and each present department's opinion."""
 
     stage: Code

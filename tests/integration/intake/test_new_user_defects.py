@@ -40,8 +40,9 @@ async def intake(broker, databases) -> AsyncIterator[Intake]:  # type: ignore[no
     app = create(settings, clock=clock)
     async with serve(lambda _: app, settings) as http:
         runtime = app.state.runtime
+        connected = len(runtime.subscriptions)
         await eventually(
-            lambda: _true(runtime.producer is not None and len(runtime.consumers) == 2)
+            lambda: _true(runtime.producer is not None and len(runtime.consumers) == connected)
         )
         yield Intake(http=http, app=app, settings=settings, clock=clock)
 
