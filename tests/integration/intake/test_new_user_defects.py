@@ -148,7 +148,7 @@ async def _approval_extends(intake: Intake, case_id: str, *, days: int, due: dat
             source="/centers/350500/approval",
             subject=case_id,
             center="350500",
-            sequence=4,
+            sequence=1,  # approval's first event of its own stream for this case
             data=extended.model_dump(mode="json"),
         )
     )
@@ -291,7 +291,7 @@ async def test_a_decided_case_reads_the_shared_status_with_its_label(intake: Int
             source="/centers/350500/approval",
             subject=case_id,
             center="350500",
-            sequence=3,
+            sequence=1,  # approval's first event of its own stream for this case
             data=decided.model_dump(mode="json"),
         )
     )
