@@ -140,8 +140,8 @@ class NoticeRead(BaseModel):
     channel: str
     to: str = Field(description="the phone, masked: 139****0002")
     text: str
-    queued_at: datetime
-    sent_at: datetime | None
+    queued_at: BeijingTime
+    sent_at: BeijingTime | None
     attempts: int
     last_error: str | None
 

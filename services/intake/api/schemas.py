@@ -248,7 +248,7 @@ class PublicDecisionRead(BaseModel):
     pdf: str = Field(description="base64 of the PDF the seal covers")
     seal: dict[str, str]
     public_key_pem: str
-    issued_at: datetime
+    issued_at: BeijingTime
 
 
 class CalendarLoaded(BaseModel):
