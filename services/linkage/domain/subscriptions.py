@@ -59,6 +59,7 @@ def scoped_filters(principal: Principal, filters: i.SubscriptionFilters) -> i.Su
                 "SubscriptionWithinCallerScope",
                 f"中心 {', '.join(outside)} 不在调用方中心 {principal.center} 的范围内",
                 status=403,
+                detail_zh="只能订阅调用方中心及部门范围内的事件",
             )
         centers = centers or [principal.center]
     if principal.department:
@@ -67,6 +68,7 @@ def scoped_filters(principal: Principal, filters: i.SubscriptionFilters) -> i.Su
                 "SubscriptionWithinCallerScope",
                 f"只能订阅本部门 {principal.department} 的事件",
                 status=403,
+                detail_zh="只能订阅调用方中心及部门范围内的事件",
             )
         departments = [principal.department]
     return filters.model_copy(update={"centers": centers, "departments": departments})
@@ -79,6 +81,7 @@ def personal_data_needs_admin(principal: Principal, scopes: Sequence[str]) -> No
             "PersonalDataScopeGrantedByAdmin",
             "personal_data 范围须由中心管理员授予；集成方不能自行开通",
             status=403,
+            detail_zh="personal_data 范围须由中心管理员授予",
         )
 
 
@@ -147,7 +150,9 @@ class Subscription(Aggregate):
         """PATCH status: `paused` stops deliveries, `active` resumes them (also after failing)."""
         if wanted not in CHANGEABLE_STATUSES:
             raise RuleViolation(
-                "StatusIsActiveOrPaused", f"status 只能设为 active 或 paused，而不是 {wanted}"
+                "StatusIsActiveOrPaused",
+                f"status 只能设为 active 或 paused，而不是 {wanted}",
+                detail_zh="订阅状态只能设为 active 或 paused",
             )
         if wanted == "paused" and self.status != "paused":
             return [

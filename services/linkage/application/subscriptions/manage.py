@@ -9,13 +9,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, UrlConstraints
+from pydantic import AnyHttpUrl, Field, StringConstraints, UrlConstraints
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import integrators as i
 from libs.events.auth import Principal, Role
-from libs.events.http import Code, RuleViolation
+from libs.events.http import Code, RequestBody, RuleViolation
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
 from services.linkage.adapters.webhook_tables import deliveries, subscriptions
@@ -40,7 +40,7 @@ CallbackUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2000)]
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class FiltersIn(BaseModel):
+class FiltersIn(RequestBody):
     """Filters of a subscription; each list is optional and empty means every value."""
 
     types: list[Pattern] = Field(default=[], max_length=50, examples=[["onewindow.case.*"]])
@@ -49,7 +49,7 @@ class FiltersIn(BaseModel):
     items: list[Code] = Field(default=[], max_length=500)
 
 
-class CreateSubscription(BaseModel):
+class CreateSubscription(RequestBody):
     """`secret` is `whsec_` + base64 of 24 to 64 random bytes; omitted, one is generated."""
 
     callback_url: CallbackUrl
@@ -63,7 +63,7 @@ class CreateSubscription(BaseModel):
     )
 
 
-class ChangeSubscription(BaseModel):
+class ChangeSubscription(RequestBody):
     """Fields to change; a new `secret` starts a rotation, `status` pauses or resumes."""
 
     callback_url: CallbackUrl | None = None
@@ -86,6 +86,7 @@ def valid_secret(secret: str | None) -> str:
             "SecretIsStandardWebhooksKey",
             "secret 须为 whsec_ 加 24 至 64 字节随机数的 base64 编码（Standard Webhooks 规范）",
             field="secret",
+            detail_zh="secret 须为 Standard Webhooks 规范的 whsec_ 密钥",
         )
     return secret if secret.startswith(SECRET_PREFIX) else SECRET_PREFIX + secret
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import integrators as i
 from libs.events.auth import Principal
-from libs.events.http import Problem
+from libs.events.http import Problem, RequestBody
 from libs.events.runtime import Runtime
 from services.linkage.adapters import webhook_metrics as metrics
 from services.linkage.adapters.webhook_tables import deliveries, webhook_events
@@ -23,7 +23,7 @@ from services.linkage.domain.subscriptions import EventFacts, Subscription, matc
 REPLAY_LIMIT = 100_000
 
 
-class Replay(BaseModel):
+class Replay(RequestBody):
     """Exactly one of: `from_time`, `after_event_id`, `dead_letters: true`."""
 
     from_time: AwareDatetime | None = Field(
