@@ -66,7 +66,7 @@ def fuzz(operation: Any, role: str, failures: dict[str, str]) -> None:
     token = issue_dev_token(sub="fuzz", role=role, center="350500", department="SCJG")
 
     @settings(
-        max_examples=25,
+        max_examples=15,
         deadline=None,
         database=None,
         derandomize=True,
