@@ -114,7 +114,7 @@ async def test_delegation_transfer_and_countersign(databases, broker, tmp_path) 
             headers=staff("approver", "app-a"),
         )
         assert last.json()["decision"]["by"] == "app-a,app-b"
-    events = await topic_events(settings, subject=case_id)
+        events = await eventually(lambda: _published(settings, case_id, "case.decision_issued"))
     assert names(events)[-5:] == [
         "work.countersign_required",
         "case.countersigned",
@@ -156,7 +156,7 @@ async def test_pauses_and_the_extension_move_the_deadline(databases, broker, tmp
             f"/v1/cases/{case_id}/extend", json={"days": 1, "reason": "再延"}, headers=approver
         )
         assert again.status_code == 409 and again.json()["rule"] == "OneExtensionPerCase"
-    events = await topic_events(settings, subject=case_id)
+        events = await eventually(lambda: _published(settings, case_id, "case.extended"))
     by_name = {e.name: e.data for e in events}
     assert by_name["case.suspended"]["procedure"] == "inspection"
     assert by_name["case.resumed"]["paused_working_days"] == 2
@@ -179,3 +179,9 @@ async def test_an_extension_after_the_deadline_is_refused(databases, broker, tmp
             headers=staff("approver", "app-a"),
         )
         assert late.status_code == 409 and late.json()["rule"] == "ExtensionBeforeDeadline"
+
+
+async def _published(settings, case_id: str, name: str):  # type: ignore[no-untyped-def]
+    """The case's events on the topic once `name` is among them (the relay is asynchronous)."""
+    events = await topic_events(settings, subject=case_id)
+    return events if name in names(events) else None
