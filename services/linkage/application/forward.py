@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.envelope import Envelope
-from libs.events.privacy import masked
+from libs.events.privacy import mask_personal_data
 from services.linkage.adapters import crossings
 from services.linkage.application.context import Linkage
 from services.linkage.domain.routing import down_hop, goes_up, origin
@@ -14,7 +14,7 @@ from services.linkage.domain.routing import down_hop, goes_up, origin
 async def when_local_event_cross_links(conn: AsyncConnection, lk: Linkage, env: Envelope) -> None:
     """Store and forward: the crossing and its signed outbox row commit with the offset."""
     if goes_up(env, own=lk.center, parent=lk.parent):
-        outgoing = env.model_copy(update={"data": masked(env.data)})
+        outgoing = env.model_copy(update={"data": mask_personal_data(env.data)})
         await crossings.send_up(
             conn, crossings.signed_row(outgoing, topic=lk.up_topic, keys=lk.keys)
         )
