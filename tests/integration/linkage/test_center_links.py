@@ -225,7 +225,7 @@ async def test_a_forged_event_is_dead_lettered_and_changes_nothing(pair) -> None
         up,
         signed_message(other_county, sender=COUNTY, key=LINK_KEYS[COUNTY]),
     )
-    dead = await eventually(lambda: _dead_letters(city, up + ".dlq", 2), within=60)
+    dead = await eventually(lambda: _dead_letters(city, up + ".dlq", 2), within=120)
     assert set(dead.values()) >= {"BadSignature", "ClaimsAnotherOrigin"}
     assert await work(city, wrong_key) is None and await work(city, stranger) is None
 
