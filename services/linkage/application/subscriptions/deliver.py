@@ -3,7 +3,7 @@ health (`subscription.failing`, the automatic pause, the recovery) in one transa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,16 +16,12 @@ from services.linkage.adapters import webhook_metrics as metrics
 from services.linkage.adapters.webhook_tables import deliveries, subscriptions
 from services.linkage.adapters.webhooks import Outcome, post, render, sign
 from services.linkage.application.subscriptions.store import (
+    aware,
     load_subscription,
     save_subscription,
 )
 from services.linkage.config import Settings
 from services.linkage.domain.delivery import backoff_s
-
-
-def aware(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything here is written in UTC."""
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 async def attempt(

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.runtime import Runtime
 from services.linkage.adapters.webhook_tables import deliveries, subscriptions, webhook_events
-from services.linkage.application.subscriptions.deliver import attempt, aware
-from services.linkage.application.subscriptions.store import signing_secrets
+from services.linkage.application.subscriptions.deliver import attempt
+from services.linkage.application.subscriptions.store import aware, signing_secrets
 from services.linkage.config import Settings
 from services.linkage.domain.delivery import next_up
 

@@ -90,10 +90,11 @@ async def signing_secrets(
         .where(subscription_secrets.c.subscription_id == subscription_id)
         .order_by(subscription_secrets.c.created_at.desc())
     )
-    return [r.secret for r in rows if r.valid_until is None or _aware(r.valid_until) > now]
+    return [r.secret for r in rows if r.valid_until is None or aware(r.valid_until) > now]
 
 
-def _aware(at: datetime) -> datetime:
+def aware(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything here is written in UTC."""
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
