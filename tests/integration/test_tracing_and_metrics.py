@@ -71,6 +71,7 @@ async def test_one_trace_spans_intake_approval_and_supervision(
         assert (await intake.put("/v1/catalog/items/L-1", json=ITEM, headers=admin())).is_success
         body = {"item_code": "L-1", "applicant": APPLICANT, "materials": ["APPLY"]}
         case_id = (await intake.post("/v1/cases", json=body, headers=clerk)).json()["case_id"]
+        accepts_before = _accepts(await intake.get("/metrics"))  # one registry per process
         accepted = await intake.post(f"/v1/cases/{case_id}/accept", json={}, headers=clerk)
         assert accepted.status_code == 200, accepted.text
         [request] = [s for s in spans.get_finished_spans() if s.name.endswith("/accept")]
@@ -93,10 +94,23 @@ async def test_one_trace_spans_intake_approval_and_supervision(
         scraped = (await supervision.get("/metrics")).text
         assert 'onewindow_lights{color="green"} 1.0' in scraped
         assert "onewindow_outbox_backlog" in scraped and "onewindow_consumer_lag{" in scraped
-        mine = (await intake.get("/metrics")).text
-        accept_route = 'route="/v1/cases/{case_id}/accept",service="intake",status="200"'
-        assert f'onewindow_http_requests_total{{method="POST",{accept_route}}} 1.0' in mine
-        assert "onewindow_http_request_duration_seconds_bucket{" in mine
+        mine = await intake.get("/metrics")
+        assert _accepts(mine) == accepts_before + 1
+        assert "onewindow_http_request_duration_seconds_bucket{" in mine.text
+
+
+ACCEPTS = (
+    'onewindow_http_requests_total{method="POST",'
+    'route="/v1/cases/{case_id}/accept",service="intake",status="200"} '
+)
+
+
+def _accepts(scrape) -> float:  # type: ignore[no-untyped-def]
+    """The intake's count of answered accepts in one scrape (0 before the first)."""
+    for line in scrape.text.splitlines():
+        if line.startswith(ACCEPTS):
+            return float(line[len(ACCEPTS) :])
+    return 0.0
 
 
 async def _traces(app, stream_id: str) -> list[str] | None:
