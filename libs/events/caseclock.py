@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from libs.events import schemas as s
@@ -19,7 +19,7 @@ from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
 
-__all__ = ["ClockFacts", "Pause", "deadline"]
+__all__ = ["ClockFacts", "Pause", "deadline", "pauses_from_json", "pauses_to_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,23 +127,33 @@ class ClockFacts:
             "accepted_at": self.accepted_at.isoformat(),
             "limit_days": self.limit_days,
             "kind": self.kind,
-            "pauses": [
-                [p.start.isoformat(), p.end.isoformat() if p.end else None] for p in self.pauses
-            ],
+            "pauses": pauses_to_json(self.pauses),
             "extension_days": self.extension_days,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClockFacts:
         """The facts from `to_json`'s form."""
-        pauses = tuple(
-            Pause(datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None)
-            for a, b in data.get("pauses", [])
-        )
         return cls(
-            accepted_at=datetime.fromisoformat(data["accepted_at"]),
+            accepted_at=_instant(data["accepted_at"]),
             limit_days=int(data["limit_days"]),
             kind=str(data["kind"]),
-            pauses=pauses,
+            pauses=pauses_from_json(data.get("pauses") or []),
             extension_days=int(data.get("extension_days", 0)),
         )
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant; a naive one (SQLite) is UTC, as everything stored is."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def pauses_to_json(pauses: Sequence[Pause]) -> list[list[str | None]]:
+    """Pause intervals as `[start, end]` ISO 8601 pairs (end null while paused)."""
+    return [[p.start.isoformat(), p.end.isoformat() if p.end else None] for p in pauses]
+
+
+def pauses_from_json(data: Sequence[Sequence[str | None]]) -> tuple[Pause, ...]:
+    """The pauses of `pauses_to_json`'s form."""
+    return tuple(Pause(_instant(str(a)), _instant(b) if b else None) for a, b in data)

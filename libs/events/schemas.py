@@ -118,9 +118,29 @@ class CaseRefused(CaseEvent):
 
 @registry.register("onewindow.case.withdrawn.v1")
 class CaseWithdrawn(CaseEvent):
+    """撤回 confirmed: by intake before acceptance, by approval (which decides) after it."""
+
     reason: str = ""
     withdrawn_at: datetime
     withdrawn_by: str = ""
+
+
+@registry.register("onewindow.case.withdrawal_requested.v1")
+class CaseWithdrawalRequested(CaseEvent):
+    """The applicant asked to withdraw an accepted case; approval confirms or refuses it."""
+
+    reason: str = ""
+    requested_at: datetime
+    requested_by: str = ""
+
+
+@registry.register("onewindow.case.withdrawal_refused.v1")
+class CaseWithdrawalRefused(CaseEvent):
+    """Approval refused a withdrawal because the case was decided first."""
+
+    reason: str
+    decision: str = ""  # the outcome that won: approved, denied, deemed_approved
+    refused_at: datetime
 
 
 @registry.register("onewindow.case.returned.v1")
@@ -380,7 +400,10 @@ class CaseExtended(CaseEvent):
 
 @registry.register("onewindow.work.rescheduled.v1")
 class WorkRescheduled(CaseEvent):
-    """The work item follows a deadline intake recomputed when a calendar year was loaded."""
+    """Written by earlier releases (the work adopted intake's deadline); read, never written now.
+
+    Every service derives the deadline itself (libs/events/caseclock), so folds ignore it.
+    """
 
     deadline: datetime
     due_day: date

@@ -72,8 +72,13 @@ class EventStore:
         new: Sequence[Event],
         *,
         center: str | None = None,
+        publish: bool = True,
     ) -> list[StoredEvent]:
-        """Append after `expected_version` or raise ConcurrencyError; outbox rows in one txn."""
+        """Append after `expected_version` or raise ConcurrencyError; outbox rows in one txn.
+
+        `publish=False` records a stream this service alone reads (no outbox rows, so it never
+        reaches a topic); keep such events in streams of their own, never in a published one.
+        """
         if not new:
             return []
         now, trace = datetime.now(UTC), current_traceparent()
@@ -91,8 +96,8 @@ class EventStore:
             for i, e in enumerate(new, start=1)
         ]
         rows = [_event_row(env) for env in envelopes]
-        outbox_rows = [self._outbox_row(env, now) for env in envelopes]
-        if is_postgres(conn):
+        outbox_rows = [self._outbox_row(env, now) for env in envelopes] if publish else []
+        if is_postgres(conn) and publish:
             stored = await append_postgres(conn, expected_version, rows, outbox_rows)
             if stored is None:
                 raise ConcurrencyError(stream_id, expected_version)
@@ -111,7 +116,7 @@ class EventStore:
         rows: list[dict[str, Any]],
         outbox_rows: list[dict[str, Any]],
     ) -> list[tuple[int, str, str]]:
-        """The portable path (SQLite): a look-up of the stream's head, then two Core inserts."""
+        """The portable path (SQLite; unpublished streams): the stream's head, then Core inserts."""
         prev = await self._head(conn, stream_id, expected_version)
         chained = []
         for row in rows:
@@ -120,7 +125,8 @@ class EventStore:
             result = await conn.execute(insert(events).returning(events.c.position), chained)
         except IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version) from exc
-        await conn.execute(insert(outbox), outbox_rows)
+        if outbox_rows:
+            await conn.execute(insert(outbox), outbox_rows)
         return [
             (p, r["prev_hash"], r["hash"]) for p, r in zip(result.scalars(), chained, strict=True)
         ]

@@ -25,8 +25,10 @@ class SealedDocument:
     issued_at: datetime
 
 
-async def save(conn: AsyncConnection, doc: SealedDocument) -> None:
-    """Keep the sealed document in the decision's transaction."""
+async def save_once(conn: AsyncConnection, doc: SealedDocument) -> bool:
+    """Keep the sealed document unless one is kept already (another process issued it)."""
+    if (await conn.execute(select(t.c.case_id).where(t.c.case_id == doc.case_id))).first():
+        return False
     await conn.execute(
         insert(t).values(
             case_id=doc.case_id,
@@ -38,6 +40,7 @@ async def save(conn: AsyncConnection, doc: SealedDocument) -> None:
             issued_at=doc.issued_at,
         )
     )
+    return True
 
 
 async def load(conn: AsyncConnection, case_id: str) -> SealedDocument | None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.approval.adapters.tables import decision_documents
 from services.approval.adapters.tables import work_items as t
 from services.approval.domain.case import ApprovalCase
 
@@ -48,6 +49,17 @@ async def refresh(conn: AsyncConnection, case: ApprovalCase) -> None:
         await conn.execute(update(t).where(t.c.case_id == case.stream_id).values(**values))
 
 
+async def lock(conn: AsyncConnection, case_id: str) -> None:
+    """Lock the case's row (PostgreSQL) before the calendar is read for it."""
+    await conn.execute(select(t.c.case_id).where(t.c.case_id == case_id).with_for_update())
+
+
+async def lock_open(conn: AsyncConnection) -> list[str]:
+    """Every undecided work item at this node, its row locked (PostgreSQL), in key order."""
+    query = select(t.c.case_id).where(t.c.status.in_(OPEN)).order_by(t.c.case_id)
+    return list((await conn.execute(query.with_for_update())).scalars())
+
+
 async def worklist(
     conn: AsyncConnection, *, held_at: str, department: str, person: str | None = None
 ) -> list[dict[str, Any]]:
@@ -83,6 +95,23 @@ async def overdue_deemable(conn: AsyncConnection, *, now: datetime, limit: int =
         .where(t.c.status == "open", t.c.deemed_approval.is_(True))
         .where(t.c.deadline < now.astimezone(UTC))
         .order_by(t.c.deadline)
+        .limit(limit)
+    )
+    return list((await conn.execute(query)).scalars())
+
+
+async def decided_without_document(
+    conn: AsyncConnection, *, before: datetime, limit: int = 100
+) -> list[str]:
+    """Work decided before `before` with no sealed document yet (a reported case pre-reviewed
+    here needs none)."""
+    issued = select(decision_documents.c.case_id).where(decision_documents.c.case_id == t.c.case_id)
+    pre_reviewed_here = (t.c.kind == "reported") & (t.c.center == t.c.held_at)
+    query = (
+        select(t.c.case_id)
+        .where(t.c.status == "decided", ~issued.exists(), ~pre_reviewed_here)
+        .where(t.c.updated_at < before.astimezone(UTC))
+        .order_by(t.c.updated_at)
         .limit(limit)
     )
     return list((await conn.execute(query)).scalars())

@@ -32,6 +32,7 @@ from services.approval.application.require_countersign import (
 )
 from services.approval.application.resume_case import ResumeCase, resume_case
 from services.approval.application.review_case import ReviewCase, review_case
+from services.approval.application.sealing import issue_document
 from services.approval.application.suspend_case import SuspendCase, suspend_case
 from services.approval.application.unit import case_for
 from services.approval.domain.case import ApprovalCase
@@ -148,8 +149,11 @@ async def countersign(
 async def _act(
     ctx: Ctx, principal: Principal, handle: Callable[..., Awaitable[ApprovalCase]], cmd: object
 ) -> CaseRead:
-    """Run one case command in its own transaction and answer with the case it leaves."""
+    """Run one case command in its own transaction and answer with the case it leaves; a
+    decision's sealed document is rendered once that transaction has committed."""
     async with ctx.runtime.transaction() as conn:
         case = await handle(conn, cmd, ctx=ctx, principal=principal)
         notices = await deliveries.sent_for(conn, case.stream_id)
+    if case.decision is not None:
+        await issue_document(ctx, case.stream_id)
     return CaseRead.of(case, notices)

@@ -22,6 +22,7 @@ from services.approval.api.schemas import (
     VerifyRead,
 )
 from services.approval.api.verify_page import check_page, mask_name
+from services.approval.application.sealing import issue_document
 from services.approval.application.unit import case_for
 
 router = APIRouter(prefix="/v1", tags=["seals"])
@@ -36,6 +37,12 @@ async def _sealed(ctx: Ctx, principal: Principal, case_id: str) -> documents.Sea
         else:
             await case_for(conn, ctx, case_id, principal, acting=False)
         sealed = await documents.load(conn, case_id)
+    if sealed is None:
+        # Decided a moment ago (deemed by the scan, say): sealed now, outside any transaction,
+        # here or by whoever got there first.
+        await issue_document(ctx, case_id)
+        async with ctx.runtime.engine.connect() as conn:
+            sealed = await documents.load(conn, case_id)
     if sealed is None:
         raise Problem(404, f"case {case_id} has no decision document at this center")
     return sealed

@@ -1,17 +1,24 @@
-"""After a decision: the sealed decision document, and the notice queued for the applicant."""
+"""After a decision: the sealed decision document (rendered outside any transaction) and the
+notice queued for the applicant."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import org
+from libs.events.aggregate import load, save
+from libs.events.registry import Event
 from libs.events.schemas import CaseDecisionIssued, CaseEscalationReturned
-from services.approval.adapters import deliveries, documents
+from libs.events.store import ConcurrencyError
+from services.approval.adapters import deliveries, documents, projection
 from services.approval.adapters.pdf import render_decision
 from services.approval.adapters.references import contact_of
 from services.approval.application.context import Context
@@ -21,28 +28,83 @@ from services.approval.domain.document import decision_document, notice_text, su
 log = logging.getLogger(__name__)
 
 
-async def issue_document(
-    conn: AsyncConnection, ctx: Context, case: ApprovalCase
-) -> documents.SealedDocument:
-    """Render, seal with the department's key and keep the decision document."""
-    contact = await contact_of(conn, case.stream_id)
+def needs_document(case: ApprovalCase) -> bool:
+    """Decided here (not only pre-reviewed below and returned): a sealed document is due."""
+    return case.decision is not None and case.decided_here and not case.decision.returned_from
+
+
+async def issue_document(ctx: Context, case_id: str) -> bool:
+    """Render and seal the decision document with no transaction open, then record it.
+
+    Called after the decision's transaction committed (and by `issue_missing_documents` after
+    a crash in between); rendering and signing run in a worker thread. The document is kept,
+    and `case.decision_issued` (with the escalated case's result) appended, in one short
+    transaction of its own. False if none was due or another process issued it first.
+    """
+    async with ctx.runtime.engine.connect() as conn:
+        case = await load(ctx.store, conn, ApprovalCase, case_id)
+        case.calendar = await ctx.runtime.calendar(conn)
+        if not needs_document(case) or await documents.load(conn, case_id) is not None:
+            return False
+        contact = await contact_of(conn, case_id)
+        names = await org.names(conn)
+    assert case.decision is not None
     document = decision_document(
         case,
         applicant=contact.name if contact else "",
         issuing_center=ctx.center,
-        names=await org.names(conn),
+        names=names,
         verify_base=ctx.settings.verify_base_url,
     )
-    pdf = render_decision(document)
-    seal = ctx.seals.sign(case.facts.department, document, pdf)
-    assert case.decision is not None
-    sealed = documents.SealedDocument(case.stream_id, document, pdf, seal, case.decision.at)
-    await documents.save(conn, sealed)
-    return sealed
+    pdf = await asyncio.to_thread(render_decision, document)
+    seal = await asyncio.to_thread(ctx.seals.sign, case.facts.department, document, pdf)
+    sealed = documents.SealedDocument(case_id, document, pdf, seal, case.decision.at)
+    try:
+        async with ctx.runtime.transaction() as conn:
+            return await _record(conn, ctx, sealed)
+    except (IntegrityError, ConcurrencyError):
+        return False  # another process kept it first, or the case moved: tried again later
+
+
+async def _record(conn: AsyncConnection, ctx: Context, sealed: documents.SealedDocument) -> bool:
+    if not await documents.save_once(conn, sealed):
+        return False
+    case = await load(ctx.store, conn, ApprovalCase, sealed.case_id)
+    case.calendar = await ctx.runtime.calendar(conn)
+    if case.joint is not None:
+        return True  # a joint case's document is sealed by the lead department, kept here
+    key = ctx.seals.key_for(str(sealed.seal["department"]))
+    follow: list[Event] = [decision_issued(case, sealed, public_key_pem=key.public_pem)]
+    if case.facts.escalated_from:  # decided here for the center that accepted it
+        follow.append(returned_result(case, sealed, now=ctx.now()))
+    await save(ctx.store, conn, case, follow)
+    await projection.refresh(conn, case)
+    return True
+
+
+async def issue_missing_documents(ctx: Context, *, grace: float = 60.0) -> int:
+    """Issue every document a decision committed without (the process stopped in between).
+
+    Work decided within the last `grace` seconds is left to the command that decided it.
+    """
+    before = datetime.now(UTC) - timedelta(seconds=grace)  # updated_at is wall-clock time
+    async with ctx.runtime.engine.connect() as conn:
+        missing = await projection.decided_without_document(conn, before=before)
+    issued = 0
+    for case_id in missing:
+        issued += await issue_document(ctx, case_id)
+    return issued
 
 
 async def notify_applicant(conn: AsyncConnection, ctx: Context, case: ApprovalCase) -> None:
     """Queue the SMS or voice notice in the decision's transaction, so it cannot be lost."""
+    await tell_applicant(conn, ctx, case, notice_text)
+
+
+async def tell_applicant(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase, text: Callable[..., str]
+) -> None:
+    """Queue `text(case, applicant=name)` for the applicant's phone, in the caller's transaction."""
     contact = await contact_of(conn, case.stream_id)
     if contact is None or not contact.phone:
         log.warning("case %s: no applicant phone; nothing to send", case.facts.case_no)
@@ -52,7 +114,7 @@ async def notify_applicant(conn: AsyncConnection, ctx: Context, case: ApprovalCa
         case_id=case.stream_id,
         channel=ctx.settings.notify_channel,
         phone=contact.phone,
-        text=notice_text(case, applicant=contact.name),
+        text=text(case, applicant=contact.name),
     )
 
 

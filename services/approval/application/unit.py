@@ -1,4 +1,4 @@
-"""The unit of work of a case command: load, check who acts, append, project, seal, notify."""
+"""The unit of work of a case command: load, check who acts, append, project, notify."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from libs.events.schemas import CaseDecided, CaseDeemedApproved, JointCompleted,
 from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
 from services.approval.application.joint.stages import follow_stage
-from services.approval.application.sealing import (
-    decision_issued,
-    issue_document,
-    notify_applicant,
-    returned_result,
-)
+from services.approval.application.sealing import notify_applicant
 from services.approval.domain.case import Actor, ApprovalCase
 from services.approval.domain.department import (
     Department,
@@ -38,7 +33,9 @@ def actor_of(principal: Principal) -> Actor:
 
 async def load_case(conn: AsyncConnection, ctx: Context, case_id: str) -> ApprovalCase:
     """The case as its stream leaves it (empty when this center has no work for it)."""
-    return await load(ctx.store, conn, ApprovalCase, case_id)
+    case = await load(ctx.store, conn, ApprovalCase, case_id)
+    case.calendar = await ctx.runtime.calendar(conn)
+    return case
 
 
 async def case_for(
@@ -79,22 +76,17 @@ async def commit(
     if not events:
         return
     await save(ctx.store, conn, case, events)
+    # A calendar load that locked the row first has committed once we hold it: read it again.
+    await projection.lock(conn, case.stream_id)
+    case.calendar = await ctx.runtime.calendar(conn)
     await projection.refresh(conn, case)
     if case.joint is not None:
         await joint_store.refresh_parts(conn, case)
         await follow_stage(conn, ctx, case, events)
         if any(isinstance(e, JointCompleted) for e in events):
-            await issue_document(conn, ctx, case)  # sealed by the lead department
             await notify_applicant(conn, ctx, case)
+    # The sealed document is rendered after this transaction (sealing.issue_document).
     ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
-    if ended and case.decided_here:
-        sealed = await issue_document(conn, ctx, case)
-        key = ctx.seals.key_for(str(sealed.seal["department"]))
-        follow: list[Event] = [decision_issued(case, sealed, public_key_pem=key.public_pem)]
-        if case.facts.escalated_from:  # decided here for the center that accepted it
-            follow.append(returned_result(case, sealed, now=ctx.now()))
-        await save(ctx.store, conn, case, follow)
-        await projection.refresh(conn, case)
     returned = any(isinstance(e, WorkClosed) and e.decision for e in events)
     if (ended or returned) and not case.facts.escalated_from:
         await notify_applicant(conn, ctx, case)

@@ -1,4 +1,4 @@
-"""Case events from intake and linkage, turned into approval commands."""
+"""Case events from intake and linkage (and calendar loads), turned into approval commands."""
 
 from __future__ import annotations
 
@@ -7,20 +7,23 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
 from libs.events.schemas import (
+    CalendarYearLoaded,
     CaseAccepted,
-    CaseDeadlineChanged,
     CaseEscalated,
     CaseEscalationReturned,
     CaseSubmitted,
     CaseSupplemented,
+    CaseWithdrawalRequested,
     CaseWithdrawn,
     ItemPublished,
 )
 from services.approval.application.close_work import (
     when_case_withdrawn_close_work,
     when_escalation_returned_close_work,
+    when_withdrawal_requested_answer,
 )
 from services.approval.application.context import Context
+from services.approval.application.follow_calendar import when_calendar_year_loaded_rederive_work
 from services.approval.application.joint.opening import (
     when_joint_case_submitted_remember,
     when_joint_item_published_remember,
@@ -34,9 +37,6 @@ from services.approval.application.remember import (
     when_case_submitted_remember_applicant,
     when_case_supplemented_remember_materials,
     when_item_published_remember_item,
-)
-from services.approval.application.reschedule_work import (
-    when_calendar_moved_deadline_reschedule_work,
 )
 
 
@@ -55,10 +55,12 @@ async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, even
             await when_case_accepted_open_work(conn, ctx, event)
         case CaseEscalated():
             await when_case_escalated_open_work(conn, ctx, event)
+        case CaseWithdrawalRequested():
+            await when_withdrawal_requested_answer(conn, ctx, event)
         case CaseWithdrawn():
             await when_case_withdrawn_close_work(conn, ctx, event)
             await when_stage_case_withdrawn(conn, ctx, event)
         case CaseEscalationReturned():
             await when_escalation_returned_close_work(conn, ctx, event)
-        case CaseDeadlineChanged(cause="calendar"):
-            await when_calendar_moved_deadline_reschedule_work(conn, ctx, event)
+        case CalendarYearLoaded():
+            await when_calendar_year_loaded_rederive_work(conn, ctx, event)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import TypedDict
 
 from libs.events.aggregate import Aggregate
-from libs.events.calendar import Deadline
+from libs.events.calendar import Deadline, WorkCalendar
+from libs.events.caseclock import ClockFacts
 from libs.events.projects import WorkStageBound
 from libs.events.registry import Event
 from libs.events.schemas import (
@@ -27,7 +28,6 @@ from libs.events.schemas import (
     WorkClosed,
     WorkCountersignRequired,
     WorkOpened,
-    WorkRescheduled,
     WorkTransferred,
 )
 from services.approval.domain.parts import JointState
@@ -109,7 +109,10 @@ class ApprovalCase(Aggregate):
         self.status = "new"  # new | open | suspended | escalated | decided | closed
         self.step: Step = "review"
         self.assignee: str | None = None
-        self.deadline: Deadline | None = None
+        self.clock: ClockFacts | None = None
+        self.stage_deadline: Deadline | None = None  # a joint case: its stage's, from its parts
+        # The schedules the deadline is derived under; the application sets the loaded ones.
+        self.calendar = WorkCalendar()
         self.reviews: list[Review] = []
         self.countersigners: list[str] = []
         self.signatures: dict[str, CaseCountersigned] = {}
@@ -128,7 +131,9 @@ class ApprovalCase(Aggregate):
         if isinstance(event, JointStarted):
             self.joint = JointState.started(event)
             if event.stage_deadline and event.stage_due_day:
-                self.deadline = _deadline(event.stage_deadline, event.stage_due_day, False)
+                self.stage_deadline = Deadline(
+                    at=event.stage_deadline, due_day=event.stage_due_day, provisional=False
+                )
             return
         if isinstance(event, WorkStageBound):
             self.bound = event
@@ -140,7 +145,7 @@ class ApprovalCase(Aggregate):
         match event:
             case WorkOpened():
                 self.opened, self.status = event, "open"
-                self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
+                self.clock = ClockFacts(event.accepted_at, event.limit_days, event.kind)
                 self.countersigners = list(event.countersigners)
             case WorkAssigned():
                 self.step, self.assignee = event.step, event.assignee
@@ -169,6 +174,7 @@ class ApprovalCase(Aggregate):
                     expected_days=event.expected_days,
                     expected_until=event.expected_until,
                 )
+                self._clock_after(event)
             case CaseResumed():
                 assert self.pause is not None
                 self.pauses.append(
@@ -177,12 +183,10 @@ class ApprovalCase(Aggregate):
                     )
                 )
                 self.pause, self.status = None, "open"
-                self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
+                self._clock_after(event)
             case CaseExtended():
                 self.extension = event
-                self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
-            case WorkRescheduled():
-                self.deadline = _deadline(event.deadline, event.due_day, event.provisional)
+                self._clock_after(event)
             case WorkClosed(cause="withdrawn"):
                 self.status = "closed"
             case CaseDelivered():
@@ -238,11 +242,18 @@ class ApprovalCase(Aggregate):
             raise LookupError(f"no work for case {self.stream_id}")
         return self.opened
 
+    def _clock_after(self, event: Event) -> None:
+        if self.clock is not None:
+            self.clock = self.clock.after(event)
+
     @property
     def current_deadline(self) -> Deadline:
-        """The deadline as pauses and the extension left it."""
-        assert self.deadline is not None
-        return self.deadline
+        """The deadline derived from acceptance, the pauses and the extension (the case clock);
+        a joint case's is its stage's."""
+        if self.stage_deadline is not None:
+            return self.stage_deadline
+        assert self.clock is not None
+        return self.clock.deadline(self.calendar)
 
     @property
     def reviewers(self) -> set[str]:
@@ -283,7 +294,3 @@ class ApprovalCase(Aggregate):
     def base(self) -> CaseRef:
         """The fields every event of this case carries."""
         return {"case_id": self.facts.case_id, "center": self.facts.center}
-
-
-def _deadline(at: datetime, due_day: date, provisional: bool) -> Deadline:
-    return Deadline(at=at, due_day=due_day, provisional=provisional)

@@ -124,6 +124,19 @@ def _day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def withdrawal_text(case: ApprovalCase, *, applicant: str) -> str:
+    """The SMS or voice text answering a withdrawal request: confirmed, or refused (decided)."""
+    facts, decision = case.facts, case.decision
+    item = f"“{facts.item_name}”" if facts.item_name else f"事项{facts.item_code}"
+    who = f"{applicant}您好，" if applicant else "您好，"
+    if decision is None:
+        return f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）已按您的申请撤回。"
+    return (
+        f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）已于{chinese_date(decision.at)}"
+        f"办结（{OUTCOME_WORDS[decision.outcome]}），撤回申请未予办理。"
+    )
+
+
 def delivered(case: ApprovalCase, *, channel: str, now: datetime) -> list[Event]:
     """送达 recorded once, after the carrier took the notice of an ended case."""
     if case.opened is None or case.decision is None or case.delivered is not None:

@@ -70,8 +70,9 @@ def resume(case: ApprovalCase, *, calendar: WorkCalendar, now: datetime) -> list
     case.ensure_open()
     if case.pause is None:
         raise OnlyPausedCasesResume(f"case {case.facts.case_no} is not suspended")
+    assert case.clock is not None
     paused = calendar.paused_working_days(case.pause.since, now)
-    deadline = calendar.shift_deadline(case.current_deadline, paused)
+    deadline = case.clock.resumed(now).deadline(calendar)
     return [
         CaseResumed(
             **case.base(),
@@ -97,7 +98,8 @@ def extend(
     """延期: once, with a reason, at most the item's cap, and only before the deadline passes."""
     case.ensure_open()
     _may_extend(case, days=days, reason=reason, now=now)
-    deadline = calendar.shift_deadline(case.current_deadline, days)
+    assert case.clock is not None
+    deadline = case.clock.extended(days).deadline(calendar)
     moved = {
         "deadline": deadline.at,
         "due_day": deadline.due_day,

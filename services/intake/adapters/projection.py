@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.caseclock import ClockFacts
 from libs.events.registry import Event
 from libs.events.schemas import CaseAccepted, CaseDeadlineChanged, CaseSubmitted
 from services.intake.adapters.tables import cases as t
 from services.intake.adapters.tables import utc
-from services.intake.domain.case import Case
+from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE, Case
 
 
 async def project_case(
@@ -25,13 +26,13 @@ async def project_case(
         values.update(_deadline_facts(event))
     submitted = next((e for e in new if isinstance(e, CaseSubmitted)), None)
     if submitted is not None:
-        await conn.execute(insert(t).values(**_identity(submitted), **values))
+        await conn.execute(insert(t).values({**_identity(submitted), **values}))
     else:
         await conn.execute(update(t).where(t.c.case_id == case.stream_id).values(**values))
 
 
 def _state(case: Case, now: datetime) -> dict[str, Any]:
-    outstanding = case.status == "accepted" and bool(case.tolerated)
+    outstanding = case.status in OPEN_AFTER_ACCEPTANCE and bool(case.tolerated)
     return {
         "status": case.status,
         "promise_due": case.supplement_by if outstanding else None,
@@ -55,7 +56,6 @@ def _identity(e: CaseSubmitted) -> dict[str, Any]:
         "submitted_by": e.submitted_by,
         "submitted_at": utc(e.submitted_at),
         "provisional": False,
-        "added_days": 0,
     }
 
 
@@ -65,6 +65,7 @@ def _deadline_facts(event: Event) -> dict[str, Any]:
             return {
                 "accepted_at": utc(event.accepted_at),
                 "limit_days": event.limit_days,
+                "clock": ClockFacts(event.accepted_at, event.limit_days, event.kind).to_json(),
                 "deadline": utc(event.deadline),
                 "due_day": event.due_day,
                 "provisional": event.provisional,

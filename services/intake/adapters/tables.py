@@ -34,13 +34,14 @@ catalog_items = Table(
     Column("published_at", DateTime(timezone=True), nullable=False),
 )
 
-# One row per case: lookups by case number, center, applicant; the query code lives only here.
+# One row per case: lookups by case number, center, applicant and query code.
 cases = Table(
     "cases",
     metadata,
     Column("case_id", String(64), primary_key=True),
     Column("case_no", String(64), nullable=False, unique=True),
-    Column("query_code", String(16)),
+    Column("query_code", String(16)),  # for reprinting the receipt; a rebuild cannot restore it
+    Column("query_hash", String(64)),  # HMAC of the code with the node's pepper (in the store too)
     Column("center", String(64), nullable=False, index=True),
     Column("item_code", String(64), nullable=False),
     Column("item_version", Integer, nullable=False),
@@ -58,9 +59,9 @@ cases = Table(
     Column("deadline", DateTime(timezone=True)),
     Column("due_day", Date),
     Column("provisional", Boolean, nullable=False, default=False),
-    # Working days added to the limit after acceptance (pauses, the extension): a newly loaded
-    # calendar year recomputes the deadline from acceptance plus these.
-    Column("added_days", Integer, nullable=False, default=0),
+    # The case clock's facts (acceptance, pause intervals, the extension): the deadline columns
+    # are derived from them under this node's calendar (libs/events/caseclock).
+    Column("clock", JSON),
     Column("promise_due", Date),  # set while tolerated (容缺) materials are outstanding
     Column("outcome", String(32)),  # approved / denied / deemed_approved, from approval's events
     Column("decided_at", DateTime(timezone=True)),

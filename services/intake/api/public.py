@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from libs.events.http import Problem, problem
 from services.intake.adapters.ratelimit import LookupGuard
-from services.intake.api.deps import LimiterDep, RuntimeDep
+from services.intake.api.deps import LimiterDep, RuntimeDep, SettingsDep
 from services.intake.api.schemas import CaseNo, PublicCaseRead, PublicDecisionRead
 from services.intake.application.public_lookup import lookup_case, public_decision
 
@@ -43,23 +43,35 @@ def _wrong(request: Request, limiter: LookupGuard, case_no: str) -> Problem:
 
 @router.get("/cases/{case_no}", response_model=PublicCaseRead)
 async def get_public_case(
-    case_no: CaseNo, code: Code, request: Request, runtime: RuntimeDep, limiter: LimiterDep
+    case_no: CaseNo,
+    code: Code,
+    request: Request,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> dict[str, object] | JSONResponse:
     """A case's status for whoever holds its number and query code."""
     limited = _limited(request, limiter, case_no)
     if limited is not None:
         return limited
-    found = await lookup_case(runtime=runtime, case_no=case_no, code=code)
+    found = await lookup_case(
+        runtime=runtime, case_no=case_no, code=code, pepper=settings.query_code_pepper
+    )
     if found is None:
         raise _wrong(request, limiter, case_no)
     return found
 
 
 async def _decision(
-    case_no: str, code: str, request: Request, runtime: RuntimeDep, limiter: LookupGuard
+    case_no: str,
+    code: str,
+    request: Request,
+    runtime: RuntimeDep,
+    limiter: LookupGuard,
+    pepper: str,
 ) -> dict[str, Any]:
     try:
-        found = await public_decision(runtime=runtime, case_no=case_no, code=code)
+        found = await public_decision(runtime=runtime, case_no=case_no, code=code, pepper=pepper)
     except LookupError as exc:
         raise Problem(404, str(exc), rule="NoDecisionYet") from exc
     if found is None:
@@ -69,25 +81,35 @@ async def _decision(
 
 @router.get("/cases/{case_no}/decision", response_model=PublicDecisionRead)
 async def get_public_decision(
-    case_no: CaseNo, code: Code, request: Request, runtime: RuntimeDep, limiter: LimiterDep
+    case_no: CaseNo,
+    code: Code,
+    request: Request,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> dict[str, Any] | JSONResponse:
     """The sealed decision document (JSON, PDF as base64, seal, public key), as approval
     published it; verify it with approval's `POST /v1/seals/verify`."""
     limited = _limited(request, limiter, case_no)
     if limited is not None:
         return limited
-    return await _decision(case_no, code, request, runtime, limiter)
+    return await _decision(case_no, code, request, runtime, limiter, settings.query_code_pepper)
 
 
 @router.get("/cases/{case_no}/decision.pdf", response_class=Response)
 async def get_public_decision_pdf(
-    case_no: CaseNo, code: Code, request: Request, runtime: RuntimeDep, limiter: LimiterDep
+    case_no: CaseNo,
+    code: Code,
+    request: Request,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> Response:
     """The decision document's PDF, exactly as sealed."""
     limited = _limited(request, limiter, case_no)
     if limited is not None:
         return limited
-    found = await _decision(case_no, code, request, runtime, limiter)
+    found = await _decision(case_no, code, request, runtime, limiter, settings.query_code_pepper)
     headers = {"Content-Disposition": f'attachment; filename="{found["document_id"]}.pdf"'}
     pdf = base64.b64decode(found["pdf"])
     return Response(pdf, media_type="application/pdf", headers=headers)

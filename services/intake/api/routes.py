@@ -78,6 +78,7 @@ async def post_case(
     body: CaseCreate,
     principal: ClerkOrApplicant,
     runtime: RuntimeDep,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
@@ -98,7 +99,9 @@ async def post_case(
     if idempotency_key:
         hashed = request_hash(body.model_dump(mode="json"))
         key = IdempotencyKey(scope=principal.sub, key=idempotency_key, request_hash=hashed)
-    submitted = await submit_case(command, runtime=runtime, key=key)
+    submitted = await submit_case(
+        command, runtime=runtime, pepper=settings.query_code_pepper, key=key
+    )
     if submitted.replayed:
         response.headers["Idempotency-Replayed"] = "true"
     return submitted.response
@@ -190,16 +193,27 @@ async def post_refuse(
     )
 
 
-@router.post("/cases/{case_id}/withdraw", response_model=StatusRead)
+@router.post(
+    "/cases/{case_id}/withdraw",
+    response_model=StatusRead,
+    responses={202: {"model": StatusRead, "description": "requested; approval confirms it"}},
+)
 async def post_withdraw(
     case_id: CaseId,
     principal: ClerkOrApplicant,
     runtime: RuntimeDep,
+    response: Response,
     body: WithdrawCreate | None = None,
 ) -> dict[str, Any]:
-    """Withdraw (撤回) a case before its decision."""
+    """Withdraw (撤回): 200 `withdrawn` before acceptance; 202 `withdrawal_requested` after it,
+    answered by approval with `case.withdrawn` or `case.withdrawal_refused` (decided first)."""
     reason = body.reason if body else ""
-    return await withdraw_case(runtime=runtime, case_id=case_id, principal=principal, reason=reason)
+    answer = await withdraw_case(
+        runtime=runtime, case_id=case_id, principal=principal, reason=reason
+    )
+    if answer["status"] == "withdrawal_requested":
+        response.status_code = 202
+    return answer
 
 
 @router.post("/cases/{case_id}/promise/extend", response_model=StatusRead)

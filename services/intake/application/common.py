@@ -65,11 +65,6 @@ async def case_row(conn: AsyncConnection, case_id: str) -> dict[str, Any]:
     return dict(row)
 
 
-async def is_decided(conn: AsyncConnection, case_id: str) -> bool:
-    """Whether approval reported a decision for the case."""
-    return (await case_row(conn, case_id))["outcome"] is not None
-
-
 def notice(
     item: ItemVersion, missing: Sequence[str], reasons: dict[str, str]
 ) -> list[dict[str, Any]]:

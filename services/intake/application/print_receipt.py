@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from libs.events import org
@@ -30,7 +31,8 @@ async def receipt_pdf(
     center_name = names.centers.get(s.center) or center_name
     department = names.department(s.center, s.department)
     data = _receipt_data(case, s, case.accepted, item, row, center_name, department)
-    return data.case_no, render_receipt(data)
+    # Rendered after the connection is closed, in a worker thread: the event loop goes on.
+    return data.case_no, await asyncio.to_thread(render_receipt, data)
 
 
 def _receipt_data(

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events import org
 from libs.events.runtime import Runtime
 from services.intake.adapters.tables import aware, cases, published_decisions
+from services.intake.domain.query_codes import query_hash
 
 STATUS_TEXT = {
     "submitted": "已收件，待受理",
     "awaiting_supplement": "待补正材料",
     "accepted": "已受理，办理中",
+    "withdrawal_requested": "撤回申请已提交，待审批部门确认",
     "refused": "不予受理",
     "withdrawn": "已撤回",
     "returned": "已退件",
@@ -25,23 +27,28 @@ STATUS_TEXT = {
 }
 
 
-async def _case_with_code(conn: AsyncConnection, case_no: str, code: str) -> RowMapping | None:
+async def _case_with_code(
+    conn: AsyncConnection, case_no: str, code: str, pepper: str
+) -> RowMapping | None:
     """The case's row when the number and the query code match, else None."""
     query = select(cases).where(cases.c.case_no == case_no)
     row = (await conn.execute(query)).mappings().first()
-    stored = row["query_code"] if row is not None else None
+    stored = row["query_hash"] if row is not None else None
     # Compare in constant time even for unknown numbers, so timing tells nothing.
-    matches = secrets.compare_digest((stored or "-").encode(), code.strip().upper().encode())
+    given = query_hash(code, pepper=pepper)
+    matches = secrets.compare_digest((stored or "-").encode(), given.encode())
     if row is None or stored is None or not matches:
         return None
     return row
 
 
-async def public_decision(*, runtime: Runtime, case_no: str, code: str) -> dict[str, Any] | None:
+async def public_decision(
+    *, runtime: Runtime, case_no: str, code: str, pepper: str
+) -> dict[str, Any] | None:
     """The sealed decision document of a case, for whoever holds its number and query code;
     None when the number or the code is wrong (LookupError: no decision published yet)."""
     async with runtime.engine.connect() as conn:
-        row = await _case_with_code(conn, case_no, code)
+        row = await _case_with_code(conn, case_no, code, pepper)
         if row is None:
             return None
         t = published_decisions
@@ -52,10 +59,12 @@ async def public_decision(*, runtime: Runtime, case_no: str, code: str) -> dict[
     return dict(found)
 
 
-async def lookup_case(*, runtime: Runtime, case_no: str, code: str) -> dict[str, Any] | None:
+async def lookup_case(
+    *, runtime: Runtime, case_no: str, code: str, pepper: str
+) -> dict[str, Any] | None:
     """The public view of a case, or None when the number or the code is wrong."""
     async with runtime.engine.connect() as conn:
-        row = await _case_with_code(conn, case_no, code)
+        row = await _case_with_code(conn, case_no, code, pepper)
         names = await org.names(conn)
     if row is None:
         return None

@@ -16,7 +16,7 @@ from libs.events.runtime import Runtime
 from libs.events.words import status_label
 from services.intake.adapters.tables import aware, case_timeline, cases
 from services.intake.application.common import case_row, item_of, load_case, notice
-from services.intake.domain.case import Case
+from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE, Case
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.identity import mask_id_no, masked_applicant, normalize_id
 
@@ -52,7 +52,9 @@ def _view(case: Case, item: ItemVersion, row: dict[str, Any]) -> dict[str, Any]:
         "submitted_by": s.submitted_by,
         "submitted_at": s.submitted_at,
         "materials": case.provided,
-        "missing": case.missing(item) if case.status != "accepted" else case.tolerated,
+        "missing": case.missing(item)
+        if case.status not in OPEN_AFTER_ACCEPTANCE
+        else case.tolerated,
         "notice": notice(item, last.missing, last.reasons) if last else [],
         "notices": len(case.notices),
         "accepted_at": case.accepted.accepted_at if case.accepted else None,

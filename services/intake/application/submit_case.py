@@ -22,6 +22,7 @@ from services.intake.domain.acceptance import today
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.numbers import case_number, new_query_code
+from services.intake.domain.query_codes import QueryCodeIssued, query_code_stream, query_hash
 from services.intake.domain.rules import (
     IdempotencyKeyReused,
     ItemNotInCatalogue,
@@ -60,7 +61,7 @@ class Submitted:
 
 
 async def submit_case(
-    command: SubmitCase, *, runtime: Runtime, key: IdempotencyKey | None = None
+    command: SubmitCase, *, runtime: Runtime, pepper: str, key: IdempotencyKey | None = None
 ) -> Submitted:
     """Create the case (case number, query code, first notice) or replay the keyed answer."""
     if key is not None:
@@ -70,7 +71,7 @@ async def submit_case(
             return _replay(earlier, key)
     try:
         async with runtime.transaction() as conn:
-            response = await _create(conn, command, runtime)
+            response = await _create(conn, command, runtime, pepper)
             if key is not None:
                 await idempotency.remember(
                     conn,
@@ -101,7 +102,9 @@ def _replay(earlier: idempotency.Remembered, key: IdempotencyKey) -> Submitted:
     return Submitted(earlier.response, replayed=True)
 
 
-async def _create(conn: AsyncConnection, command: SubmitCase, runtime: Runtime) -> dict[str, Any]:
+async def _create(
+    conn: AsyncConnection, command: SubmitCase, runtime: Runtime, pepper: str
+) -> dict[str, Any]:
     item = await catalog.current_item(conn, command.item_code)
     if item is None:
         raise ItemNotInCatalogue(
@@ -119,9 +122,11 @@ async def _create(conn: AsyncConnection, command: SubmitCase, runtime: Runtime) 
     case = Case(receipt.case_id)
     await save_case(runtime, conn, case, events)
     query_code = new_query_code()
-    await conn.execute(
-        update(cases).where(cases.c.case_id == case.stream_id).values(query_code=query_code)
-    )
+    hashed = query_hash(query_code, pepper=pepper)
+    issued = QueryCodeIssued(case_id=case.stream_id, query_hash=hashed)
+    await runtime.store.append(conn, query_code_stream(case.stream_id), 0, [issued], publish=False)
+    where = cases.c.case_id == case.stream_id
+    await conn.execute(update(cases).where(where).values(query_code=query_code, query_hash=hashed))
     return _answer(case, item, receipt.case_no, query_code, events)
 
 

@@ -1,4 +1,4 @@
-"""Withdraw a case (撤回) before its decision."""
+"""Withdraw a case (撤回) before its decision: at once before acceptance, else via approval."""
 
 from __future__ import annotations
 
@@ -6,18 +6,27 @@ from typing import Any
 
 from libs.events.auth import Principal
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseWithdrawn
-from services.intake.application.common import is_decided, load_case, save_case
+from libs.events.schemas import CaseWithdrawalRequested, CaseWithdrawn
+from services.intake.application.common import case_row, load_case, save_case
 
 
 async def withdraw_case(
     *, runtime: Runtime, case_id: str, principal: Principal, reason: str = ""
 ) -> dict[str, Any]:
-    """Close the case at the applicant's wish, unless approval already decided it."""
+    """Withdraw a case not yet accepted; ask approval to withdraw an accepted one.
+
+    The status answered is `withdrawn`, or `withdrawal_requested` while approval, which alone
+    knows whether a decision came first, has not answered (`case.withdrawn` or
+    `case.withdrawal_refused`).
+    """
     async with runtime.transaction() as conn:
         case = await load_case(runtime, conn, case_id, principal)
-        decided = await is_decided(conn, case_id)
+        outcome = (await case_row(conn, case_id))["outcome"]
+        if outcome == "withdrawn":
+            return {"case_id": case_id, "status": "withdrawn"}  # approval confirmed it already
+        decided = outcome is not None
         events = case.withdraw(reason, now=runtime.clock.now(), by=principal.sub, decided=decided)
         await save_case(runtime, conn, case, events)
-    stored = events[0].reason if events and isinstance(events[0], CaseWithdrawn) else reason
+    first = events[0] if events else None
+    stored = first.reason if isinstance(first, CaseWithdrawn | CaseWithdrawalRequested) else reason
     return {"case_id": case_id, "status": case.status, "reason": stored}

@@ -1,7 +1,8 @@
-"""What other services report about intake's cases: decisions, pauses, moved deadlines."""
+"""What other services report about intake's cases: decisions, withdrawals, the clock's facts."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -9,14 +10,20 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
+from libs.events.calendar import WorkCalendar
+from libs.events.caseclock import ClockFacts
 from libs.events.consumer import Handler
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
+from libs.events.schedules import CalendarCache
 from services.intake.adapters.tables import case_timeline, cases, published_decisions, utc
+
+CLOCK_FACTS = (s.CaseSuspended, s.CaseResumed, s.CaseExtended)
 
 
 def tracking(own_source: str) -> Handler:
     """The handler for `case-events`; intake's own events are already applied, so skipped."""
+    calendars = CalendarCache()
 
     async def when_case_event_elsewhere_track_case(
         conn: AsyncConnection, env: Envelope, event: Event
@@ -24,9 +31,7 @@ def tracking(own_source: str) -> Handler:
         """Record another service's event on one of our cases; decisions close it."""
         if env.source == own_source or not isinstance(event, s.CaseEvent):
             return
-        known = select(cases.c.added_days).where(cases.c.case_id == event.case_id)
-        added = (await conn.execute(known)).scalar_one_or_none()
-        if added is None:
+        if not await apply_reported(conn, event, calendars.get):
             return  # another center's case
         data = env.data
         if isinstance(event, s.CaseDecisionIssued | s.CaseEscalationReturned) and event.pdf:
@@ -43,10 +48,6 @@ def tracking(own_source: str) -> Handler:
                 data=data,
             )
         )
-        values = _facts(event, added)
-        if values:
-            where = cases.c.case_id == event.case_id
-            await conn.execute(update(cases).where(where).values(**values))
 
     return when_case_event_elsewhere_track_case
 
@@ -75,34 +76,47 @@ async def _keep_decision(
     )
 
 
-def _facts(event: Event, added: int) -> dict[str, Any]:
+async def apply_reported(
+    conn: AsyncConnection,
+    event: s.CaseEvent,
+    calendar_of: Callable[[AsyncConnection], Awaitable[WorkCalendar]],
+) -> bool:
+    """Apply another service's event to the case's row; False when the case is not ours."""
+    # Locked before the calendar is read, so a calendar load and this event serialise.
+    known = select(cases.c.clock).where(cases.c.case_id == event.case_id).with_for_update()
+    row = (await conn.execute(known)).first()
+    if row is None:
+        return False
+    values = _decided(event)
+    if isinstance(event, CLOCK_FACTS) and row.clock is not None:
+        facts = ClockFacts.from_json(row.clock).after(event)
+        values = {"clock": facts.to_json(), **derived(facts, await calendar_of(conn))}
+    if values:
+        where = cases.c.case_id == event.case_id
+        await conn.execute(update(cases).where(where).values(**values))
+    return True
+
+
+def derived(facts: ClockFacts, calendar: WorkCalendar) -> dict[str, Any]:
+    """The deadline columns these facts give under calendar."""
+    due = facts.deadline(calendar)
+    return {"deadline": utc(due.at), "due_day": due.due_day, "provisional": due.provisional}
+
+
+def _decided(event: Event) -> dict[str, Any]:
     match event:
         case s.CaseDecided():
-            return _decided(event.decision, event.decided_at)
+            return _outcome(event.decision, event.decided_at)
         case s.CaseDeemedApproved():
-            return _decided("deemed_approved", event.deemed_at)
+            return _outcome("deemed_approved", event.deemed_at)
         case s.CaseEscalationReturned():
-            return _decided(event.decision, event.returned_at)
+            return _outcome(event.decision, event.returned_at)
         case s.JointCompleted():
-            return _decided(event.outcome, event.completed_at)
-        case s.CaseResumed():
-            return {
-                "added_days": added + event.paused_working_days,
-                **_deadline(event.deadline, event.due_day, event.provisional),
-            }
-        case s.CaseExtended():
-            return {
-                "added_days": added + event.days,
-                **_deadline(event.deadline, event.due_day, event.provisional),
-            }
-        case s.CaseDeadlineChanged():
-            return _deadline(event.deadline, event.due_day, event.provisional)
+            return _outcome(event.outcome, event.completed_at)
+        case s.CaseWithdrawn():  # approval confirmed the withdrawal intake asked for
+            return {**_outcome("withdrawn", event.withdrawn_at), "status": "withdrawn"}
     return {}
 
 
-def _decided(outcome: str, at: datetime) -> dict[str, Any]:
+def _outcome(outcome: str, at: datetime) -> dict[str, Any]:
     return {"outcome": outcome, "decided_at": utc(at), "promise_due": None}
-
-
-def _deadline(deadline: datetime, due_day: Any, provisional: bool) -> dict[str, Any]:
-    return {"deadline": utc(deadline), "due_day": due_day, "provisional": provisional}

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from libs.events.aggregate import Aggregate
 from libs.events.calendar import Deadline, WorkCalendar
+from libs.events.caseclock import ClockFacts, deadline
 from libs.events.registry import Event
 from libs.events.schemas import (
     CaseAcceptanceDue,
@@ -18,6 +19,7 @@ from libs.events.schemas import (
     CaseSubmitted,
     CaseSupplemented,
     CaseSupplementRequested,
+    CaseWithdrawalRequested,
     CaseWithdrawn,
 )
 from services.intake.domain import rules
@@ -27,6 +29,8 @@ from services.intake.domain.submission import unknown_materials
 
 OPEN = frozenset({"submitted", "awaiting_supplement"})
 CLOSED = frozenset({"refused", "withdrawn", "returned"})
+# Accepted and still with approval; a requested withdrawal waits for approval's answer.
+OPEN_AFTER_ACCEPTANCE = frozenset({"accepted", "withdrawal_requested"})
 RETURN_REASON = "容缺材料未在承诺期限内补齐 (tolerated materials not supplied by the promised date)"
 
 
@@ -94,6 +98,8 @@ class Case(Aggregate):
                 self.supplement_by, self.extended = event.supplement_by, True
             case CaseRefused():
                 self.closing, self.status = event, "refused"
+            case CaseWithdrawalRequested():
+                self.status = "withdrawal_requested"
             case CaseWithdrawn():
                 self.closing, self.status = event, "withdrawn"
             case CaseReturned():
@@ -101,7 +107,7 @@ class Case(Aggregate):
 
     def _when_supplemented(self, event: CaseSupplemented) -> None:
         self.provided += [c for c in event.materials if c not in self.provided]
-        if self.status == "accepted":
+        if self.status in OPEN_AFTER_ACCEPTANCE:
             self.tolerated = [c for c in self.tolerated if c not in event.materials]
         elif not event.missing:
             self.status = "submitted"
@@ -123,7 +129,7 @@ class Case(Aggregate):
         self, item: ItemVersion, materials: Sequence[str], rejected: Mapping[str, str]
     ) -> list[Event]:
         """补正: add materials; a further notice names only first-notice materials still missing."""
-        self._require(OPEN | {"accepted"}, "be supplemented")
+        self._require(OPEN | OPEN_AFTER_ACCEPTANCE, "be supplemented")
         unknown_materials(item, [*materials, *rejected])
         reopened = [c for c in rejected if c in self.provided]
         if reopened:
@@ -135,7 +141,7 @@ class Case(Aggregate):
         new = [c for c in dict.fromkeys(materials) if c not in rejected and c not in self.provided]
         if not new and not rejected:
             raise rules.NothingSupplemented("the supplement brings no material not provided yet")
-        if self.status == "accepted":
+        if self.status in OPEN_AFTER_ACCEPTANCE:
             outstanding = [c for c in self.tolerated if c not in new]
             return [CaseSupplemented(**self._event(), materials=new, missing=outstanding)]
         still = [c for c in self.missing(item) if c not in new]
@@ -179,10 +185,10 @@ class Case(Aggregate):
         self._require(OPEN, "be accepted")
         missing = self.missing(item)
         intake.check_tolerance(item, missing)
-        deadline = calendar.deadline(intake.now, item.case_limit_days())
-        intake.check_promise_date(deadline)
         assert self.submitted is not None
         s = self.submitted
+        due = deadline(intake.now, item.case_limit_days(), s.kind, [], 0, calendar)
+        intake.check_promise_date(due)
         return [
             CaseAccepted(
                 **self._event(),
@@ -196,9 +202,9 @@ class Case(Aggregate):
                 accepted_at=intake.now,
                 accepted_by=intake.by,
                 limit_days=item.case_limit_days(),
-                deadline=deadline.at,
-                due_day=deadline.due_day,
-                provisional=deadline.provisional,
+                deadline=due.at,
+                due_day=due.due_day,
+                provisional=due.provisional,
                 deemed_approval=s.deemed_approval,
                 tolerated_missing=missing,
                 supplement_by=intake.supplement_by if missing else None,
@@ -214,12 +220,25 @@ class Case(Aggregate):
         return [CaseRefused(**self._event(), reason=reason.strip(), refused_at=now, refused_by=by)]
 
     def withdraw(self, reason: str, *, now: datetime, by: str, decided: bool) -> list[Event]:
-        """撤回 by the applicant, possible until the decision."""
-        self._require(OPEN | {"accepted"}, "be withdrawn")
+        """撤回 by the applicant, possible until the decision.
+
+        Before acceptance intake alone holds the case and confirms at once. Once accepted, a
+        decision may be on its way at approval: intake records the request and approval, the
+        only one that can race with a decision, confirms or refuses it.
+        """
+        self._require(OPEN | OPEN_AFTER_ACCEPTANCE, "be withdrawn")
         if decided:
             raise rules.CaseAlreadyDecided(
                 f"case {self.stream_id} is decided; withdrawal is possible only before"
             )
+        if self.status == "withdrawal_requested":
+            return []  # asked again: the first request is still with approval
+        if self.status == "accepted":
+            return [
+                CaseWithdrawalRequested(
+                    **self._event(), reason=reason.strip(), requested_at=now, requested_by=by
+                )
+            ]
         return [
             CaseWithdrawn(**self._event(), reason=reason.strip(), withdrawn_at=now, withdrawn_by=by)
         ]
@@ -228,7 +247,7 @@ class Case(Aggregate):
         self, supplement_by: date, reason: str, *, now: datetime, by: str
     ) -> list[Event]:
         """The department extends the 容缺 promise once, with a reason."""
-        self._require(frozenset({"accepted"}), "have its promise extended")
+        self._require(OPEN_AFTER_ACCEPTANCE, "have its promise extended")
         if not self.tolerated or self.supplement_by is None:
             raise rules.NoPromiseOutstanding(f"case {self.stream_id} has no material outstanding")
         if self.extended:
@@ -276,13 +295,12 @@ class Case(Aggregate):
         ]
 
     def reschedule(
-        self, calendar: WorkCalendar, *, added_days: int, current: Deadline
+        self, calendar: WorkCalendar, *, clock: ClockFacts, current: Deadline
     ) -> list[Event]:
-        """Recompute the deadline under a newly loaded calendar year; nothing if it stays."""
-        if self.status != "accepted" or self.accepted is None:
+        """Report the deadline a newly loaded calendar year derives; nothing if it stays."""
+        if self.status not in OPEN_AFTER_ACCEPTANCE or self.accepted is None:
             return []
-        base = calendar.deadline(self.accepted.accepted_at, self.accepted.limit_days)
-        new = calendar.shift_deadline(base, added_days)
+        new = clock.deadline(calendar)
         if (new.due_day, new.provisional) == (current.due_day, current.provisional):
             return []
         return [

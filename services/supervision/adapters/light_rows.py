@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.caseclock import pauses_from_json
 from services.supervision.adapters.tables import lights
 from services.supervision.domain.clock import CaseClock, Clocks, deadline_of
 from services.supervision.domain.lights import Color, Outcome
@@ -42,6 +43,9 @@ def from_row(row: Mapping[Any, Any]) -> LightRow:
         closed_at=row["closed_at"],
         outcome=cast(Outcome | None, row["outcome"]),
         used_days=row["used_days"],
+        kind=row["kind"],
+        pauses=pauses_from_json(row["pauses"] or []),
+        extension_days=row["extension_days"],
     )
     fired = frozenset(r for r in (row["rungs"] or "").split(",") if r)
     return LightRow(
@@ -71,6 +75,11 @@ def clock_values(clock: CaseClock) -> dict[str, Any]:
         "closed_at": clock.closed_at,
         "outcome": clock.outcome,
         "used_days": clock.used_days,
+        "kind": clock.kind,
+        "pauses": [
+            [p.start.isoformat(), p.end.isoformat() if p.end else None] for p in clock.pauses
+        ],
+        "extension_days": clock.extension_days,
     }
 
 

@@ -120,6 +120,10 @@ lights = Table(
     Column("closed_at", Instant),
     Column("outcome", String(16)),
     Column("used_days", Float),
+    # The clock's facts the deadline is derived from (libs/events/caseclock).
+    Column("kind", String(16), nullable=False, default="promised"),
+    Column("pauses", JSON, nullable=False, default=list),
+    Column("extension_days", Integer, nullable=False, default=0),
     Column("color", String(8)),
     Column("color_since", Instant),
     Column("rungs", String(64), nullable=False, default=""),

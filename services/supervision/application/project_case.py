@@ -16,8 +16,8 @@ from libs.events import schemas as s
 from libs.events.calendar import WorkCalendar
 from libs.events.registry import Event
 from services.supervision.adapters import light_rows
-from services.supervision.adapters.tables import ledger, supervised_cases
-from services.supervision.domain.clock import WHOLE, Clocks, fold
+from services.supervision.adapters.tables import ledger, lights, supervised_cases
+from services.supervision.domain.clock import WHOLE, Clocks, fold, rederived
 from services.supervision.domain.facts import Happened, instant_of
 from services.supervision.domain.timeline import describe
 
@@ -61,7 +61,7 @@ async def project_case_event(
         return None
     happened = Happened(event, instant_of(event, received.time))
     clocks = await _fold_clocks(conn, event, calendar)
-    await _upsert_case(conn, received, happened, _completion(event, clocks))
+    await _upsert_case(conn, received, happened, _completion(event, clocks), _deadline(clocks))
     if describe(event) is not None:
         await conn.execute(
             insert(ledger).values(
@@ -102,7 +102,11 @@ def _completion(event: s.CaseEvent, clocks: Clocks) -> dict[str, Any]:
 
 
 async def _upsert_case(
-    conn: AsyncConnection, received: Received, happened: Happened, completion: dict[str, Any]
+    conn: AsyncConnection,
+    received: Received,
+    happened: Happened,
+    completion: dict[str, Any],
+    deadline: dict[str, Any],
 ) -> None:
     event = happened.event
     assert isinstance(event, s.CaseEvent)
@@ -118,6 +122,7 @@ async def _upsert_case(
         "last_sequence": received.sequence,
         "updated_at": received.known_at,
         **_facts(event),
+        **deadline,
         **_firsts(current, happened, received.known_at, completion),
     }
     if status := STATUS.get(type(event)):
@@ -163,10 +168,7 @@ def _facts(event: s.CaseEvent) -> dict[str, Any]:
                 "channel": event.channel,
                 "limit_days": event.limit_days,
                 **({"item_name": event.item_name} if event.item_name else {}),
-                **_deadline(event),
             }
-        case s.CaseResumed() | s.CaseDeadlineChanged() | s.CaseExtended():
-            return _deadline(event)
         case s.CaseEscalated():
             return {"handled_by": event.to_center}
         case s.JointStarted():
@@ -188,7 +190,29 @@ def _receipt(event: s.CaseSubmitted) -> dict[str, Any]:
     }
 
 
-def _deadline(
-    event: s.CaseAccepted | s.CaseResumed | s.CaseDeadlineChanged | s.CaseExtended,
-) -> dict[str, Any]:
-    return {"deadline": event.deadline, "due_day": event.due_day, "provisional": event.provisional}
+def _deadline(clocks: Clocks) -> dict[str, Any]:
+    """The whole case's derived deadline, once it was accepted."""
+    whole = clocks.get(WHOLE)
+    if whole is None:
+        return {}
+    d = whole.deadline
+    return {"deadline": d.at, "due_day": d.due_day, "provisional": d.provisional}
+
+
+async def rederive_all(conn: AsyncConnection, calendar: WorkCalendar) -> int:
+    """A year's schedule was loaded: every open clock derives its deadline again under it."""
+    query = select(lights.c.case_id).distinct().order_by(lights.c.case_id)
+    query = query.where(lights.c.completed_at.is_(None), lights.c.closed_at.is_(None))
+    moved = 0
+    for case_id in (await conn.execute(query)).scalars().all():
+        rows = await light_rows.load(conn, case_id, lock=True)
+        before = {part: row.clock for part, row in rows.items()}
+        after = rederived(before, calendar)
+        if after == before:
+            continue
+        center = next(iter(rows.values())).center
+        await light_rows.save_clocks(conn, case_id, center, before, after)
+        where = supervised_cases.c.case_id == case_id
+        await conn.execute(update(supervised_cases).where(where).values(**_deadline(after)))
+        moved += 1
+    return moved

@@ -2,7 +2,9 @@
 
 Key `""` is the whole case; a joint part is `<stage>/<department>`. The same fold serves the
 projection (one event at a time onto the stored clocks) and `at=` queries (every event up to
-an instant, from nothing), so both always agree.
+an instant, from nothing), so both always agree. Each clock keeps its facts (start, limit,
+kind, pause intervals, the extension) and derives its deadline from them with the shared case
+clock (libs/events/caseclock); deadlines other services computed are never adopted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, datetime
 
 from libs.events import schemas as s
 from libs.events.calendar import Deadline, WorkCalendar
+from libs.events.caseclock import ClockFacts, Pause
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
 from services.supervision.domain.lights import Outcome, outcome
@@ -39,6 +42,9 @@ class CaseClock:
     closed_at: datetime | None = None
     outcome: Outcome | None = None
     used_days: float | None = None
+    kind: str = "promised"
+    pauses: tuple[Pause, ...] = ()
+    extension_days: int = 0
 
     @property
     def running(self) -> bool:
@@ -74,9 +80,18 @@ class CaseClock:
             used_days=used,
         )
 
-    def moved_to(self, deadline: Deadline) -> CaseClock:
-        """The same clock with another deadline (resumed, extended, recalculated)."""
-        return replace(self, deadline=deadline)
+    @property
+    def facts(self) -> ClockFacts:
+        """What the deadline is derived from."""
+        return ClockFacts(
+            self.started_at, self.limit_days, self.kind, self.pauses, self.extension_days
+        )
+
+    def derived(self, calendar: WorkCalendar) -> CaseClock:
+        """The clock with the deadline its facts give under calendar; an ended one stays."""
+        if self.completed_at is not None or self.closed:
+            return self
+        return replace(self, deadline=self.facts.deadline(calendar))
 
 
 def deadline_of(at: datetime, due_day: date, provisional: bool) -> Deadline:
@@ -94,12 +109,12 @@ def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
     match event:
         case s.CaseAccepted():
             deadline = deadline_of(event.deadline, event.due_day, event.provisional)
-            whole = CaseClock(deadline, event.limit_days, event.accepted_at, event.department)
-            return {**clocks, WHOLE: whole}
-        case s.CaseDeadlineChanged() | s.CaseExtended():
-            return _move_whole(
-                clocks, deadline_of(event.deadline, event.due_day, event.provisional)
+            whole = CaseClock(
+                deadline, event.limit_days, event.accepted_at, event.department, kind=event.kind
             )
+            return {**clocks, WHOLE: whole.derived(calendar)}
+        case s.CaseExtended():
+            return _extend_whole(clocks, event.days, calendar)
         case s.CaseSuspended():
             return _each_running(clocks, lambda c: replace(c, suspended_since=event.suspended_at))
         case s.CaseResumed():
@@ -110,7 +125,7 @@ def fold(clocks: Clocks, event: Event, calendar: WorkCalendar) -> Clocks:
         case s.CaseDelivered():
             return _complete_delivery(clocks, event.delivered_at, calendar)
         case s.JointStarted():
-            return _stage(_move_started(clocks, event), event, calendar)
+            return _stage(_move_started(clocks, event, calendar), event, calendar)
         case s.JointPartSuspended() | s.JointPartResumed():
             return _pause_part(clocks, event, calendar)
         case s.JointPartDecided():
@@ -149,11 +164,16 @@ def closed_at_of(event: s.CaseRefused | s.CaseWithdrawn | s.CaseReturned) -> dat
     return event.returned_at
 
 
-def _move_whole(clocks: Clocks, deadline: Deadline) -> Clocks:
+def rederived(clocks: Clocks, calendar: WorkCalendar) -> Clocks:
+    """Every running or paused clock under another calendar (a year's schedule was loaded)."""
+    return {k: c.derived(calendar) for k, c in clocks.items()}
+
+
+def _extend_whole(clocks: Clocks, days: int, calendar: WorkCalendar) -> Clocks:
     whole = clocks.get(WHOLE)
-    if whole is None or whole.completed_at is not None or whole.closed:
+    if whole is None:
         return clocks
-    return {**clocks, WHOLE: whole.moved_to(deadline)}
+    return {**clocks, WHOLE: replace(whole, extension_days=days).derived(calendar)}
 
 
 def _each_running(clocks: Clocks, change: Callable[[CaseClock], CaseClock]) -> Clocks:
@@ -161,19 +181,15 @@ def _each_running(clocks: Clocks, change: Callable[[CaseClock], CaseClock]) -> C
 
 
 def _resume(clocks: Clocks, event: s.CaseResumed, calendar: WorkCalendar) -> Clocks:
-    """The whole case takes the event's new deadline; open parts move by the paused days."""
-    new = deadline_of(event.deadline, event.due_day, event.provisional)
+    """Every paused clock records the pause interval and derives its deadline again."""
     result: Clocks = {}
     for key, clock in clocks.items():
-        if clock.suspended_since is None:
+        since = clock.suspended_since
+        if since is None:
             result[key] = clock
             continue
-        moved = (
-            new
-            if key == WHOLE
-            else calendar.shift_deadline(clock.deadline, event.paused_working_days)
-        )
-        result[key] = replace(clock, suspended_since=None, deadline=moved)
+        pauses = (*clock.pauses, Pause(since, event.resumed_at))
+        result[key] = replace(clock, suspended_since=None, pauses=pauses).derived(calendar)
     return result
 
 
@@ -192,8 +208,8 @@ def _parts(event: s.JointStarted, calendar: WorkCalendar) -> Clocks:
         deadline = deadline_of(due, due_day, calendar.is_provisional(due_day))
         limit = max(calendar.working_days_between(started_on, due_day), 0)
         parts[part_key(event.stage, department)] = CaseClock(
-            deadline, limit, event.started_at, department, event.stage
-        )
+            deadline, limit, event.started_at, department, event.stage, kind="joint"
+        ).derived(calendar)
     return parts
 
 
@@ -201,11 +217,15 @@ def _stage(clocks: Clocks, event: s.JointStarted, calendar: WorkCalendar) -> Clo
     return {**clocks, **_parts(event, calendar)}
 
 
-def _move_started(clocks: Clocks, event: s.JointStarted) -> Clocks:
-    """A green-channel stage runs to its own, shorter deadline."""
-    if event.stage_deadline is None or event.stage_due_day is None:
+def _move_started(clocks: Clocks, event: s.JointStarted, calendar: WorkCalendar) -> Clocks:
+    """A green-channel stage runs to its own, shorter deadline: the whole clock's limit becomes
+    the stage's working days, and the deadline is derived from it like any other."""
+    whole = clocks.get(WHOLE)
+    if event.stage_due_day is None or whole is None or whole.completed_at or whole.closed:
         return clocks
-    return _move_whole(clocks, deadline_of(event.stage_deadline, event.stage_due_day, False))
+    started_on = whole.started_at.astimezone(SHANGHAI).date()
+    limit = max(calendar.working_days_between(started_on, event.stage_due_day), 0)
+    return {**clocks, WHOLE: replace(whole, limit_days=limit).derived(calendar)}
 
 
 def _pause_part(

@@ -116,6 +116,10 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
     ),
     s.CaseRefused: lambda e: f"不予受理：{e.reason}",
     s.CaseWithdrawn: lambda e: f"申请人撤回{('：' + e.reason) if e.reason else ''}，停止计时",
+    s.CaseWithdrawalRequested: lambda e: (
+        f"申请人申请撤回{('：' + e.reason) if e.reason else ''}，待审批部门确认，计时继续"
+    ),
+    s.CaseWithdrawalRefused: lambda e: f"撤回申请未予办理：{e.reason}",
     s.CaseReturned: lambda e: f"退件：{e.reason}，停止计时",
     s.CasePromiseExtended: lambda e: f"容缺承诺延期至 {e.supplement_by}：{e.reason}",
     s.CaseDeadlineChanged: _deadline_changed,

@@ -204,13 +204,20 @@ async def test_refusal_and_withdrawal_emit_their_events(intake: Intake) -> None:
     withdrawn = await intake.http.post(
         f"/v1/cases/{withdrawn_id}/withdraw", json={"reason": "申请人撤回"}, headers=CLERK
     )
-    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    # Accepted: approval, which may be deciding right now, confirms or refuses the request.
+    assert withdrawn.status_code == 202 and withdrawn.json()["status"] == "withdrawal_requested"
+    again = await intake.http.post(f"/v1/cases/{withdrawn_id}/withdraw", headers=CLERK)
+    assert again.status_code == 202  # asked again: still the one request
 
     refused_events = await intake.case_events(refused_id, 3)
     assert types(refused_events)[-1] == "case.refused"
     assert refused_events[-1].data["reason"] == "不属于本中心受理范围"
     withdrawn_events = await intake.case_events(withdrawn_id, 3)
-    assert types(withdrawn_events) == ["case.submitted", "case.accepted", "case.withdrawn"]
+    assert types(withdrawn_events) == [
+        "case.submitted",
+        "case.accepted",
+        "case.withdrawal_requested",
+    ]
 
 
 async def test_unknown_cases_and_bad_bodies_never_500(intake: Intake) -> None:

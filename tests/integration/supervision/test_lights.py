@@ -174,12 +174,13 @@ async def test_a_loaded_calendar_year_moves_a_provisional_deadline_and_the_ledge
     service: Service,
 ) -> None:
     service.clock.set(bj(2026, 12, 28, 10))
-    acceptance = accepted("c1", bj(2026, 12, 28, 10), 5)  # runs into 2027: provisional
-    assert acceptance.provisional and str(acceptance.due_day) == "2027-01-04"
+    acceptance = accepted("c1", bj(2026, 12, 28, 10), 4)  # runs into 2027: provisional
+    assert acceptance.provisional and str(acceptance.due_day) == "2027-01-01"
     await service.publish(acceptance)
     loaded = s.CalendarYearLoaded(
         year=2027, holidays=[date(2027, 1, 1), date(2027, 1, 4)], workdays=[]
     )
+    # Intake's report of the move; supervision derives the same day from the loaded year.
     moved = s.CaseDeadlineChanged(
         case_id="c1",
         center=CENTER,

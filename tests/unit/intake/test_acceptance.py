@@ -8,7 +8,12 @@ import pytest
 
 from libs.events.calendar import WorkCalendar, YearSchedule
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import CaseAccepted, CaseRefused, CaseWithdrawn
+from libs.events.schemas import (
+    CaseAccepted,
+    CaseRefused,
+    CaseWithdrawalRequested,
+    CaseWithdrawn,
+)
 from services.intake.domain import rules
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.case import Case
@@ -139,14 +144,22 @@ def test_an_accepted_case_cannot_be_refused_at_intake() -> None:
         case.refuse("too late", now=NOW, by="c")
 
 
-def test_withdrawal_is_possible_until_the_decision() -> None:
+def test_withdrawal_before_acceptance_is_confirmed_by_intake() -> None:
+    case = submitted(COMPLETE)
+    [event] = case.withdraw(" 不再需要 ", now=NOW, by="applicant-1", decided=False)
+    assert isinstance(event, CaseWithdrawn) and event.reason == "不再需要"
+    assert then(case, [event]).status == "withdrawn"
+
+
+def test_withdrawal_after_acceptance_is_a_request_for_approval_to_answer() -> None:
     case = submitted(COMPLETE)
     then(case, case.accept(item(), Acceptance(NOW, "c"), CALENDAR))
     with pytest.raises(rules.CaseAlreadyDecided):
         case.withdraw("", now=NOW, by="applicant-1", decided=True)
     [event] = case.withdraw(" 不再需要 ", now=NOW, by="applicant-1", decided=False)
-    assert isinstance(event, CaseWithdrawn) and event.reason == "不再需要"
-    assert then(case, [event]).status == "withdrawn"
+    assert isinstance(event, CaseWithdrawalRequested) and event.reason == "不再需要"
+    assert then(case, [event]).status == "withdrawal_requested"
+    assert case.withdraw("", now=NOW, by="applicant-1", decided=False) == []  # asked once
 
 
 def test_a_loaded_schedule_overrides_the_library() -> None:
