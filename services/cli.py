@@ -20,7 +20,7 @@ from libs.events import asyncapi
 from libs.events.auth import AuthSettings, DevTokensDisabled, Role, issue_dev_token
 from services.audit import add_audit_command
 from services.dlq import add_dlq_command
-from services.intake.cli import add_calendar_command, add_seed_command
+from services.intake.cli import add_calendar_command, add_intake_command, add_seed_command
 from services.supervision.cli import add_supervision_command
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_token_command,
     add_seed_command,
     add_calendar_command,
+    add_intake_command,
     add_supervision_command,
     add_asyncapi_command,
     add_audit_command,

@@ -1,4 +1,4 @@
-"""`onewindow seed` and `onewindow calendar load`: they write through intake's own database.
+"""`onewindow seed`, `calendar load` and `intake rebuild`: they work on intake's own database.
 
 Both run the same use cases as the HTTP API, on the database named by `--database-url`, else
 `INTAKE_DATABASE_URL`, else `DATABASE_URL` (default `sqlite:///var/intake.db`, the one `make
@@ -140,3 +140,28 @@ def add_calendar_command(subparsers: Subparsers) -> None:
     load.add_argument("--by", default="cli", metavar="ID", help="who loads it (recorded)")
     _database_option(load)
     load.set_defaults(func=run_calendar_load)
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild intake's `cases` read model from its event store and the reported events."""
+    from services.intake.application.rebuild import rebuild_cases
+
+    count = asyncio.run(_on_intake_database(args, rebuild_cases))
+    print(f"intake: rebuilt {count} case(s) from the event store")
+    return 0
+
+
+def add_intake_command(subparsers: Subparsers) -> None:
+    """Register `onewindow intake rebuild`."""
+    parser = subparsers.add_parser(
+        "intake",
+        help="intake's read model: rebuild it from the event store",
+        description="Maintain intake's read model.",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    rebuild = actions.add_parser(
+        "rebuild",
+        help="empty the cases table and replay the event store (query codes kept as hashes)",
+    )
+    _database_option(rebuild)
+    rebuild.set_defaults(func=run_rebuild)

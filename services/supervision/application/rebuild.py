@@ -22,7 +22,11 @@ from libs.events.store import EventStore
 from services.supervision.adapters import inbox
 from services.supervision.adapters.project_tables import PROJECT_TABLES
 from services.supervision.adapters.tables import PROJECTION, ledger
-from services.supervision.application.project_case import Received, project_case_event
+from services.supervision.application.project_case import (
+    Received,
+    project_case_event,
+    rederive_all,
+)
 from services.supervision.application.project_own import apply_own
 from services.supervision.application.refresh_lights import reschedule_all
 from services.supervision.application.track_projects import track_project_event
@@ -75,6 +79,7 @@ async def _replay_inbox(conn: AsyncConnection) -> tuple[WorkCalendar, int]:
             calendar = calendar.with_schedule(
                 YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
             )
+            await rederive_all(conn, calendar)  # as the consumer did when the year arrived
         if isinstance(event, ProjectEvent):
             await track_project_event(conn, event)
             count += 1
