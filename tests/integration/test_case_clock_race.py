@@ -94,7 +94,7 @@ async def _accepted_and_suspended(intake, approval) -> str:
     await eventually(lambda: _approval_has(approval, case_id))
     stopped = await approval.client.post(
         f"/v1/cases/{case_id}/suspend",
-        json={"procedure": "expert_review", "reason": "专家评审"},
+        json={"procedure": "expert_review", "reason": "专家评审", "expected_days": 7},
         headers=staff("reviewer", "rev-a"),
     )
     assert stopped.status_code == 200, stopped.text

@@ -78,7 +78,7 @@ def approval_history(h: dict[str, object]) -> tuple[ApprovalCase, list[Event]]:
     cursor = at
     for wait, length in h["pauses"]:  # type: ignore[attr-defined]
         cursor += timedelta(days=wait, hours=1)
-        apply(suspend(case, procedure="hearing", reason="", now=cursor))
+        apply(suspend(case, procedure="correction", reason="", now=cursor))
         cursor += timedelta(days=length, hours=1)
         apply(resume(case, calendar=calendar, now=cursor))
     case.calendar = BASE.with_schedule(schedule)
