@@ -26,6 +26,7 @@ from services.approval.domain.case import ApprovalCase
 from services.approval.domain.document import decision_document, notice_text, suspension_text
 
 log = logging.getLogger(__name__)
+RECORD_ATTEMPTS = 5
 
 
 def needs_document(case: ApprovalCase) -> bool:
@@ -59,11 +60,15 @@ async def issue_document(ctx: Context, case_id: str) -> bool:
     pdf = await asyncio.to_thread(render_decision, document)
     seal = await asyncio.to_thread(ctx.seals.sign, case.facts.department, document, pdf)
     sealed = documents.SealedDocument(case_id, document, pdf, seal, case.decision.at)
-    try:
-        async with ctx.runtime.transaction() as conn:
-            return await _record(conn, ctx, sealed)
-    except (IntegrityError, ConcurrencyError):
-        return False  # another process kept it first, or the case moved: tried again later
+    for _ in range(RECORD_ATTEMPTS):  # the case's stream may move meanwhile (case.delivered)
+        try:
+            async with ctx.runtime.transaction() as conn:
+                return await _record(conn, ctx, sealed)
+        except IntegrityError:
+            return False  # another process kept it first
+        except ConcurrencyError:
+            continue
+    return False  # the sweep (issue_missing_documents) tries again
 
 
 async def _record(conn: AsyncConnection, ctx: Context, sealed: documents.SealedDocument) -> bool:
