@@ -142,15 +142,15 @@ async def _ended(intake, approval, sv, case_id: str, outcome: str) -> bool:
     if outcome == "withdrawn":
         return (
             case.get("status") == "withdrawn"
-            and work.get("status") == "closed"
+            and work.get("status") in ("withdrawn", "closed")
             and watched.get("status") == "withdrawn"
             and watched.get("completed_at") is None
             and light.get("outcome") is None
         )
     return (
         case.get("status") == outcome
-        and work.get("status") == "decided"
-        and watched.get("status") in ("decided", "delivered")
+        and work.get("status") in (outcome, "decided")
+        and watched.get("status") in (outcome, "decided", "delivered")
         and watched.get("decision") == outcome
         and light.get("outcome") in ("early", "on_time", "overdue")
     )

@@ -84,6 +84,8 @@ async def _record(conn: AsyncConnection, ctx: Context, sealed: documents.SealedD
         follow.append(returned_result(case, sealed, now=ctx.now()))
     await save(ctx.store, conn, case, follow)
     await projection.refresh(conn, case)
+    if not case.facts.escalated_from:
+        await notify_applicant(conn, ctx, case)
     return True
 
 

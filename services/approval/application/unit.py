@@ -10,7 +10,7 @@ from libs.events.aggregate import load, save
 from libs.events.auth import Principal, Role, same_department
 from libs.events.http import Problem
 from libs.events.registry import Event
-from libs.events.schemas import CaseDecided, CaseDeemedApproved, JointCompleted, WorkClosed
+from libs.events.schemas import JointCompleted, WorkClosed
 from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
 from services.approval.application.joint.stages import follow_stage
@@ -86,7 +86,8 @@ async def commit(
         if any(isinstance(e, JointCompleted) for e in events):
             await notify_applicant(conn, ctx, case)
     # The sealed document is rendered after this transaction (sealing.issue_document).
-    ended = any(isinstance(e, CaseDecided | CaseDeemedApproved) for e in events)
+    # A decision here is notified with its sealed document (sealing._record), so the notice
+    # never goes out before the applicant can download what it announces.
     returned = any(isinstance(e, WorkClosed) and e.decision for e in events)
-    if (ended or returned) and not case.facts.escalated_from:
+    if returned and not case.facts.escalated_from:
         await notify_applicant(conn, ctx, case)
