@@ -92,6 +92,12 @@ class ClockFacts:
             calendar,
         )
 
+    def added_days(self, calendar: WorkCalendar) -> int:
+        """Working days the pauses and the extension added to the limit."""
+        closed = [p for p in self.pauses if p.end is not None]
+        paused = sum(calendar.paused_working_days(p.start, p.end) for p in closed if p.end)
+        return paused + self.extension_days
+
     def suspended(self, at: datetime) -> ClockFacts:
         """The clock stops at `at` (a second stop while stopped changes nothing)."""
         if self.paused_since is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from libs.events import org
 from libs.events.auth import Principal
+from libs.events.caseclock import ClockFacts
 from libs.events.runtime import Runtime
 from libs.events.schemas import CaseAccepted, CaseSubmitted
 from services.intake.adapters.receipt import ReceiptData, render_receipt
@@ -25,6 +26,9 @@ async def receipt_pdf(
         item = await item_of(conn, case)
         row = await case_row(conn, case_id)
         names = await org.names(conn)
+        calendar = await runtime.calendar(conn)
+    clock = ClockFacts.from_json(row["clock"]) if row["clock"] else None
+    row["added_days"] = clock.added_days(calendar) if clock else 0
     if case.accepted is None or case.submitted is None:
         raise CaseNotAccepted(f"case {case_id} is {case.status}; it has no acceptance receipt")
     s = case.submitted
