@@ -156,7 +156,7 @@ async def test_pauses_and_the_extension_move_the_deadline(databases, broker, tmp
             f"/v1/cases/{case_id}/extend", json={"days": 1, "reason": "再延"}, headers=approver
         )
         assert again.status_code == 409 and again.json()["rule"] == "OneExtensionPerCase"
-        events = await eventually(lambda: _published(settings, case_id, "case.extended"))
+        events = await eventually(lambda: _published(settings, case_id, "case.deadline_changed"))
     by_name = {e.name: e.data for e in events}
     assert by_name["case.suspended"]["procedure"] == "inspection"
     assert by_name["case.resumed"]["paused_working_days"] == 2
