@@ -1,6 +1,7 @@
 """The supervision dashboard in real headless Chromium: it loads, a case turning red appears
-without a reload (Server-Sent Events), the trend chart shows today's value, and everything fits
-on one wall screen at 1920×1080 and at 1600×900. Screenshots of both are kept under var/."""
+without a reload (Server-Sent Events), the trend chart shows today's value, an online submission
+about to count as accepted (art. 32) is listed, and everything fits on one wall screen at
+1920×1080 and at 1600×900. Screenshots of both are kept under var/."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 import uvicorn
 from playwright.async_api import async_playwright
 
+from libs.events import schemas as s
 from libs.events.auth import issue_dev_token
 from libs.events.broker import free_port
 from libs.events.clock import FixedClock
@@ -25,7 +27,7 @@ from tests.integration.supervision.harness import (
 )
 from tests.support.polling import eventually
 from tests.support.services import new_prefix
-from tests.unit.supervision.given import accepted, bj, decided, submitted
+from tests.unit.supervision.given import CAL, accepted, bj, decided, submitted
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +44,14 @@ ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var"
-PANELS = ["total-red", "chart-departments", "chart-centers", "warnings-panel", "trend-panel"]
+PANELS = [
+    "total-red",
+    "chart-departments",
+    "chart-centers",
+    "acceptance-panel",
+    "warnings-panel",
+    "trend-panel",
+]
 FITS = """(ids) => ({
   scroll: document.documentElement.scrollHeight, height: window.innerHeight,
   wide: document.documentElement.scrollWidth, width: window.innerWidth,
@@ -97,6 +106,7 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
     await service.publish(accepted("c2", start, 10), accepted("c3", start, 10, center="350521"))
     done = bj(2026, 9, 28, 9)  # completed today: the trend has today's value
     await service.publish(accepted("c4", done, 0), decided("c4", bj(2026, 9, 28, 9, 30)))
+    await service.publish(submitted("c5", bj(2026, 9, 21, 9)), _acceptance_due("c5"))
     await service.tick()
     token = issue_dev_token(sub="sup-1", role="supervisor", center="350500")
     async with async_playwright() as p:
@@ -112,6 +122,9 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
             assert "token=" not in page.url  # kept in localStorage, not in the address bar
             assert await page.text_content("#total-green") == "3"
             assert (await page.evaluate(TREND))[-1] == 100  # today's on-time rate is drawn
+            due = await page.text_content('#acceptance-due tr[data-case-no="NO-c5"]') or ""
+            assert "2026/09/29" in due and "剩余 1.58 个工作日" in due, due
+            assert await page.is_hidden("#no-acceptance-due")
             await page.wait_for_selector("#live.on", timeout=15_000)
             await page.evaluate("window.stillTheSamePage = true")
 
@@ -129,6 +142,22 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
             assert errors == []
         finally:
             await browser.close()
+
+
+def _acceptance_due(case_id: str) -> s.CaseAcceptanceDue:
+    """Intake's art. 32 warning: received Monday 21st, counts as accepted at the end of the
+    fifth working day after it (Mid-autumn 25th-27th off): Tuesday 29th."""
+    received = bj(2026, 9, 21, 9)
+    return s.CaseAcceptanceDue(
+        case_id=case_id,
+        center="350500",
+        case_no=f"NO-{case_id}",
+        department="SCJG",
+        item_name="食品经营许可",
+        received_at=received,
+        deemed_at=CAL.deadline(received, 5).at,
+        warned_at=bj(2026, 9, 28, 9),
+    )
 
 
 async def fits_on_one_screen(page, width: int, height: int) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from libs.events import schemas as s
-from libs.events.clock import beijing_iso
+from libs.events.calendar import Deadline
+from libs.events.clock import SHANGHAI, beijing_iso
 from services.supervision.adapters.tables import ledger, supervised_cases
 from services.supervision.application.context import Supervision
 from services.supervision.domain.scope import Scope
@@ -18,8 +19,14 @@ def _beijing(stored: str) -> str:
     return beijing_iso(datetime.fromisoformat(stored))
 
 
-async def acceptance_due(sv: Supervision, scope: Scope) -> list[dict[str, Any]]:
-    """Warned cases still not accepted, the soonest first, for the wall screen."""
+def _due(warning: dict[str, Any]) -> Deadline:
+    at = datetime.fromisoformat(warning["deemed_at"])
+    return Deadline(at=at, due_day=at.astimezone(SHANGHAI).date(), provisional=False)
+
+
+async def acceptance_due(sv: Supervision, scope: Scope, *, now: datetime) -> list[dict[str, Any]]:
+    """Warned cases still not accepted, the soonest first, with the working days left before
+    they count as accepted, for the wall screen."""
     t = supervised_cases
     query = (
         select(t.c.case_id, t.c.case_no, t.c.center, t.c.department, t.c.item_name, ledger.c.data)
@@ -31,6 +38,7 @@ async def acceptance_due(sv: Supervision, scope: Scope) -> list[dict[str, Any]]:
         query = query.where(t.c.department == scope.department)
     async with sv.engine.connect() as conn:
         rows = (await conn.execute(query)).mappings().all()
+        calendar = await sv.calendars.get(conn)
     names = sv.settings.department_names
     due = [
         {
@@ -42,6 +50,7 @@ async def acceptance_due(sv: Supervision, scope: Scope) -> list[dict[str, Any]]:
             "item_name": r["item_name"],
             "received_at": _beijing(r["data"]["received_at"]),
             "deemed_at": _beijing(r["data"]["deemed_at"]),
+            "remaining": round(calendar.remaining_working_time(now, _due(r["data"])), 2),
         }
         for r in rows
     ]

@@ -52,5 +52,5 @@ async def board(sv: Supervision, scope: Scope, *, now: datetime) -> dict[str, An
             for v in warnings
         ],
         "trend": await trend(sv, scope, now=now, days=TREND_DAYS, window=TREND_WINDOW),
-        "acceptance_due": await acceptance_due(sv, scope),
+        "acceptance_due": await acceptance_due(sv, scope, now=now),
     }

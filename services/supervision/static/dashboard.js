@@ -76,6 +76,28 @@
     document.getElementById("no-warnings").hidden = warnings.length > 0;
   }
 
+  // Art. 32: online submissions nobody judged, the soonest to count as accepted first.
+  function renderAcceptanceDue(due) {
+    var body = document.querySelector("#acceptance-due tbody");
+    body.innerHTML = "";
+    due.forEach(function (d) {
+      var row = document.createElement("tr");
+      row.dataset.caseId = d.case_id;
+      row.dataset.caseNo = text(d.case_no);
+      [text(d.case_no || d.case_id), text(d.item_name), text(d.department_name),
+        formatDeadline(d.received_at), formatDeadline(d.deemed_at),
+        d.remaining < 0 ? "已到期" : remainingText(d.remaining)
+      ].forEach(function (value, i) {
+        var cell = document.createElement("td");
+        cell.textContent = value;
+        if (i === 5) { cell.className = "remaining " + (d.remaining < 1 ? "red" : "yellow"); }
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    document.getElementById("no-acceptance-due").hidden = due.length > 0;
+  }
+
   function stackedBars(el, rows) {
     var chart = charts[el] || (charts[el] = echarts.init(document.getElementById(el), "dark"));
     chart.setOption({
@@ -126,6 +148,7 @@
     document.getElementById("as-of").textContent = "数据时间 " + formatDeadline(board.as_of);
     renderTotals(board.totals);
     renderWarnings(board.warnings);
+    renderAcceptanceDue(board.acceptance_due || []);
     stackedBars("chart-departments", board.by_department);
     stackedBars("chart-centers", board.by_center);
     trendLine(board.trend);
