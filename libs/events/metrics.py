@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from libs.events.db import outbox, outbox_rejected, parked
+from libs.events.instants import BeijingRoute
 
 REQUESTS = Counter(
     "onewindow_http_requests", "HTTP requests answered", ["service", "method", "route", "status"]
@@ -154,7 +155,7 @@ def _aware(at: datetime) -> datetime:
 
 def metrics_router(scrape: Callable[[], Awaitable[ScrapedGauges]]) -> APIRouter:
     """`GET /metrics`: the default registry, then this runtime's gauges read now."""
-    router = APIRouter(tags=["health"])
+    router = APIRouter(route_class=BeijingRoute, tags=["health"])
 
     @router.get("/metrics", response_class=Response)
     async def metrics() -> Response:

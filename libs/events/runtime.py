@@ -14,6 +14,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +27,7 @@ from libs.events.consumer import IdempotentConsumer
 from libs.events.db import make_engine, migrate
 from libs.events.envelope import Envelope
 from libs.events.http import install_problem_handlers
+from libs.events.instants import BeijingRoute
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
 from libs.events.limits import BodyLimit
 from libs.events.logs import configure_logging
@@ -259,7 +261,7 @@ class Runtime:
 
     def health_router(self) -> APIRouter:
         """`/healthz` (the process runs) and `/readyz` (database and broker answer)."""
-        router = APIRouter(tags=["health"])
+        router = APIRouter(route_class=BeijingRoute, tags=["health"])
 
         @router.get("/healthz")
         async def healthz() -> dict[str, str]:
@@ -275,6 +277,15 @@ class Runtime:
             return JSONResponse(body, status_code=200 if ready else 503)
 
         return router
+
+
+def _answers_in_beijing(router: APIRouter) -> None:
+    """Every route answers its instants in one form: a router must be made with BeijingRoute."""
+    plain = [
+        r.path for r in router.routes if isinstance(r, APIRoute) and not isinstance(r, BeijingRoute)
+    ]
+    if plain:
+        raise TypeError(f"routes {plain} are not BeijingRoute: APIRouter(route_class=BeijingRoute)")
 
 
 def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> FastAPI:
@@ -298,6 +309,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
     app.include_router(runtime.health_router())
     app.include_router(metrics_router(runtime.scrape))
     for router in routers:
+        _answers_in_beijing(router)
         app.include_router(router)
     app.state.runtime = runtime
     return app

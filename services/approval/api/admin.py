@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role, same_department
 from libs.events.http import Problem
+from libs.events.instants import BeijingRoute
 from libs.events.schemas import PostHolders
 from services.approval.adapters.references import item_of
 from services.approval.api.deps import Admin, Ctx, Manager, Viewer
@@ -31,7 +32,7 @@ from services.approval.application.mark_absence import MarkAbsence, mark_absence
 from services.approval.application.unit import department, item_rules
 from services.approval.domain.department import Department, ItemRules
 
-router = APIRouter(prefix="/v1", tags=["configuration"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["configuration"])
 
 
 def _here(ctx: Ctx, principal: Principal) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from libs.events.auth import Principal
 from libs.events.http import CODE_PATTERN, Problem
+from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, finish, page_in_memory
 from services.approval.adapters import deliveries, joint_store, projection
 from services.approval.api.deps import Approver, Ctx, Decider, Reviewer, Staff, Viewer
@@ -37,7 +38,7 @@ from services.approval.application.suspend_case import SuspendCase, suspend_case
 from services.approval.application.unit import case_for
 from services.approval.domain.case import ApprovalCase
 
-router = APIRouter(prefix="/v1", tags=["approval"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["approval"])
 
 
 @router.get("/worklist")

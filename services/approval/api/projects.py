@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.aggregate import load
 from libs.events.auth import Principal, Role, require
 from libs.events.http import Problem
+from libs.events.instants import BeijingRoute
 from services.approval.api.deps import Admin, Ctx, Viewer
 from services.approval.api.project_schemas import (
     CODE,
@@ -42,7 +43,7 @@ from services.approval.application.unit import load_case
 from services.approval.domain.parts import JointState
 from services.approval.domain.projects import Project, Series, series_stream
 
-router = APIRouter(prefix="/v1", tags=["projects"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["projects"])
 PathCode = Annotated[str, Path(pattern=CODE)]
 Filer = Annotated[Principal, Depends(require(Role.admin, Role.clerk))]
 Meeting = Annotated[Principal, Depends(require(Role.admin, Role.clerk, Role.approver))]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from libs.events.auth import Principal, Role
 from libs.events.http import Problem
+from libs.events.instants import BeijingRoute
 from services.approval.adapters import documents
 from services.approval.adapters.references import contact_of
 from services.approval.adapters.seals import ALGORITHM
@@ -25,7 +26,7 @@ from services.approval.api.verify_page import check_page, mask_name
 from services.approval.application.sealing import issue_document
 from services.approval.application.unit import case_for
 
-router = APIRouter(prefix="/v1", tags=["seals"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["seals"])
 
 
 async def _sealed(ctx: Ctx, principal: Principal, case_id: str) -> documents.SealedDocument:

@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from libs.events.clock import SHANGHAI
+from libs.events.clock import SHANGHAI, beijing_iso
 from libs.events.org import Names
 from libs.events.registry import Event
 from libs.events.schemas import CaseDelivered
@@ -69,11 +69,11 @@ def decision_document(
         "decision": decision.outcome,
         "reasons": decision.reasons,
         "decided_by": decision.by,
-        "decided_at": decision.at.isoformat(),
+        "decided_at": beijing_iso(decision.at),
         "decided_on": chinese_date(decision.at),
-        "accepted_at": facts.accepted_at.isoformat(),
+        "accepted_at": beijing_iso(facts.accepted_at),
         "accepted_on": chinese_date(facts.accepted_at),
-        "deadline": case.current_deadline.at.isoformat(),
+        "deadline": beijing_iso(case.current_deadline.at),
         "verify_url": verify_url(verify_base, decision.document_id) if verify_base else "",
     }
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from libs.events.calendar import YearSchedule
+from libs.events.instants import BeijingRoute
 from libs.events.schemas import Kind
 from services.intake.adapters import catalog
 from services.intake.api.deps import Admin, RuntimeDep
@@ -17,7 +18,7 @@ from services.intake.application.retire_item import retire_item
 from services.intake.domain.catalog import CODE_PATTERN, ItemSpec, ItemVersion, RetireItem
 from services.intake.domain.rules import ScheduleYearMismatch, UnknownItem
 
-router = APIRouter(prefix="/v1", tags=["catalogue"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["catalogue"])
 ItemCode = Annotated[str, Path(pattern=CODE_PATTERN, description="the item's code")]
 
 

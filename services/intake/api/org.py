@@ -9,12 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from libs.events.auth import Principal
 from libs.events.http import Problem
+from libs.events.instants import BeijingRoute
 from libs.events.runtime import Runtime
 from services.intake.api.deps import Admin, RuntimeDep
 from services.intake.application.name_org import center_names, name_center, name_department
 from services.intake.domain.catalog import CODE_PATTERN
 
-router = APIRouter(prefix="/v1/org", tags=["organisation"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1/org", tags=["organisation"])
 DepartmentCode = Annotated[str, Path(pattern=CODE_PATTERN, description="the department's code")]
 
 

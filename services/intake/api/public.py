@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from libs.events.http import Problem, problem
+from libs.events.instants import BeijingRoute
 from services.intake.adapters.ratelimit import LookupGuard
 from services.intake.api.deps import LimiterDep, RuntimeDep, SettingsDep
 from services.intake.api.schemas import CaseNo, PublicCaseRead, PublicDecisionRead
 from services.intake.application.public_lookup import lookup_case, public_decision
 
-router = APIRouter(prefix="/v1/public", tags=["public"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1/public", tags=["public"])
 Code = Annotated[str, Query(min_length=1, max_length=16, description="the query code")]
 
 

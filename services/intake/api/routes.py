@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from libs.events.auth import Principal, Role
 from libs.events.http import CODE_PATTERN, Problem
+from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, finish
 from libs.events.schemas import Applicant, Channel
 from libs.events.words import CaseStatus
@@ -51,7 +52,7 @@ from services.intake.domain.rules import (
     OnlyStaffJudgeMaterials,
 )
 
-router = APIRouter(prefix="/v1", tags=["cases"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["cases"])
 IdempotencyHeader = Annotated[
     str | None, Header(alias="Idempotency-Key", max_length=200, description="retry-safe key")
 ]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role
 from libs.events.clock import beijing_midnight
+from libs.events.instants import in_beijing
 from libs.events.paging import keyset
 from libs.events.runtime import Runtime
 from libs.events.words import status_label
@@ -71,15 +72,20 @@ def _view(case: Case, item: ItemVersion, row: dict[str, Any]) -> dict[str, Any]:
 
 async def _history(conn: AsyncConnection, runtime: Runtime, case_id: str) -> list[dict[str, Any]]:
     own = [
-        {"type": e.type, "at": e.recorded_at, "source": runtime.store.source, "data": e.data}
+        {"type": e.type, "at": e.recorded_at, "source": runtime.store.source, "data": _text(e.data)}
         for e in await runtime.store.read(conn, case_id)
     ]
     query = select(case_timeline).where(case_timeline.c.case_id == case_id)
     others = [
-        {"type": r.type, "at": aware(r.at), "source": r.source, "data": r.data}
+        {"type": r.type, "at": aware(r.at), "source": r.source, "data": _text(r.data)}
         for r in (await conn.execute(query)).all()
     ]
     return sorted([*own, *others], key=lambda h: h["at"])
+
+
+def _text(data: dict[str, Any]) -> Any:
+    """Event data as stored (UTC text), its instants as every answer gives them."""
+    return in_beijing(data, strings=True)
 
 
 @dataclass(frozen=True)

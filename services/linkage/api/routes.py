@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from libs.events.auth import Principal, Role, require
+from libs.events.instants import BeijingRoute
 from services.linkage.adapters.keys import public_pem
 from services.linkage.api.schemas import Deliveries, LinkKeyRead, LinkRead
 from services.linkage.application.context import Linkage
 from services.linkage.application.link_status import measured_links
 from services.linkage.domain.links import age_s, down_for, state_at
 
-router = APIRouter(prefix="/v1", tags=["linkage"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["linkage"])
 Operator = Annotated[Principal, Depends(require(Role.admin, Role.supervisor, Role.integrator))]
 
 

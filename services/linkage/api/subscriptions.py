@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
 
 from libs.events.auth import Principal, Role, require
+from libs.events.instants import BeijingRoute
 from libs.events.runtime import Runtime
 from services.linkage.api.subscription_schemas import (
     CaseEventDelivery,
@@ -23,7 +24,7 @@ from services.linkage.application.subscriptions.manage import (
 from services.linkage.application.subscriptions.replay import Replay, Status, delivery_log, replay
 from services.linkage.config import Settings
 
-router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1/subscriptions", tags=["subscriptions"])
 Integrator = Annotated[Principal, Depends(require(Role.integrator, Role.admin))]
 Id = Annotated[str, Path(max_length=64, description="the subscription id")]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import Anyone, SupervisionDep, Viewer
 from services.supervision.api.schemas import CaseLightRead
 from services.supervision.application.case_view import (
@@ -16,7 +17,7 @@ from services.supervision.application.case_view import (
 )
 from services.supervision.application.light_views import shared_status
 
-router = APIRouter(prefix="/v1/cases", tags=["cases"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1/cases", tags=["cases"])
 PRIVATE = frozenset({"applicant_id"})  # kept only to recognise the applicant; never shown
 
 

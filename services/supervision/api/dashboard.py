@@ -14,9 +14,11 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from libs.events.instants import BeijingRoute
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
-router = APIRouter(tags=["dashboard"])
+router = APIRouter(route_class=BeijingRoute, tags=["dashboard"])
 
 
 @router.get("/", include_in_schema=False)

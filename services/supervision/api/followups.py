@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, status
 
+from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import Anyone, Staff, SupervisionDep, Supervisor, Viewer
 from services.supervision.application.close_loop import (
     COMPLAINT,
@@ -21,7 +22,9 @@ from services.supervision.application.followup_views import list_loops
 from services.supervision.application.issue_notice import IssueNotice, issue_notice
 from services.supervision.application.issue_opinion import IssueOpinion, issue_opinion
 
-router = APIRouter(prefix="/v1", tags=["opinions, complaints, notices, anomalies"])
+router = APIRouter(
+    route_class=BeijingRoute, prefix="/v1", tags=["opinions, complaints, notices, anomalies"]
+)
 
 
 @router.post("/opinions", status_code=status.HTTP_201_CREATED)

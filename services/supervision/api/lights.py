@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from sse_starlette import EventSourceResponse
 
 from libs.events.http import CODE_PATTERN, CenterCode
+from libs.events.instants import BeijingRoute, in_beijing
 from libs.events.paging import MAX_PAGE, Cursor, PageSize, finish, page_in_memory
 from libs.events.schemas import Color
 from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
@@ -20,7 +21,7 @@ from services.supervision.application.light_events import light_feed
 from services.supervision.application.light_views import current_lights, lights_at
 from services.supervision.domain.scope import scope_of
 
-router = APIRouter(prefix="/v1", tags=["lights"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["lights"])
 
 
 @router.get("/lights", response_model=list[PartLightRead])
@@ -78,6 +79,7 @@ async def stream_lights(
     async def events() -> AsyncIterator[dict[str, Any]]:
         """Each stored change as one SSE message; its id is the store position."""
         async for position, kind, data in light_feed(sv, scope, after=last_event_id):
-            yield {"id": str(position), "event": kind, "data": json.dumps(data, ensure_ascii=False)}
+            text = json.dumps(in_beijing(data, strings=True), ensure_ascii=False)
+            yield {"id": str(position), "event": kind, "data": text}
 
     return EventSourceResponse(events(), ping=15)

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from libs.events.http import CODE_PATTERN
+from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import ScopeDep, SupervisionDep
 from services.supervision.application.project_views import green_channel, series_statistics
 
-router = APIRouter(prefix="/v1", tags=["projects"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["projects"])
 
 
 @router.get("/projects/green-channel")

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
+from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import Anyone, Applicant, Staff, SupervisionDep, Supervisor
 from services.supervision.application.follow_up_rating import (
     AnswerRating,
@@ -18,7 +19,7 @@ from services.supervision.application.follow_up_rating import (
 from services.supervision.application.followup_views import list_loops
 from services.supervision.application.rate_case import RateCase, rate_case
 
-router = APIRouter(prefix="/v1/ratings", tags=["ratings"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1/ratings", tags=["ratings"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from libs.events.http import CenterCode
+from libs.events.instants import BeijingRoute
 from services.supervision.adapters.report_files import PDF, XLSX, to_pdf, to_xlsx
 from services.supervision.api.deps import ScopeDep, SupervisionDep, Viewer
 from services.supervision.application.reports import (
@@ -20,7 +21,7 @@ from services.supervision.application.reports import (
     today,
 )
 
-router = APIRouter(prefix="/v1/reports", tags=["reports"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1/reports", tags=["reports"])
 
 
 @router.get("/{kind}", response_model=None)

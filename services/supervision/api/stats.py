@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from libs.events.http import CenterCode, Problem
+from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import ScopeDep, SupervisionDep
 from services.supervision.api.schemas import StatsRead
 from services.supervision.application.context import Supervision
 from services.supervision.application.reports import today
 from services.supervision.application.statistics import Span, ranking, statistics, trend
 
-router = APIRouter(prefix="/v1", tags=["statistics"])
+router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["statistics"])
 From = Annotated[date | None, Query(alias="from", description="first day (Beijing), inclusive")]
 To = Annotated[date | None, Query(description="last day (Beijing), inclusive; default today")]
 AsOf = Annotated[

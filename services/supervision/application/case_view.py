@@ -129,7 +129,7 @@ def _entry(event: Any, at: datetime, names: dict[str, str] | None = None) -> dic
         "at": at,
         "type": event.TYPE,
         "text": describe(event, names),
-        "data": event.model_dump(mode="json"),
+        "data": event.model_dump(),  # its instants answered in Beijing time, as every one
     }
 
 

@@ -66,6 +66,7 @@ async def test_the_department_extends_once_and_the_case_survives(intake: Intake)
     ).status_code == 403
     extended = await intake.http.post(path, json=extension, headers=CLERK)
     assert extended.status_code == 200 and extended.json()["supplement_by"] == "2026-12-07"
+    assert extended.json()["reason"] == "体检机构排期延后"
     twice = await intake.http.post(
         path, json={"supplement_by": "2026-12-08", "reason": "again"}, headers=CLERK
     )
