@@ -52,25 +52,33 @@ events = Table(
     UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
 )
 
-outbox = Table(
-    "outbox",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("event_id", String(64), nullable=False),
-    Column("topic", String(200), nullable=False),
-    Column("key", String(200), nullable=False),
-    Column("headers", JSON, nullable=False),
-    Column("value", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True)),
-    Index(
-        "ix_outbox_unsent",
-        "id",
-        postgresql_where=text("sent_at IS NULL"),
-        sqlite_where=text("sent_at IS NULL"),
-    ),
-    Index("ix_outbox_sent_at", "sent_at"),  # the retention job deletes by age
-)
+
+def outbox_table(name: str, meta: MetaData = metadata) -> Table:
+    """An outbox-shaped table: rows the relay publishes in order per key, then marks sent.
+
+    The core's `outbox`, and linkage's `link_outbox` relayed to the parent's broker."""
+    return Table(
+        name,
+        meta,
+        Column("id", Id, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("value", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True)),
+        Index(
+            f"ix_{name}_unsent",
+            "id",
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
+        Index(f"ix_{name}_sent_at", "sent_at"),  # the retention job deletes by age
+    )
+
+
+outbox = outbox_table("outbox")
 
 # Dedupe by event id, only for events that carry no stream sequence (rare: most events do).
 processed = Table(

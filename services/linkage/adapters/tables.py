@@ -1,22 +1,19 @@
 """Linkage's tables: the links it has seen, what crossed them, and the outbox to the parent."""
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Column,
     DateTime,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 
-from libs.events.db import Id
+from libs.events.db import outbox_table
 
 metadata = MetaData()
 
@@ -56,21 +53,4 @@ crossings = Table(
 )
 
 # The outbox of the upstream link: rows published to the parent's broker by their own relay.
-link_outbox = Table(
-    "link_outbox",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("event_id", String(64), nullable=False),
-    Column("topic", String(200), nullable=False),
-    Column("key", String(200), nullable=False),
-    Column("headers", JSON, nullable=False),
-    Column("value", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True)),
-    Index(
-        "ix_link_outbox_unsent",
-        "id",
-        postgresql_where=text("sent_at IS NULL"),
-        sqlite_where=text("sent_at IS NULL"),
-    ),
-)
+link_outbox = outbox_table("link_outbox", metadata)

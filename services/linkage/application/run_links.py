@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -52,7 +53,10 @@ async def run_links(lk: Linkage) -> None:
 async def _run_parent_link(lk: Linkage, local: AIOKafkaProducer, started: list[Any]) -> None:
     producer = await _connected(lk, lk.parent_kafka.producer)
     started.append(producer)
-    relay = OutboxRelay(lk.runtime.engine, producer, table=link_outbox, lock=LINK_RELAY_LOCK)
+    retention = timedelta(hours=lk.settings.outbox_retention_hours)
+    relay = OutboxRelay(
+        lk.runtime.engine, producer, table=link_outbox, lock=LINK_RELAY_LOCK, retention=retention
+    )
     relay.start()
     started.append(relay)
     name = f"linkage-from-parent-{lk.center}"  # a group of its own on the parent's broker

@@ -341,11 +341,18 @@ async def decide_above(deciding: Node, case_id: str) -> None:
 
 
 async def worklist(at: Node) -> list[dict[str, Any]]:
-    """The department's open work at that center."""
-    response = await at.http["approval"].get("/v1/worklist", headers=staff("reviewer", at.center))
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()
-    return items
+    """The department's open work at that center, every page of it."""
+    items: list[dict[str, Any]] = []
+    params = {"limit": "200"}
+    while True:
+        response = await at.http["approval"].get(
+            "/v1/worklist", params=params, headers=staff("reviewer", at.center)
+        )
+        assert response.status_code == 200, response.text
+        items += response.json()
+        if "Next-Cursor" not in response.headers:
+            return items
+        params["cursor"] = response.headers["Next-Cursor"]
 
 
 def signed_message(
