@@ -17,6 +17,7 @@ CaseStatus = Literal[
     "denied",
     "deemed_approved",
     "refused",
+    "withdrawal_requested",
     "withdrawn",
     "returned",
 ]
@@ -30,6 +31,7 @@ STATUS_LABELS: dict[str, str] = {
     "denied": "不予许可",
     "deemed_approved": "视为准予（超时默许）",
     "refused": "不予受理",
+    "withdrawal_requested": "撤回申请待确认",
     "withdrawn": "已撤回",
     "returned": "已退件",
 }
@@ -46,9 +48,14 @@ def case_status(internal: str | None, decision: str | None = None) -> str:
     return _SYNONYMS.get(word, word)
 
 
-def status_label(status: str) -> str:
+def status_zh(status: str) -> str:
     """The Chinese label of a status in the shared vocabulary."""
     return STATUS_LABELS.get(status, status)
+
+
+def status_fields(status: str) -> dict[str, str]:
+    """`status` and `status_zh` of a case answer, in the shared vocabulary."""
+    return {"status": status, "status_zh": status_zh(status)}
 
 
 HTTP_ZH: dict[int, str] = {

@@ -28,7 +28,12 @@ class SealKeyMissing(Problem):
     """No signing key is configured for a department and generating one is switched off."""
 
     def __init__(self, department: str) -> None:
-        super().__init__(503, f"no seal key is configured for department {department}")
+        super().__init__(
+            503,
+            f"no seal key is configured for department {department}",
+            rule="SealKeyMissing",
+            detail_zh=f"部门 {department} 未配置电子印章密钥，暂不能出具决定书",
+        )
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,11 @@ router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["configuration"
 
 def _here(ctx: Ctx, principal: Principal) -> None:
     if principal.center != ctx.center:
-        raise Problem(403, f"this approval node configures center {ctx.center} only")
+        raise Problem(
+            403,
+            f"this approval node configures center {ctx.center} only",
+            detail_zh=f"本审批节点只能配置中心 {ctx.center}",
+        )
 
 
 def _department_read(staff: Department) -> DepartmentRead:
@@ -102,7 +106,11 @@ async def put_absence(
     """Mark a person away (their open work goes to the B post at once) or back."""
     _here(ctx, principal)
     if principal.role == Role.approver and not same_department(principal, code):
-        raise Problem(403, f"{principal.sub} leads {principal.department}, not {code}")
+        raise Problem(
+            403,
+            f"{principal.sub} leads {principal.department}, not {code}",
+            detail_zh=f"{principal.sub} 负责部门 {principal.department}，不能配置部门 {code}",
+        )
     cmd = MarkAbsence(code, person, body.absent, body.reason)
     async with ctx.runtime.transaction() as conn:
         return _department_read(await mark_absence(conn, cmd, ctx=ctx, principal=principal))

@@ -58,7 +58,11 @@ async def worklist(
     and acceptance days."""
     wanted = _department_of(principal, department)
     if principal.center != ctx.center:
-        raise Problem(403, f"this approval node serves center {ctx.center}")
+        raise Problem(
+            403,
+            f"this approval node serves center {ctx.center}",
+            detail_zh=f"本审批节点只服务中心 {ctx.center}",
+        )
     async with ctx.runtime.engine.connect() as conn:
         person = principal.sub if mine else None
         rows = await projection.worklist(conn, held_at=ctx.center, department=wanted, person=person)
@@ -75,10 +79,18 @@ async def worklist(
 
 def _department_of(principal: Principal, asked: str | None) -> str:
     if principal.department and asked not in (None, principal.department):
-        raise Problem(403, f"{principal.sub} works for {principal.department}, not {asked}")
+        raise Problem(
+            403,
+            f"{principal.sub} works for {principal.department}, not {asked}",
+            detail_zh=f"{principal.sub} 属于部门 {principal.department}，不能查看部门 {asked}",
+        )
     found = principal.department or asked
     if not found:
-        raise Problem(422, "say which department: ?department=CODE")
+        raise Problem(
+            422,
+            "say which department: ?department=CODE",
+            detail_zh="请用 ?department=部门编码 指明部门",
+        )
     return found
 
 

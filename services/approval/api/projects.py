@@ -51,7 +51,11 @@ Meeting = Annotated[Principal, Depends(require(Role.admin, Role.clerk, Role.appr
 
 def _here(ctx: Context, principal: Principal) -> None:
     if principal.center != ctx.center:
-        raise Problem(403, f"this approval node serves center {ctx.center}")
+        raise Problem(
+            403,
+            f"this approval node serves center {ctx.center}",
+            detail_zh=f"本审批节点只服务中心 {ctx.center}",
+        )
 
 
 @router.put("/project-series/{code}")
@@ -71,7 +75,7 @@ async def get_series(code: PathCode, ctx: Ctx, principal: Viewer) -> SeriesRead:
     async with ctx.runtime.engine.connect() as conn:
         series = await load(ctx.store, conn, Series, series_stream(code))
     if series.defined is None:
-        raise Problem(404, f"no project series {code}")
+        raise Problem(404, f"no project series {code}", detail_zh=f"项目系列 {code} 不存在")
     return _series_read(series)
 
 

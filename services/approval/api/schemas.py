@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from libs.events.clock import BeijingTime
 from libs.events.http import Code, RequestBody
 from libs.events.schemas import Procedure
-from libs.events.words import case_status, status_label
+from libs.events.words import case_status, status_zh
 from services.approval.api.project_schemas import JointRead
 from services.approval.domain.case import ApprovalCase
 
@@ -118,7 +118,7 @@ class WorkItemRead(BaseModel):
     item_name: str
     kind: str
     status: str
-    status_label: str
+    status_zh: str
     step: str
     assignee: str | None
     countersigners: list[str]
@@ -130,7 +130,7 @@ class WorkItemRead(BaseModel):
     def of(cls, row: dict[str, Any]) -> WorkItemRead:
         """A worklist row, its status in the shared vocabulary."""
         status = case_status(row["status"])
-        return cls.model_validate({**row, "status": status, "status_label": status_label(status)})
+        return cls.model_validate({**row, "status": status, "status_zh": status_zh(status)})
 
 
 class NoticeRead(BaseModel):
@@ -158,7 +158,7 @@ class CaseRead(BaseModel):
     item_name: str
     kind: str
     status: str
-    status_label: str
+    status_zh: str
     step: str
     assignee: str | None
     window_decides: bool
@@ -187,7 +187,7 @@ class CaseRead(BaseModel):
         return cls(
             **facts.model_dump(include=_FACTS),
             status=(status := case_status(case.status, outcome)),
-            status_label=status_label(status),
+            status_zh=status_zh(status),
             step=case.step,
             assignee=case.assignee,
             deadline=deadline.at,

@@ -34,7 +34,11 @@ async def _sealed(ctx: Ctx, principal: Principal, case_id: str) -> documents.Sea
         if principal.role == Role.applicant:
             contact = await contact_of(conn, case_id)
             if contact is None or not contact.submitted_by or contact.submitted_by != principal.sub:
-                raise Problem(404, f"case {case_id} is not a case {principal.sub} submitted")
+                raise Problem(
+                    404,
+                    f"case {case_id} is not a case {principal.sub} submitted",
+                    detail_zh=f"案件 {case_id} 不是您提交的案件",
+                )
         else:
             await case_for(conn, ctx, case_id, principal, acting=False)
         sealed = await documents.load(conn, case_id)
@@ -45,7 +49,11 @@ async def _sealed(ctx: Ctx, principal: Principal, case_id: str) -> documents.Sea
         async with ctx.runtime.engine.connect() as conn:
             sealed = await documents.load(conn, case_id)
     if sealed is None:
-        raise Problem(404, f"case {case_id} has no decision document at this center")
+        raise Problem(
+            404,
+            f"case {case_id} has no decision document at this center",
+            detail_zh=f"案件 {case_id} 在本中心尚无决定书",
+        )
     return sealed
 
 
@@ -95,7 +103,10 @@ async def check_document(document_id: str, request: Request, ctx: Ctx) -> object
         sealed = await documents.load_by_number(conn, document_id)
     if sealed is None:
         raise Problem(
-            404, f"no decision document {document_id} was issued here", rule="UnknownDocument"
+            404,
+            f"no decision document {document_id} was issued here",
+            rule="UnknownDocument",
+            detail_zh=f"本中心未出具编号为 {document_id} 的决定书",
         )
     verdict = ctx.seals.verify(sealed.document, sealed.pdf, sealed.seal)
     d = sealed.document

@@ -44,7 +44,11 @@ async def case_for(
     """The case, if the caller's center holds it (else 404) and department owns it (else 403)."""
     case = await load_case(conn, ctx, case_id)
     if case.opened is None or principal.center != case.facts.held_at:
-        raise Problem(404, f"case {case_id} is not work of center {principal.center}")
+        raise Problem(
+            404,
+            f"case {case_id} is not work of center {principal.center}",
+            detail_zh=f"案件 {case_id} 不在中心 {principal.center} 办理",
+        )
     if same_department(principal, case.facts.department):
         return case
     if case.joint is not None and principal.department in case.joint.parts:
@@ -56,6 +60,8 @@ async def case_for(
         f"case {case.facts.case_no} belongs to department {case.facts.department}, "
         f"not {principal.department}",
         rule="SameDepartmentOnly",
+        detail_zh=f"案件 {case.facts.case_no} 属于部门 {case.facts.department}，"
+        f"不属于 {principal.department}",
     )
 
 

@@ -118,6 +118,8 @@ class SpecialProcedureStatesItsDuration(Invalid):
     """行政许可法 art. 45: a hearing, inspection, testing, appraisal or expert review records how
     long it will take, and the applicant is told in writing."""
 
+    zh = "听证、检验、检测、鉴定和专家评审须写明预计所需工作日并书面告知申请人（行政许可法第45条）"
+
 
 class OnlyPausedCasesResume(BrokenRule):
     """Resuming needs a suspension."""
@@ -158,9 +160,13 @@ class HandOverStaysInDepartment(Invalid):
 class HandOverToWhoCanAct(Invalid):
     """A hand-over goes to a holder of the post that acts on the case's current step."""
 
+    zh = "只能转交给能办理当前环节的岗位人员"
+
 
 class ExtensionCapNeedsLegalBasis(Invalid):
     """行政许可法 art. 42: an extension cap above 10 working days cites the law allowing it."""
+
+    zh = "延期上限超过 10 个工作日的，须写明允许更长延期的法律依据（行政许可法第四十二条）"
 
 
 class CountersignNeedsApprovers(Invalid):

@@ -65,6 +65,9 @@ cases = Table(
     Column("promise_due", Date),  # set while tolerated (容缺) materials are outstanding
     Column("outcome", String(32)),  # approved / denied / deemed_approved, from approval's events
     Column("decided_at", DateTime(timezone=True)),
+    # Approval's state of an accepted case (suspended, escalated), in the shared vocabulary.
+    Column("progress", String(32)),
+    Column("delivered_at", DateTime(timezone=True)),  # case.delivered: the result reached them
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_cases_open", "status", "provisional"),
 )

@@ -43,7 +43,11 @@ class OrgRead(BaseModel):
 
 def _own_center(principal: Principal, runtime: Runtime) -> None:
     if principal.center != runtime.settings.center_code:
-        raise Problem(403, f"this intake node names center {runtime.settings.center_code} only")
+        raise Problem(
+            403,
+            f"this intake node names center {runtime.settings.center_code} only",
+            detail_zh=f"本收件节点只能为中心 {runtime.settings.center_code} 命名",
+        )
 
 
 @router.get("", response_model=OrgRead)

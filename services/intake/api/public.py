@@ -39,7 +39,12 @@ def _client(request: Request) -> str:
 
 def _wrong(request: Request, limiter: LookupGuard, case_no: str) -> Problem:
     limiter.fail(_client(request), case_no)
-    return Problem(404, f"no case {case_no} with this query code", rule="WrongCaseOrCode")
+    return Problem(
+        404,
+        f"no case {case_no} with this query code",
+        rule="WrongCaseOrCode",
+        detail_zh="受理号或查询码不正确，请核对受理回执",
+    )
 
 
 @router.get("/cases/{case_no}", response_model=PublicCaseRead)
@@ -74,7 +79,9 @@ async def _decision(
     try:
         found = await public_decision(runtime=runtime, case_no=case_no, code=code, pepper=pepper)
     except LookupError as exc:
-        raise Problem(404, str(exc), rule="NoDecisionYet") from exc
+        raise Problem(
+            404, str(exc), rule="NoDecisionYet", detail_zh="该案件尚未作出决定，暂无决定书"
+        ) from exc
     if found is None:
         raise _wrong(request, limiter, case_no)
     return found

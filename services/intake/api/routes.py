@@ -87,7 +87,11 @@ async def post_case(
     _judged_by_staff(principal, body.rejected)
     center = runtime.settings.center_code
     if principal.role == Role.clerk and principal.center != center:
-        raise Problem(403, f"this intake node serves center {center}, not {principal.center}")
+        raise Problem(
+            403,
+            f"this intake node serves center {center}, not {principal.center}",
+            detail_zh=f"本收件节点只服务中心 {center}，不服务 {principal.center}",
+        )
     command = SubmitCase(
         item_code=body.item_code,
         applicant=Applicant(**body.applicant.model_dump()),

@@ -176,9 +176,10 @@ class CaseRead(BaseModel):
     query_code: str | None
     center: str
     status: str
-    status_label: str
+    status_zh: str
     intake_status: str
     outcome: str | None
+    delivered_at: BeijingTime | None
     item: ItemRef
     department: str
     kind: Kind
@@ -211,7 +212,7 @@ class CaseSummary(BaseModel):
     item_name: str
     department: str
     status: str
-    status_label: str
+    status_zh: str
     outcome: str | None
     applicant_name: str
     applicant_id_no: str
@@ -230,7 +231,7 @@ class PublicCaseRead(BaseModel):
     center: str
     center_name: str
     status: str
-    status_text: str
+    status_zh: str
     submitted_at: BeijingTime
     accepted_at: BeijingTime | None
     deadline: BeijingTime | None

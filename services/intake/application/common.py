@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from libs.events.aggregate import load, save
 from libs.events.auth import Principal, Role, can_see_center
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
+from libs.events.words import case_status
 from services.intake.adapters import catalog
 from services.intake.adapters.projection import project_case
 from services.intake.adapters.tables import cases
@@ -63,6 +64,12 @@ async def case_row(conn: AsyncConnection, case_id: str) -> dict[str, Any]:
     if row is None:
         raise CaseNotFound(f"case {case_id} is not known here")
     return dict(row)
+
+
+def shared_status(row: Mapping[Any, Any]) -> str:
+    """The case's status in the vocabulary every service answers in: approval's outcome, else
+    its state (suspended, escalated), else intake's own."""
+    return str(row["outcome"] or row["progress"] or case_status(row["status"]))
 
 
 def notice(

@@ -21,7 +21,9 @@ async def extend_promise(
         department = case.submitted.department if case.submitted else ""
         if principal.role != Role.admin and principal.department != department:
             raise Problem(
-                403, f"only department {department} or the center administrator may extend"
+                403,
+                f"only department {department} or the center administrator may extend",
+                detail_zh=f"只有部门 {department} 或中心管理员可以延长补齐期限",
             )
         events = case.extend_promise(
             supplement_by, reason, now=runtime.clock.now(), by=principal.sub

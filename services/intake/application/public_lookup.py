@@ -10,21 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import org
 from libs.events.runtime import Runtime
+from libs.events.words import status_fields
 from services.intake.adapters.tables import aware, cases, published_decisions
+from services.intake.application.common import shared_status
 from services.intake.domain.query_codes import query_hash
-
-STATUS_TEXT = {
-    "submitted": "已收件，待受理",
-    "awaiting_supplement": "待补正材料",
-    "accepted": "已受理，办理中",
-    "withdrawal_requested": "撤回申请已提交，待审批部门确认",
-    "refused": "不予受理",
-    "withdrawn": "已撤回",
-    "returned": "已退件",
-    "approved": "已办结（准予许可）",
-    "denied": "已办结（不予许可）",
-    "deemed_approved": "已办结（超时默许）",
-}
 
 
 async def _case_with_code(
@@ -68,7 +57,6 @@ async def lookup_case(
         names = await org.names(conn)
     if row is None:
         return None
-    status = row["outcome"] or row["status"]
     return {
         "case_no": row["case_no"],
         "item_name": row["item_name"],
@@ -76,8 +64,7 @@ async def lookup_case(
         "department_name": names.department(row["center"], row["department"]),
         "center": row["center"],
         "center_name": names.center(row["center"]),
-        "status": status,
-        "status_text": STATUS_TEXT.get(status, status),
+        **status_fields(shared_status(row)),
         "submitted_at": aware(row["submitted_at"]),
         "accepted_at": aware(row["accepted_at"]),
         "deadline": aware(row["deadline"]),

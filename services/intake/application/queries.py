@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role
@@ -14,9 +14,15 @@ from libs.events.clock import beijing_midnight
 from libs.events.instants import in_beijing
 from libs.events.paging import keyset
 from libs.events.runtime import Runtime
-from libs.events.words import status_label
+from libs.events.words import status_fields
 from services.intake.adapters.tables import aware, case_timeline, cases
-from services.intake.application.common import case_row, item_of, load_case, notice
+from services.intake.application.common import (
+    case_row,
+    item_of,
+    load_case,
+    notice,
+    shared_status,
+)
 from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE, Case
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.identity import mask_id_no, masked_applicant, normalize_id
@@ -41,10 +47,10 @@ def _view(case: Case, item: ItemVersion, row: dict[str, Any]) -> dict[str, Any]:
         "case_no": s.case_no,
         "query_code": row["query_code"],
         "center": s.center,
-        "status": row["outcome"] or case.status,
-        "status_label": status_label(row["outcome"] or case.status),
+        **status_fields(shared_status(row)),
         "intake_status": case.status,
         "outcome": row["outcome"],
+        "delivered_at": aware(row["delivered_at"]),
         "item": {"code": s.item_code, "version": s.item_version, "name": s.item_name},
         "department": s.department,
         "kind": s.kind,
@@ -109,6 +115,7 @@ SUMMARY = (
     cases.c.department,
     cases.c.status,
     cases.c.outcome,
+    cases.c.progress,
     cases.c.applicant_name,
     cases.c.applicant_id_no,
     cases.c.submitted_at,
@@ -123,7 +130,8 @@ def _narrowed(query: Select[Any], principal: Principal, f: CaseFilter) -> Select
     else:
         query = query.where(cases.c.center == (principal.center or ""))
     if f.status is not None:
-        query = query.where(or_(cases.c.outcome == f.status, cases.c.status == f.status))
+        shared = func.coalesce(cases.c.outcome, cases.c.progress, cases.c.status)
+        query = query.where(shared == f.status)
     if f.case_no:
         query = query.where(cases.c.case_no.startswith(f.case_no, autoescape=True))
     if f.applicant:
@@ -160,11 +168,9 @@ def list_key(summary: dict[str, Any]) -> list[Any]:
 
 
 def _summary(r: Any) -> dict[str, Any]:
-    status = r["outcome"] or r["status"]
     return {
         **r,
-        "status": status,
-        "status_label": status_label(status),
+        **status_fields(shared_status(r)),
         "applicant_id_no": mask_id_no(r["applicant_id_no"]),
         "submitted_at": aware(r["submitted_at"]),
         "deadline": aware(r["deadline"]),

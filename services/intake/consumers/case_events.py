@@ -87,10 +87,10 @@ async def apply_reported(
     row = (await conn.execute(known)).first()
     if row is None:
         return False
-    values = _decided(event)
+    values = {**_decided(event), **_followed(event)}
     if isinstance(event, CLOCK_FACTS) and row.clock is not None:
         facts = ClockFacts.from_json(row.clock).after(event)
-        values = {"clock": facts.to_json(), **derived(facts, await calendar_of(conn))}
+        values |= {"clock": facts.to_json(), **derived(facts, await calendar_of(conn))}
     if values:
         where = cases.c.case_id == event.case_id
         await conn.execute(update(cases).where(where).values(**values))
@@ -115,6 +115,20 @@ def _decided(event: Event) -> dict[str, Any]:
             return _outcome(event.outcome, event.completed_at)
         case s.CaseWithdrawn():  # approval confirmed the withdrawal intake asked for
             return {**_outcome("withdrawn", event.withdrawn_at), "status": "withdrawn"}
+    return {}
+
+
+def _followed(event: Event) -> dict[str, Any]:
+    """Approval's state of the accepted case, so that intake answers what approval does."""
+    match event:
+        case s.CaseSuspended():
+            return {"progress": "suspended"}
+        case s.CaseResumed():
+            return {"progress": None}
+        case s.CaseEscalated():
+            return {"progress": "escalated"}
+        case s.CaseDelivered():
+            return {"delivered_at": utc(event.delivered_at)}
     return {}
 
 

@@ -55,6 +55,7 @@ class IdentityProblem:
     field: str
     rule: str
     message: str
+    message_zh: str
 
 
 def resident_id_check_digit(first17: str) -> str:
@@ -69,21 +70,28 @@ def credit_code_check_char(first17: str) -> str:
     return _USCC_CHARS[(31 - total % 31) % 31]
 
 
-def resident_id_problems(id_no: str, field: str = "applicant.id_no") -> list[IdentityProblem]:
-    """What is wrong with an 18-digit resident ID number (empty when valid)."""
+def resident_id_problems(
+    id_no: str, field: str = "applicant.id_no", document: str = "居民身份证"
+) -> list[IdentityProblem]:
+    """What is wrong with an 18-digit resident ID number (empty when valid); the Chinese
+    messages name the document carrying the number."""
     if not _ID_PATTERN.match(id_no):
         msg = "a resident ID has 18 characters: 17 digits and a check digit 0-9 or X (GB 11643)"
-        return [IdentityProblem(field, "ResidentIdFormat", msg)]
+        zh = f"{document}号码应为 18 位：17 位数字加 1 位校验码（0-9 或 X）（GB 11643）"
+        return [IdentityProblem(field, "ResidentIdFormat", msg, zh)]
     problems = []
     if id_no[:2] not in _PROVINCES:
         msg = f"the region code {id_no[:6]} names no province (GB/T 2260)"
-        problems.append(IdentityProblem(field, "ResidentIdRegion", msg))
+        zh = f"{document}号码前 6 位地区码 {id_no[:6]} 不对应任何省级行政区（GB/T 2260）"
+        problems.append(IdentityProblem(field, "ResidentIdRegion", msg, zh))
     if not _valid_birth_date(id_no[6:14]):
         msg = f"digits 7-14 ({id_no[6:14]}) are not a valid date of birth"
-        problems.append(IdentityProblem(field, "ResidentIdBirthDate", msg))
+        zh = f"{document}号码第 7-14 位（{id_no[6:14]}）不是有效的出生日期"
+        problems.append(IdentityProblem(field, "ResidentIdBirthDate", msg, zh))
     if resident_id_check_digit(id_no[:17]) != id_no[17]:
         msg = "the check digit does not match the first 17 digits (GB 11643, MOD 11-2)"
-        problems.append(IdentityProblem(field, "ResidentIdCheckDigit", msg))
+        zh = f"{document}号码末位校验码与前 17 位不符，请核对号码（GB 11643）"
+        problems.append(IdentityProblem(field, "ResidentIdCheckDigit", msg, zh))
     return problems
 
 
@@ -102,10 +110,15 @@ def credit_code_problems(code: str, field: str = "applicant.id_no") -> list[Iden
             "a unified social credit code has 18 characters from 0-9 and A-Y without "
             "I, O, S, V, Z, starting with a registration authority code (GB 32100)"
         )
-        return [IdentityProblem(field, "CreditCodeFormat", msg)]
+        zh = (
+            "统一社会信用代码应为 18 位，由数字和除 I、O、S、V、Z 以外的大写字母组成，"
+            "首位为登记管理部门代码（GB 32100）"
+        )
+        return [IdentityProblem(field, "CreditCodeFormat", msg, zh)]
     if credit_code_check_char(code[:17]) != code[17]:
         msg = "the check character does not match the first 17 characters (GB 32100)"
-        return [IdentityProblem(field, "CreditCodeCheckDigit", msg)]
+        zh = "统一社会信用代码末位校验码与前 17 位不符，请核对代码（GB 32100）"
+        return [IdentityProblem(field, "CreditCodeCheckDigit", msg, zh)]
     return []
 
 
@@ -121,9 +134,9 @@ _HMT_REGIONS = frozenset({"810000", "820000", "830000"})
 _FOREIGN_2017 = re.compile(r"^[A-Z]{3}\d{12}$")
 
 
-def _rule(pattern: re.Pattern[str], rule: str, message: str) -> _Check:
+def _rule(pattern: re.Pattern[str], rule: str, message: str, zh: str) -> _Check:
     def check(number: str, field: str) -> list[IdentityProblem]:
-        return [] if pattern.match(number) else [IdentityProblem(field, rule, message)]
+        return [] if pattern.match(number) else [IdentityProblem(field, rule, message, zh)]
 
     return check
 
@@ -132,8 +145,9 @@ def hmt_residence_problems(id_no: str, field: str = "applicant.id_no") -> list[I
     """A 港澳台居民居住证 number: GB 11643 with the region code 810000, 820000 or 830000."""
     if _ID_PATTERN.match(id_no) and id_no[:6] not in _HMT_REGIONS:
         msg = "a residence permit number starts with 810000, 820000 or 830000 (港澳台居民居住证)"
-        return [IdentityProblem(field, "ResidencePermitRegion", msg)]
-    return resident_id_problems(id_no, field)
+        zh = "港澳台居民居住证号码应以 810000（香港）、820000（澳门）或 830000（台湾）开头"
+        return [IdentityProblem(field, "ResidencePermitRegion", msg, zh)]
+    return resident_id_problems(id_no, field, "港澳台居民居住证")
 
 
 def foreign_permanent_problems(id_no: str, field: str = "applicant.id_no") -> list[IdentityProblem]:
@@ -145,14 +159,20 @@ def foreign_permanent_problems(id_no: str, field: str = "applicant.id_no") -> li
             "a permanent residence ID has 3 letters and 12 digits (2017 form) or 18 characters "
             "starting with 9 and ending with a check digit (2023 form)"
         )
-        return [IdentityProblem(field, "PermanentResidenceIdFormat", msg)]
+        zh = (
+            "外国人永久居留身份证号码应为 3 位字母加 12 位数字（2017 版），"
+            "或以 9 开头、末位为校验码的 18 位号码（2023 版）"
+        )
+        return [IdentityProblem(field, "PermanentResidenceIdFormat", msg, zh)]
     problems = []
     if not _valid_birth_date(id_no[6:14]):
         msg = f"digits 7-14 ({id_no[6:14]}) are not a valid date of birth"
-        problems.append(IdentityProblem(field, "PermanentResidenceIdBirthDate", msg))
+        zh = f"外国人永久居留身份证号码第 7-14 位（{id_no[6:14]}）不是有效的出生日期"
+        problems.append(IdentityProblem(field, "PermanentResidenceIdBirthDate", msg, zh))
     if resident_id_check_digit(id_no[:17]) != id_no[17]:
         msg = "the check digit does not match the first 17 digits (MOD 11-2, as GB 11643)"
-        problems.append(IdentityProblem(field, "PermanentResidenceIdCheckDigit", msg))
+        zh = "外国人永久居留身份证号码末位校验码与前 17 位不符，请核对号码"
+        problems.append(IdentityProblem(field, "PermanentResidenceIdCheckDigit", msg, zh))
     return problems
 
 
@@ -161,15 +181,22 @@ CHECKS: dict[str, _Check] = {
     "resident": resident_id_problems,
     "enterprise": credit_code_problems,
     "passport": _rule(
-        _PASSPORT, "PassportNumberFormat", "a passport number has 5 to 17 letters and digits"
+        _PASSPORT,
+        "PassportNumberFormat",
+        "a passport number has 5 to 17 letters and digits",
+        "护照号码应为 5 至 17 位字母或数字",
     ),
     "hk_macao_permit": _rule(
         _HK_MACAO,
         "HongKongMacaoPermitFormat",
         "a 港澳居民来往内地通行证 number is H or M and 8 digits (10 on the older books)",
+        "港澳居民来往内地通行证号码应为 H（香港）或 M（澳门）加 8 位数字（旧版为 10 位）",
     ),
     "taiwan_permit": _rule(
-        _TAIWAN, "TaiwanPermitFormat", "a 台湾居民来往大陆通行证 number has 8 digits"
+        _TAIWAN,
+        "TaiwanPermitFormat",
+        "a 台湾居民来往大陆通行证 number has 8 digits",
+        "台湾居民来往大陆通行证号码应为 8 位数字",
     ),
     "hmt_residence": hmt_residence_problems,
     "foreign_permanent": foreign_permanent_problems,
@@ -217,7 +244,8 @@ def phone_problems(phone: str, field: str = "applicant.phone") -> list[IdentityP
     if _MOBILE.match(normalize_phone(phone)):
         return []
     msg = "a mainland mobile number has 11 digits starting with 13-19 (an optional +86 first)"
-    return [IdentityProblem(field, "MobileNumberFormat", msg)]
+    zh = "手机号码应为 13-19 开头的 11 位大陆手机号（可带 +86）"
+    return [IdentityProblem(field, "MobileNumberFormat", msg, zh)]
 
 
 def normalize_id(id_no: str) -> str:
@@ -233,11 +261,21 @@ def check_applicant(id_type: str, id_no: str, phone: str) -> None:
         problems = check(number, "applicant.id_no")
     else:
         known = ", ".join(f"{k} ({v})" for k, v in ID_TYPE_NAMES.items())
-        problems = [IdentityProblem("applicant.id_type", "IdTypeUnknown", f"id_type is {known}")]
+        zh = "证件类型应为：" + "、".join(ID_TYPE_NAMES.values())
+        problems = [
+            IdentityProblem("applicant.id_type", "IdTypeUnknown", f"id_type is {known}", zh)
+        ]
     problems += phone_problems(phone)
     if problems:
         detail = "; ".join(f"{p.field}: {p.message} [{p.rule}]" for p in problems)
-        errors = [{"field": p.field, "rule": p.rule, "message": p.message} for p in problems]
+        errors = [
+            {"field": p.field, "rule": p.rule, "message": p.message, "message_zh": p.message_zh}
+            for p in problems
+        ]
         raise InvalidApplicant(
-            detail, rule=problems[0].rule, field=problems[0].field, errors=errors
+            detail,
+            rule=problems[0].rule,
+            field=problems[0].field,
+            errors=errors,
+            detail_zh="；".join(p.message_zh for p in problems),
         )

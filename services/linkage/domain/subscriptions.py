@@ -140,7 +140,12 @@ class Subscription(Aggregate):
     def must_be_visible_to(self, principal: Principal) -> None:
         """404 for a subscription the caller may not see (its existence is not disclosed)."""
         if not self.visible_to(principal):
-            raise Problem(404, f"订阅 {self.id} 不存在", rule="SubscriptionExists")
+            raise Problem(
+                404,
+                f"subscription {self.id} does not exist",
+                rule="SubscriptionExists",
+                detail_zh=f"订阅 {self.id} 不存在",
+            )
 
     def base(self) -> dict[str, str]:
         """The fields every event of this subscription carries."""

@@ -61,13 +61,21 @@ async def stream_principal(
     """The caller of the SSE stream: a bearer header, or `?token=` since EventSource has none."""
     raw = credentials.credentials if credentials else token
     if not raw:
-        raise Problem(401, "a bearer token is required (Authorization header or ?token=)")
+        raise Problem(
+            401,
+            "a bearer token is required (Authorization header or ?token=)",
+            detail_zh="需要访问令牌（Authorization 请求头或 ?token= 参数）",
+        )
     try:
         principal = decode_token(raw, settings)
     except InvalidToken as exc:
-        raise Problem(401, str(exc)) from exc
+        raise Problem(401, str(exc), detail_zh="访问令牌无效或已过期") from exc
     if principal.role not in VIEWING_ROLES:
-        raise Problem(403, f"the light stream is for supervisors and staff, not '{principal.role}'")
+        raise Problem(
+            403,
+            f"the light stream is for supervisors and staff, not '{principal.role}'",
+            detail_zh="亮灯实时推送只向监察人员和工作人员开放",
+        )
     return principal
 
 

@@ -23,7 +23,7 @@ class PartLightRead(BaseModel):
     item_code: str | None
     item_name: str | None
     status: str | None
-    status_label: str | None = None
+    status_zh: str | None = None
     delivered: bool = False
     color: Color
     deadline: BeijingTime
@@ -52,7 +52,7 @@ class CaseLightRead(BaseModel):
     remaining: float | None
     outcome: str | None
     status: str
-    status_label: str
+    status_zh: str
     delivered: bool
     stage: StageRead | None
     parts: list[PartLightRead]

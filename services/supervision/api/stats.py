@@ -29,7 +29,12 @@ def span(sv: Supervision, first: date | None, last: date | None, as_of: datetime
     last = last or today(now)
     first = first or last.replace(day=1)
     if first > last:
-        raise Problem(422, f"from ({first}) is after to ({last})")
+        raise Problem(
+            422,
+            f"from ({first}) is after to ({last})",
+            rule="DateRangeReversed",
+            detail_zh=f"开始日期（{first}）不能晚于结束日期（{last}）",
+        )
     return Span(first, last, as_of or now)
 
 

@@ -51,7 +51,11 @@ async def visible_case(
             case["submitted_by"],
         ):
             return case
-    raise Problem(404, f"case {case_id} is not known to supervision")
+    raise Problem(
+        404,
+        f"case {case_id} is not known to supervision",
+        detail_zh=f"电子监察中没有案件 {case_id}，或无权查看",
+    )
 
 
 async def case_lights(
@@ -70,7 +74,11 @@ def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
     delivery = next((v.as_dict() for v in views if v.part == DELIVERY), None)
     stage = stage_colour(views)
     if whole is None and stage is None:
-        raise Problem(404, f"case {case['case_id']} has no light: it has not been accepted")
+        raise Problem(
+            404,
+            f"case {case['case_id']} has no light: it has not been accepted",
+            detail_zh=f"案件 {case['case_id']} 尚未受理，没有亮灯",
+        )
     return {
         "case_id": case["case_id"],
         "color": whole.color if whole else stage,

@@ -38,7 +38,11 @@ async def _route(
         case = await visible_case(sv, conn, command.case_id, principal)
         return case["center"], case["department"] or ""
     if not command.center or not command.department:
-        raise Problem(422, "name the case, or the center and the department complained about")
+        raise Problem(
+            422,
+            "name the case, or the center and the department complained about",
+            detail_zh="请写明投诉的案件，或被投诉的中心和部门",
+        )
     if command.center not in sv.tree.parents:
         raise RuleViolation(
             "KnownCenter",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import WorkCalendar
-from libs.events.words import case_status, status_label
+from libs.events.words import case_status, status_zh
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.adapters.tables import lights, supervised_cases
@@ -71,7 +71,7 @@ def shared_status(case: dict[str, Any]) -> dict[str, Any]:
     status = case_status(case.get("status"), case.get("decision"))
     return {
         "status": status,
-        "status_label": status_label(status),
+        "status_zh": status_zh(status),
         "delivered": case.get("status") == "delivered",
     }
 

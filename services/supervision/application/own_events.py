@@ -31,10 +31,22 @@ async def record(
         await apply_own(conn, event)
 
 
+KINDS_ZH = {
+    "opinion": "督察意见",
+    "complaint": "投诉",
+    "rating": "评价",
+    "notice": "整改通知书",
+}
+
+
 async def find(conn: AsyncConnection, table: Table, key: str, what: str) -> dict[str, Any]:
     """The row of `table` with this primary key, or 404 naming `what`."""
     [column] = list(table.primary_key.columns)
     row = (await conn.execute(select(table).where(column == key))).mappings().first()
     if row is None:
-        raise Problem(404, f"{what} {key} does not exist")
+        raise Problem(
+            404,
+            f"{what} {key} does not exist",
+            detail_zh=f"{KINDS_ZH.get(what, what)} {key} 不存在",
+        )
     return dict(row)

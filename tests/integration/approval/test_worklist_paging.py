@@ -35,9 +35,7 @@ async def test_the_worklist_pages_and_searches(databases, broker, tmp_path) -> N
         params = {"item_code": "LAND-09", "limit": 2}
         first = await node.client.get("/v1/worklist", params=params, headers=REVIEWER)
         assert [r["case_id"] for r in first.json()] == ids[:2]
-        assert (
-            first.json()[0]["status"] == "accepted" and first.json()[0]["status_label"] == "已受理"
-        )
+        assert first.json()[0]["status"] == "accepted" and first.json()[0]["status_zh"] == "已受理"
         rest = await node.client.get(
             "/v1/worklist",
             params={**params, "cursor": first.headers["Next-Cursor"]},

@@ -307,9 +307,9 @@ async def test_a_decided_case_reads_the_shared_status_with_its_label(intake: Int
         return rows if rows and rows[0]["status"] == "approved" else []
 
     [row] = await eventually(listed)
-    assert row["status_label"] == "准予许可"
+    assert row["status_zh"] == "准予许可"
     case = (await intake.http.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
-    assert (case["status"], case["status_label"]) == ("approved", "准予许可")
+    assert (case["status"], case["status_zh"]) == ("approved", "准予许可")
     garbage = await intake.http.post(
         "/v1/cases",
         content=b'{"item_code": "T16",',

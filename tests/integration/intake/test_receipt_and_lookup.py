@@ -58,7 +58,7 @@ async def test_the_public_lookup_answers_only_with_the_right_code(intake: Intake
     found = await intake.http.get(f"/v1/public/cases/{case_no}", params={"code": code.lower()})
     assert found.status_code == 200
     body = found.json()
-    assert body["status"] == "accepted" and body["status_text"] == "已受理，办理中"
+    assert body["status"] == "accepted" and body["status_zh"] == "已受理"
     assert body["due_day"] == "2026-12-09" and "applicant" not in body
     wrong = await intake.http.get(f"/v1/public/cases/{case_no}", params={"code": "AAAAAA"})
     assert wrong.status_code == 404

@@ -55,4 +55,4 @@ async def test_lights_come_in_pages_and_filter_by_item(service: Service) -> None
         "/v1/lights", item_code="SP-9", limit=2, cursor=first.headers["Next-Cursor"]
     )
     assert [light["case_id"] for light in rest] == ["p2"]
-    assert rest[0]["status"] == "accepted" and rest[0]["status_label"] == "已受理"
+    assert rest[0]["status"] == "accepted" and rest[0]["status_zh"] == "已受理"

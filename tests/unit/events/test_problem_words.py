@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
+import pkgutil
 import re
 from pathlib import Path
 
@@ -11,8 +13,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from libs.events.http import RequestBody, RuleViolation, install_problem_handlers
-from libs.events.words import STATUS_LABELS, case_status, status_label
+import services
+from libs.events.http import Problem, RequestBody, RuleViolation, install_problem_handlers
+from libs.events.words import STATUS_LABELS, case_status, status_zh
 
 pytestmark = pytest.mark.unit
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -58,32 +61,57 @@ async def test_every_problem_carries_chinese() -> None:
     assert CJK.search((await http.get("/nowhere")).json()["detail_zh"])
 
 
-def _rule_classes() -> list[type[RuleViolation]]:
-    for module in ("services.intake.domain.rules", "services.approval.domain.rules"):
-        importlib.import_module(module)
-    found: list[type[RuleViolation]] = []
-    todo = [RuleViolation]
+def _rule_classes() -> list[type[Problem]]:
+    """Every problem class of every service (and the shared library), imported module by module."""
+    for module in pkgutil.walk_packages(services.__path__, "services."):
+        if ".migrations" not in module.name:
+            importlib.import_module(module.name)
+    found: list[type[Problem]] = []
+    todo: list[type[Problem]] = [Problem]
     while todo:
         for sub in todo.pop().__subclasses__():
             found.append(sub)
             todo.append(sub)
-    return [c for c in found if c.__module__.startswith("services.")]
+    return found
 
 
 def test_every_named_rule_states_itself_in_chinese() -> None:
-    classes = _rule_classes()
-    assert len(classes) > 50
-    assert [c.__name__ for c in classes if not CJK.search(c.zh)] == []
+    """Each rule class says its own rule in Chinese: not its family's generic sentence."""
+    rules = [
+        c
+        for c in _rule_classes()
+        if c.__module__.startswith("services.") and issubclass(c, RuleViolation)
+    ]
+    assert len(rules) > 80
+    families = {c for c in rules if c.__subclasses__()}
+    leaves = [c for c in rules if c not in families]
+    silent = [c.__name__ for c in leaves if not CJK.search(str(c.__dict__.get("zh", "")))]
+    assert silent == []
+    generic = {str(c.zh) for c in families}
+    borrowed = [c.__name__ for c in leaves if str(getattr(c, "zh", "")) in generic]
+    assert borrowed == []
 
 
-def test_every_rule_raised_by_name_gives_its_chinese() -> None:
+def test_a_problem_raised_outside_the_rule_classes_says_itself_in_chinese() -> None:
+    """A rule class without `zh` of its own passes `detail_zh` when it is raised."""
+    for rule in _rule_classes():
+        if not issubclass(rule, RuleViolation) and rule is not Problem:
+            assert "detail_zh" in inspect.getsource(rule), rule
+
+
+def _calls_without_chinese(name: str) -> list[str]:
     missing = []
     for path in SERVICES.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "RuleViolation":
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == name:
                 if "detail_zh" not in {k.arg for k in node.keywords}:
                     missing.append(f"{path.name}:{node.lineno}")
-    assert missing == []
+    return missing
+
+
+def test_every_rule_raised_by_name_gives_its_chinese() -> None:
+    assert _calls_without_chinese("RuleViolation") == []
+    assert _calls_without_chinese("Problem") == []
 
 
 def test_one_status_vocabulary_with_chinese_labels() -> None:
@@ -91,4 +119,4 @@ def test_one_status_vocabulary_with_chinese_labels() -> None:
     assert case_status("delivered", "denied") == "denied"  # supervision's
     assert case_status(None, "deemed_approved") == "deemed_approved"  # intake's outcome
     assert case_status("reviewed") == case_status("open") == "accepted"
-    assert all(CJK.search(status_label(s)) for s in STATUS_LABELS)
+    assert all(CJK.search(status_zh(s)) for s in STATUS_LABELS)

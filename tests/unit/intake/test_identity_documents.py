@@ -64,3 +64,41 @@ def test_answers_mask_the_number_and_phone_whatever_the_document() -> None:
     }
     resident = Applicant(name="张三", id_type="resident", id_no="810000199001011230", phone=PHONE)
     assert masked_applicant(resident)["id_no"] == "810000********1230"
+
+
+@pytest.mark.parametrize(
+    ("id_type", "id_no", "words"),
+    [
+        ("resident", "11010519491231002", "居民身份证号码应为 18 位"),
+        ("resident", "990105194912310023", "地区码 990105"),
+        ("resident", "110105194913310021", "第 7-14 位（19491331）不是有效的出生日期"),
+        ("resident", "110105194912310021", "居民身份证号码末位校验码"),
+        ("enterprise", "91350100M000100Y4", "统一社会信用代码应为 18 位"),
+        ("enterprise", "91350100M000100Y44", "统一社会信用代码末位校验码"),
+        ("passport", "E12-456", "护照号码应为 5 至 17 位"),
+        ("hk_macao_permit", "X12345678", "港澳居民来往内地通行证号码应为 H"),
+        ("taiwan_permit", "T1234567", "台湾居民来往大陆通行证号码应为 8 位数字"),
+        ("hmt_residence", "110105194912310021", "港澳台居民居住证号码应以 810000"),
+        ("hmt_residence", "810000199001011231", "港澳台居民居住证号码末位校验码"),
+        ("foreign_permanent", "US3509199001011", "外国人永久居留身份证号码应为 3 位字母"),
+        ("foreign_permanent", "935156199001010019", "外国人永久居留身份证号码末位校验码"),
+        ("foreign_permanent", "935156199013010012", "外国人永久居留身份证号码第 7-14 位"),
+        ("driving_licence", "123", "证件类型应为：居民身份证、统一社会信用代码、护照"),
+    ],
+)
+def test_each_document_failure_has_its_own_chinese_message(
+    id_type: str, id_no: str, words: str
+) -> None:
+    with pytest.raises(InvalidApplicant) as refused:
+        check_applicant(id_type, id_no, PHONE)
+    assert words in (refused.value.detail_zh or ""), refused.value.detail_zh
+    assert refused.value.detail_zh != InvalidApplicant.zh
+    assert words in refused.value.extra["errors"][0]["message_zh"]
+
+
+def test_a_wrong_phone_beside_a_wrong_number_says_both_in_chinese() -> None:
+    with pytest.raises(InvalidApplicant) as refused:
+        check_applicant("passport", "E12-456", "12345")
+    assert refused.value.detail_zh == (
+        "护照号码应为 5 至 17 位字母或数字；手机号码应为 13-19 开头的 11 位大陆手机号（可带 +86）"
+    )

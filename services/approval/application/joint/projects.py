@@ -44,7 +44,11 @@ async def project_of(conn: AsyncConnection, ctx: Context, project_id: str) -> Pr
     """The project, or 404."""
     project = await load(ctx.store, conn, Project, project_stream(project_id))
     if project.created is None or project.facts.center != ctx.center:
-        raise Problem(404, f"project {project_id} is not a project of center {ctx.center}")
+        raise Problem(
+            404,
+            f"project {project_id} is not a project of center {ctx.center}",
+            detail_zh=f"项目 {project_id} 不是中心 {ctx.center} 的项目",
+        )
     return project
 
 
@@ -108,10 +112,18 @@ async def start_next_stage(
     project = await project_of(conn, ctx, cmd.project_id)
     filed = await joint_store.submission_of(conn, cmd.case_id)
     if filed is None or filed["center"] != ctx.center:
-        raise Problem(404, f"no joint case {cmd.case_id} was filed at center {ctx.center}")
+        raise Problem(
+            404,
+            f"no joint case {cmd.case_id} was filed at center {ctx.center}",
+            detail_zh=f"中心 {ctx.center} 没有收件编号为 {cmd.case_id} 的联办件",
+        )
     item = await joint_store.joint_item_of(conn, filed["item_code"])
     if item is None:
-        raise Problem(404, f"joint item {filed['item_code']} is not known here")
+        raise Problem(
+            404,
+            f"joint item {filed['item_code']} is not known here",
+            detail_zh=f"本中心没有联办事项 {filed['item_code']}",
+        )
     case = await load_case(conn, ctx, cmd.case_id)
     if case.opened is not None or case.bound is not None:
         raise StageCaseAlreadyStarted(

@@ -86,7 +86,12 @@ async def _requeue(conn: AsyncConnection, sub: Subscription, cmd: Replay) -> int
             )
         ).scalar()
         if after is None:
-            raise Problem(404, f"事件 {cmd.after_event_id} 不在可重放的事件中", rule="EventKept")
+            raise Problem(
+                404,
+                f"event {cmd.after_event_id} is not among the events kept for replay",
+                rule="EventKept",
+                detail_zh=f"事件 {cmd.after_event_id} 不在可重放的事件中",
+            )
         query = query.where(webhook_events.c.position > after)
     else:
         query = query.where(webhook_events.c.time >= cmd.from_time)

@@ -24,7 +24,12 @@ async def load_subscription(
     """The subscription folded from its events; 404 when it never existed."""
     sub = await load(store, conn, Subscription, stream_of(subscription_id))
     if not sub.version:
-        raise Problem(404, f"订阅 {subscription_id} 不存在", rule="SubscriptionExists")
+        raise Problem(
+            404,
+            f"subscription {subscription_id} does not exist",
+            rule="SubscriptionExists",
+            detail_zh=f"订阅 {subscription_id} 不存在",
+        )
     return sub
 
 

@@ -1,0 +1,127 @@
+"""One status vocabulary: intake, approval and supervision answer the same `status` and
+`status_zh` for a case at every step, because intake follows approval's state from the events
+it consumes.
+
+Over HTTP against PostgreSQL and the broker with the three services running: accepted, then
+suspended for an inspection (暂停计时 everywhere), resumed, decided (准予许可 everywhere), and
+delivered (intake records when). Fails on the code as it was before: intake answered
+`accepted` while approval had the case suspended, and no `status_zh` anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from libs.events.clock import SHANGHAI, FixedClock
+from services.intake.config import Settings as IntakeSettings
+from services.intake.main import create as create_intake
+from services.supervision.config import Settings as SupervisionSettings
+from services.supervision.main import create as create_supervision
+from tests.integration.approval.harness import Node, admin, approval_settings, running, staff
+from tests.support.polling import eventually
+from tests.support.services import bearer, serve, settings_for
+
+pytestmark = pytest.mark.integration
+
+ITEM = {
+    "name": "建设工程规划许可证核发",
+    "department": "land",
+    "kind": "promised",
+    "legal_limit_days": 20,
+    "promised_limit_days": 10,
+    "materials": [{"code": "APPLY", "name": "申请书", "required": True, "key": True}],
+}
+APPLICANT = {
+    "name": "李四",
+    "id_type": "resident",
+    "id_no": "11010519491231002X",
+    "phone": "13900000002",
+}
+CLERK = bearer("clerk", sub="clerk-1", center="350500", department="land")
+SUPERVISOR = bearer("supervisor", sub="sup-1", center="350500")
+REVIEWER = staff("reviewer", "rev-a")
+APPROVER = staff("approver", "app-a")
+
+
+async def test_every_service_answers_the_same_status_at_every_step(
+    databases, broker, tmp_path
+) -> None:
+    settings = await approval_settings(databases, broker, tmp_path)
+    prefix = settings.kafka_topic_prefix
+    intake_settings = await settings_for(IntakeSettings, databases, broker, prefix=prefix)
+    supervision_settings = await settings_for(SupervisionSettings, databases, broker, prefix=prefix)
+    clock = FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI))
+    async with (
+        serve(lambda s: create_intake(s, clock=clock), intake_settings) as intake,
+        serve(lambda s: create_supervision(s, clock=clock), supervision_settings) as sv,
+        running(settings, clock=clock) as approval,
+    ):
+        put = await intake.put("/v1/catalog/items/LAND-03", json=ITEM, headers=admin())
+        assert put.status_code == 201, put.text
+        body = {"item_code": "LAND-03", "applicant": APPLICANT, "materials": ["APPLY"]}
+        received = await intake.post("/v1/cases", json=body, headers=CLERK)
+        assert received.status_code == 201, received.text
+        case_id = received.json()["case_id"]
+        accepted = await intake.post(f"/v1/cases/{case_id}/accept", json={}, headers=CLERK)
+        assert accepted.status_code == 200, accepted.text
+        await eventually(lambda: _everywhere(intake, approval, sv, case_id, "accepted", "已受理"))
+
+        suspended = await approval.client.post(
+            f"/v1/cases/{case_id}/suspend",
+            json={"procedure": "inspection", "reason": "现场核查", "expected_days": 3},
+            headers=REVIEWER,
+        )
+        assert suspended.status_code == 200, suspended.text
+        await eventually(
+            lambda: _everywhere(intake, approval, sv, case_id, "suspended", "暂停计时")
+        )
+
+        clock.set(datetime(2026, 11, 4, 10, 0, tzinfo=SHANGHAI))
+        resumed = await approval.client.post(f"/v1/cases/{case_id}/resume", headers=REVIEWER)
+        assert resumed.status_code == 200, resumed.text
+        await eventually(lambda: _everywhere(intake, approval, sv, case_id, "accepted", "已受理"))
+
+        review = {"opinion": "approve", "comment": "符合条件"}
+        reviewed = await approval.client.post(
+            f"/v1/cases/{case_id}/review", json=review, headers=REVIEWER
+        )
+        assert reviewed.status_code == 200, reviewed.text
+        decision = {"decision": "approved", "reasons": "符合规划条件"}
+        decided = await approval.client.post(
+            f"/v1/cases/{case_id}/decide", json=decision, headers=APPROVER
+        )
+        assert decided.status_code == 200, decided.text
+        await eventually(lambda: _everywhere(intake, approval, sv, case_id, "approved", "准予许可"))
+        case = await eventually(lambda: _delivered(intake, case_id))
+    assert (case["status"], case["status_zh"]) == ("approved", "准予许可")
+    assert any(h["type"].endswith("case.delivered.v1") for h in case["history"])
+
+
+async def _everywhere(
+    intake: httpx.AsyncClient, approval: Node, sv: httpx.AsyncClient, case_id: str, *want: str
+) -> bool:
+    """True once all three services answer the status `want` (word, Chinese label)."""
+    answers = [
+        await intake.get(f"/v1/cases/{case_id}", headers=CLERK),
+        await approval.client.get(f"/v1/cases/{case_id}", headers=REVIEWER),
+        await sv.get(f"/v1/cases/{case_id}", headers=SUPERVISOR),
+        await sv.get(f"/v1/cases/{case_id}/light", headers=SUPERVISOR),
+    ]
+    seen = [_status(a) for a in answers]
+    return all(s == want for s in seen)
+
+
+def _status(answer: httpx.Response) -> tuple[str, str] | None:
+    if answer.status_code != 200:
+        return None
+    body: dict[str, Any] = answer.json()
+    return body.get("status"), body.get("status_zh")  # type: ignore[return-value]
+
+
+async def _delivered(intake: httpx.AsyncClient, case_id: str) -> dict[str, Any] | None:
+    body: dict[str, Any] = (await intake.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
+    return body if body.get("delivered_at") else None
