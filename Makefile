@@ -14,7 +14,7 @@ TEST_SESSION_TIMEOUT ?= 2700
 # The pinned versions the suite is green with: `make lock` regenerates them from pyproject.toml.
 LOCK      := requirements.txt requirements-dev.txt
 
-.PHONY: venv provision lock lock-check run run-multi test unit lint bench clean
+.PHONY: venv provision lock lock-check run run-multi test unit chaos lint bench clean
 
 venv: $(STAMP)
 
@@ -59,6 +59,14 @@ run-multi: venv
 
 test: provision venv
 	timeout --kill-after=30 $(TEST_SESSION_TIMEOUT) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Faults under load (tests/chaos): SIGKILLed services, crash windows, outages, poison messages.
+# CHAOS_CASES cases go through the crash test; each test prints its figures.
+CHAOS_CASES ?= 2000
+CHAOS_SESSION_TIMEOUT ?= 3600
+chaos: provision venv
+	ONEWINDOW_CHAOS=1 CHAOS_CASES=$(CHAOS_CASES) timeout --kill-after=30 $(CHAOS_SESSION_TIMEOUT) \
+	  $(BIN)/pytest -q -s tests/chaos $(PYTEST_ARGS)
 
 unit: venv
 	$(BIN)/pytest -m unit -q $(PYTEST_ARGS)

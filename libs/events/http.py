@@ -16,6 +16,8 @@ from libs.events.store import ConcurrencyError
 from libs.events.words import http_zh, validation_zh
 
 PROBLEM = "application/problem+json"
+# What a 503 tells the client to wait before retrying: a database or broker outage is short.
+RETRY_AFTER_SECONDS = "2"
 # Codes of centers, departments, items and ids of cases as every level spells them.
 CODE_PATTERN = r"^[0-9A-Za-z_.:-]{1,64}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
@@ -140,7 +142,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     async def on_unavailable(_: Request, exc: Exception) -> JSONResponse:
-        return problem(503, f"a backing service is unreachable ({type(exc).__name__}); retry")
+        response = problem(
+            503,
+            f"a backing service is unreachable ({type(exc).__name__}); retry",
+            detail_zh="后台服务暂时不可用，请稍后重试",
+        )
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(OperationalError, on_unavailable)
