@@ -7,7 +7,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request, Response
@@ -98,3 +98,18 @@ def finish(
     response.headers["Next-Cursor"] = cursor
     response.headers["Link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
     return page
+
+
+class DateRangeReversed(RuleViolation):
+    """A date range starts no later than it ends."""
+
+    zh = "日期范围的开始日期不能晚于结束日期"
+
+    def __init__(self, first: date, last: date, *, field: str) -> None:
+        super().__init__("DateRangeReversed", f"{field} {first} is after {last}", field=field)
+
+
+def date_range(first: date | None, last: date | None, *, field: str) -> None:
+    """DateRangeReversed (422) when a searched range ends before it starts."""
+    if first is not None and last is not None and first > last:
+        raise DateRangeReversed(first, last, field=field)

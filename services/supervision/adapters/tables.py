@@ -100,6 +100,7 @@ supervised_cases = Table(
     Column("last_event", String(200), nullable=False),
     Column("last_sequence", Integer, nullable=False, default=0),
     Column("updated_at", Instant, nullable=False),
+    Index("ix_supervised_cases_received", "center", "received_at", "case_id"),  # the case list
 )
 
 lights = Table(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from libs.events.http import CODE_PATTERN, CenterCode, Problem
 from libs.events.instants import BeijingRoute
+from libs.events.paging import Cursor, PageSize, date_range, finish
+from libs.events.words import CaseStatus
 from services.supervision.api.deps import Anyone, SupervisionDep, Viewer
-from services.supervision.api.schemas import CaseLightRead
+from services.supervision.api.schemas import CaseLightRead, CaseSummaryRead
+from services.supervision.application.case_list import CaseSearch, list_cases, list_key, visible
 from services.supervision.application.case_view import (
     case_lights,
     light_body,
@@ -16,9 +21,52 @@ from services.supervision.application.case_view import (
     visible_case,
 )
 from services.supervision.application.light_views import shared_status
+from services.supervision.domain.scope import scope_of
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/cases", tags=["cases"])
 PRIVATE = frozenset({"applicant_id"})  # kept only to recognise the applicant; never shown
+
+
+def case_search(
+    case_no: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    applicant: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="part of a name, or an ID")
+    ] = None,
+    item_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    status: CaseStatus | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> CaseSearch:
+    """The search of a case list, from the query string."""
+    date_range(received_from, received_to, field="received_from")
+    return CaseSearch(case_no, applicant, item_code, status, received_from, received_to)
+
+
+@router.get("", response_model=list[CaseSummaryRead])
+async def list_visible_cases(
+    principal: Anyone,
+    sv: SupervisionDep,
+    search: Annotated[CaseSearch, Depends(case_search)],
+    request: Request,
+    response: Response,
+    center: CenterCode | None = None,
+    department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    cursor: Cursor = None,
+    limit: PageSize = 50,
+) -> list[dict[str, Any]]:
+    """The visible cases with their light now, newest received first, one page (the next
+    page's cursor in `Next-Cursor`), searched by number prefix, applicant (name part or whole
+    ID number; both masked in answers), center, department, item, status and receipt days."""
+    scope = scope_of(principal, sv.tree)
+    if scope.department not in (None, department) and department is not None:
+        raise Problem(403, f"{principal.sub} sees department {scope.department}, not {department}")
+    query = visible(principal, scope.narrowed(center, department, sv.tree))
+    async with sv.engine.connect() as conn:
+        cal = await sv.calendars.get(conn)
+        rows = await list_cases(
+            conn, query, search, cursor=cursor, limit=limit, now=sv.clock.now(), cal=cal
+        )
+    return finish(rows, list_key, limit=limit, request=request, response=response)
 
 
 @router.get("/{case_id}")

@@ -36,6 +36,29 @@ class PartLightRead(BaseModel):
     outcome: str | None
 
 
+class CaseSummaryRead(BaseModel):
+    """One line of `GET /v1/cases`: the case, its applicant masked, and its light now."""
+
+    case_id: str
+    case_no: str | None
+    center: str
+    department: str | None
+    item_code: str | None
+    item_name: str | None
+    applicant_name: str
+    applicant_id_no: str
+    status: str
+    status_label: str
+    delivered: bool
+    received_at: BeijingTime
+    accepted_at: BeijingTime | None
+    deadline: BeijingTime | None
+    completed_at: BeijingTime | None
+    outcome: str | None
+    color: Color | None
+    remaining: float | None
+
+
 class StageRead(BaseModel):
     """A joint stage shows the worst colour of its parts."""
 
