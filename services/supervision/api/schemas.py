@@ -48,7 +48,7 @@ class CaseSummaryRead(BaseModel):
     applicant_name: str
     applicant_id_no: str
     status: str
-    status_label: str
+    status_zh: str
     delivered: bool
     received_at: BeijingTime
     accepted_at: BeijingTime | None
