@@ -523,6 +523,9 @@ class JointPartSuspended(CaseEvent):
     procedure: Procedure
     suspended_at: datetime
     reason: str = ""
+    # 行政许可法 art. 45, as for a whole case: the procedure's expected working days.
+    expected_days: int | None = None
+    expected_until: date | None = None
 
 
 @registry.register("onewindow.joint.part_resumed.v1")

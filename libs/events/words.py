@@ -58,6 +58,17 @@ def status_fields(status: str) -> dict[str, str]:
     return {"status": status, "status_zh": status_zh(status)}
 
 
+# The procedures a case (or a joint case's part) pauses for, as every service names them.
+PROCEDURE_ZH: dict[str, str] = {
+    "correction": "补正材料",
+    "hearing": "听证",
+    "expert_review": "专家评审",
+    "inspection": "现场勘验",
+    "testing": "检验检测",
+    "appraisal": "鉴定",
+    "public_notice": "公示",
+}
+
 HTTP_ZH: dict[int, str] = {
     400: "请求有误",
     401: "需要有效的登录凭证",

@@ -146,18 +146,27 @@ def returned_result(
     )
 
 
-async def notify_suspension(conn: AsyncConnection, ctx: Context, case: ApprovalCase) -> None:
-    """Art. 45: tell the applicant in writing what the pause is for and how long it will take."""
+async def notify_suspension(
+    conn: AsyncConnection, ctx: Context, case: ApprovalCase, *, part: str = ""
+) -> None:
+    """Art. 45: tell the applicant in writing what the pause is for and how long it will take;
+    `part` names the department of a joint case whose part alone paused."""
     contact = await contact_of(conn, case.stream_id)
     if contact is None or not contact.phone:
         log.warning("case %s: no applicant phone; no pause notice sent", case.facts.case_no)
         return
+    if part and case.joint is not None:
+        pause = case.joint.parts[part].pause
+        department = (await org.names(conn)).department(case.facts.center, part)
+        text = suspension_text(case, applicant=contact.name, pause=pause, department=department)
+    else:
+        text = suspension_text(case, applicant=contact.name)
     await deliveries.enqueue(
         conn,
         case_id=case.stream_id,
         channel=ctx.settings.notify_channel,
         phone=contact.phone,
-        text=suspension_text(case, applicant=contact.name),
+        text=text,
         kind="suspension",
     )
 

@@ -32,9 +32,16 @@ async def suspend_case(
     """Append `case.suspended`; paused time will not count; for a special procedure the
     applicant is sent the written notice of art. 45 (in the same transaction)."""
     case = await case_for(conn, ctx, cmd.case_id, principal)
+    calendar = await ctx.runtime.calendar(conn)
     if case.joint is not None:  # one part pauses; the others run on
         events = suspend_joint_part(
-            ctx, case, principal, procedure=cmd.procedure, reason=cmd.reason
+            ctx,
+            case,
+            principal,
+            procedure=cmd.procedure,
+            reason=cmd.reason,
+            expected_days=cmd.expected_days,
+            calendar=calendar,
         )
     else:
         events = suspend(
@@ -43,9 +50,12 @@ async def suspend_case(
             reason=cmd.reason,
             now=ctx.now(),
             expected_days=cmd.expected_days,
-            calendar=await ctx.runtime.calendar(conn),
+            calendar=calendar,
         )
     await commit(conn, ctx, case, events)
-    if cmd.procedure in ART_45 and case.pause is not None and not case.facts.escalated_from:
-        await notify_suspension(conn, ctx, case)
+    if cmd.procedure in ART_45 and not case.facts.escalated_from:
+        if case.joint is not None:
+            await notify_suspension(conn, ctx, case, part=principal.department or "")
+        elif case.pause is not None:
+            await notify_suspension(conn, ctx, case)
     return case

@@ -10,7 +10,9 @@ from libs.events.clock import SHANGHAI, beijing_iso
 from libs.events.org import Names
 from libs.events.registry import Event
 from libs.events.schemas import CaseDelivered
-from services.approval.domain.case import ApprovalCase
+from libs.events.words import PROCEDURE_ZH
+from services.approval.domain.case import ApprovalCase, Pause
+from services.approval.domain.parts import PartPause
 
 TITLES = {
     "approved": "准予行政许可决定书",
@@ -92,31 +94,29 @@ def notice_text(case: ApprovalCase, *, applicant: str) -> str:
     )
 
 
-PROCEDURE_NAMES = {
-    "correction": "补正材料",
-    "hearing": "听证",
-    "expert_review": "专家评审",
-    "inspection": "现场勘验",
-    "testing": "检验检测",
-    "appraisal": "鉴定",
-    "public_notice": "公示",
-}
-
-
-def suspension_text(case: ApprovalCase, *, applicant: str) -> str:
-    """行政许可法 art. 45 书面告知: what the pause is for, how long, that it does not count."""
-    facts, pause = case.facts, case.pause
+def suspension_text(
+    case: ApprovalCase,
+    *,
+    applicant: str,
+    pause: Pause | PartPause | None = None,
+    department: str = "",
+) -> str:
+    """行政许可法 art. 45 书面告知: what the pause is for, how long, that it does not count; for
+    a joint case's part (`pause` of the part, `department` its name), that part's pause."""
+    facts, pause = case.facts, pause or case.pause
     if pause is None:
         raise LookupError(f"case {facts.case_no} is not suspended")
     item = f"“{facts.item_name}”" if facts.item_name else f"事项{facts.item_code}"
     who = f"{applicant}您好，" if applicant else "您好，"
     until = f"（预计至{_day(pause.expected_until)}）" if pause.expected_until else ""
     why = f"，事由：{pause.reason}" if pause.reason else ""
+    by = f"由联办部门{department}" if department else ""
+    counted = "该部门的办理期限" if department else "办结期限"
     return (
         f"【政务服务中心】{who}您申请的{item}（受理号{facts.case_no}）自{chinese_date(pause.since)}"
-        f"起需进行{PROCEDURE_NAMES.get(pause.procedure, pause.procedure)}{why}，"
+        f"起需{by}进行{PROCEDURE_ZH.get(pause.procedure, pause.procedure)}{why}，"
         f"预计需要{pause.expected_days}个工作日{until}。依据《中华人民共和国行政许可法》第四十五条，"
-        "所需时间不计入办理期限，办结期限相应顺延。特此书面告知。"
+        f"所需时间不计入办理期限，{counted}相应顺延。特此书面告知。"
     )
 
 

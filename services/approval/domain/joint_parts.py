@@ -12,6 +12,7 @@ from services.approval.domain import joint_rules as rules
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.department import Department
 from services.approval.domain.joint import joint_of, part_of
+from services.approval.domain.timing import expected_duration
 
 
 def suspend_part(
@@ -21,8 +22,11 @@ def suspend_part(
     procedure: Procedure,
     reason: str,
     now: datetime,
+    expected_days: int | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[Event]:
-    """Pause one part for 补正 or a special procedure; the other parts keep their clocks."""
+    """Pause one part for 补正 or a special procedure; the other parts keep their clocks. A
+    special procedure states its expected duration, as a whole case's does (art. 45)."""
     case.ensure_open()
     part = part_of(case, department)
     if not part.pending:
@@ -31,6 +35,7 @@ def suspend_part(
         raise rules.OnePausePerPartAtATime(
             f"the {part.department} part is already suspended for {part.pause.procedure}"
         )
+    expected = expected_duration(procedure, expected_days, now, calendar)
     return [
         JointPartSuspended(
             **case.base(),
@@ -38,6 +43,8 @@ def suspend_part(
             procedure=procedure,
             suspended_at=now,
             reason=reason,
+            expected_days=expected_days,
+            expected_until=expected,
         )
     ]
 

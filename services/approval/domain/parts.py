@@ -37,6 +37,8 @@ class PartPause:
     reason: str = ""
     until: datetime | None = None
     working_days: int = 0
+    expected_days: int | None = None  # 行政许可法 art. 45, as a whole case's pause
+    expected_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,13 @@ class JointState:
             case WorkAssigned() | CaseReviewed() if event.department in self.parts:
                 self._step(event)
             case JointPartSuspended():
-                pause = PartPause(event.procedure, event.suspended_at, event.reason)
+                pause = PartPause(
+                    event.procedure,
+                    event.suspended_at,
+                    event.reason,
+                    expected_days=event.expected_days,
+                    expected_until=event.expected_until,
+                )
                 clock = self.parts[event.department].clock
                 self._set(
                     event.department,

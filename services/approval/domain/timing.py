@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
@@ -44,15 +44,6 @@ def suspend(
         raise OnePauseAtATime(
             f"case {case.facts.case_no} is already suspended for {case.pause.procedure}"
         )
-    if procedure in ART_45 and not expected_days:
-        raise SpecialProcedureStatesItsDuration(
-            f"{procedure} (行政许可法 art. 45): give expected_days, the working days it will "
-            "take; the applicant is told in writing"
-        )
-    until = None
-    if expected_days:
-        day = now.astimezone(SHANGHAI).date()
-        until = (calendar or WorkCalendar()).add_working_days(day, expected_days)
     return [
         CaseSuspended(
             **case.base(),
@@ -60,9 +51,25 @@ def suspend(
             suspended_at=now,
             reason=reason,
             expected_days=expected_days,
-            expected_until=until,
+            expected_until=expected_duration(procedure, expected_days, now, calendar),
         )
     ]
+
+
+def expected_duration(
+    procedure: Procedure, expected_days: int | None, now: datetime, calendar: WorkCalendar | None
+) -> date | None:
+    """The working day a pause is expected to end on; a special procedure must state its
+    expected working days (行政许可法 art. 45), 补正 and public notice may."""
+    if procedure in ART_45 and not expected_days:
+        raise SpecialProcedureStatesItsDuration(
+            f"{procedure} (行政许可法 art. 45): give expected_days, the working days it will "
+            "take; the applicant is told in writing"
+        )
+    if not expected_days:
+        return None
+    day = now.astimezone(SHANGHAI).date()
+    return (calendar or WorkCalendar()).add_working_days(day, expected_days)
 
 
 def resume(case: ApprovalCase, *, calendar: WorkCalendar, now: datetime) -> list[Event]:

@@ -9,18 +9,10 @@ from typing import Any
 from libs.events import schemas as s
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
+from libs.events.words import PROCEDURE_ZH
 from services.supervision.domain.ladder import RUNG_NAMES
 
 COLOR_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临界预警）", "red": "红灯（超时警告）"}
-PROCEDURES = {
-    "correction": "补正材料",
-    "hearing": "听证",
-    "expert_review": "专家评审",
-    "inspection": "现场勘查",
-    "testing": "检验检测",
-    "appraisal": "鉴定",
-    "public_notice": "公示",
-}
 DECISIONS = {"approved": "准予许可", "denied": "不予许可"}
 OUTCOMES = {"early": "提前办结", "on_time": "按期办结", "overdue": "超期办结"}
 CHANNELS = {"window": "窗口", "online": "网上"}
@@ -130,7 +122,7 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
         f"审核意见：{'同意' if e.opinion == 'approve' else '不同意'}（{e.reviewer}）"
     ),
     s.CaseSuspended: lambda e: (
-        f"暂停计时：{PROCEDURES[e.procedure]}{('（' + e.reason + '）') if e.reason else ''}"
+        f"暂停计时：{PROCEDURE_ZH[e.procedure]}{('（' + e.reason + '）') if e.reason else ''}"
         + (f"，预计 {e.expected_days} 个工作日，已书面告知申请人" if e.expected_days else "")
     ),
     s.CaseResumed: _resumed,
@@ -146,7 +138,10 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
     s.JointPartDecided: lambda e: f"联办部门 {e.department} 作出决定：{DECISIONS[e.decision]}",
     s.JointCompleted: lambda e: f"并联审批完成：{DECISIONS[e.outcome]}",
     s.JointPartSuspended: lambda e: (
-        f"联办部门 {e.department} 暂停计时：{PROCEDURES[e.procedure]}，其他部门照常计时"
+        f"联办部门 {e.department} 暂停计时：{PROCEDURE_ZH[e.procedure]}"
+        f"{('（' + e.reason + '）') if e.reason else ''}"
+        + (f"，预计 {e.expected_days} 个工作日，已书面告知申请人" if e.expected_days else "")
+        + "，其他部门照常计时"
     ),
     s.JointPartResumed: lambda e: (
         f"联办部门 {e.department} 恢复计时，期限顺延 {e.paused_working_days} 个工作日"

@@ -22,6 +22,7 @@ from libs.events.schemas import (
 from services.approval.domain import joint_rules
 from services.approval.domain.case import Actor, ApprovalCase
 from services.approval.domain.department import Department, ItemRules
+from services.approval.domain.document import suspension_text
 from services.approval.domain.joint import (
     JointItem,
     StageStart,
@@ -32,7 +33,11 @@ from services.approval.domain.joint import (
 )
 from services.approval.domain.joint_parts import resume_part, route_part_around, suspend_part
 from services.approval.domain.opening import open_work
-from services.approval.domain.rules import DecisionsAreFinal, ReviewerMayNotDecide
+from services.approval.domain.rules import (
+    DecisionsAreFinal,
+    ReviewerMayNotDecide,
+    SpecialProcedureStatesItsDuration,
+)
 from tests.unit.approval.builders import AT, CALENDAR, MONDAY, accepted, department
 
 pytestmark = pytest.mark.unit
@@ -210,6 +215,35 @@ def test_a_paused_part_waits_while_the_others_run_and_resumes_later() -> None:
     assert before is not None and case.joint is not None
     assert case.joint.parts["plan"].deadline == CALENDAR.shift_deadline(before, 2)
     assert case.joint.parts["env"].deadline == CALENDAR.deadline(MONDAY, 3)  # untouched
+
+
+def test_a_part_paused_for_a_special_procedure_states_its_duration_and_is_told() -> None:
+    case = joint_case()
+    with pytest.raises(SpecialProcedureStatesItsDuration):
+        suspend_part(case, department="env", procedure="inspection", reason="现场核查", now=AT)
+    [event] = fold(
+        case,
+        suspend_part(
+            case,
+            department="env",
+            procedure="inspection",
+            reason="现场核查",
+            now=AT,
+            expected_days=5,
+            calendar=CALENDAR,
+        ),
+    )
+    assert isinstance(event, JointPartSuspended)
+    assert (event.expected_days, event.expected_until) == (
+        5,
+        CALENDAR.add_working_days(AT.date(), 5),
+    )
+    assert case.joint is not None
+    pause = case.joint.parts["env"].pause
+    assert pause is not None and pause.expected_days == 5
+    text = suspension_text(case, applicant="张三", pause=pause, department="环保局")
+    assert "需由联办部门环保局进行现场勘验，事由：现场核查" in text
+    assert "5个工作日" in text and "第四十五条" in text and "该部门的办理期限相应顺延" in text
 
 
 def test_the_green_channel_shortens_every_limit_by_its_factor() -> None:

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.aggregate import load
 from libs.events.auth import Principal
+from libs.events.calendar import WorkCalendar
 from libs.events.registry import Event
 from libs.events.schemas import Procedure
 from services.approval.application.context import Context
@@ -64,11 +65,24 @@ async def decide_joint_part(
 
 
 def suspend_joint_part(
-    ctx: Context, case: ApprovalCase, principal: Principal, *, procedure: Procedure, reason: str
+    ctx: Context,
+    case: ApprovalCase,
+    principal: Principal,
+    *,
+    procedure: Procedure,
+    reason: str,
+    expected_days: int | None,
+    calendar: WorkCalendar,
 ) -> list[Event]:
-    """Pause the caller's department's part only."""
+    """Pause the caller's department's part only (a special procedure with its expected days)."""
     return suspend_part(
-        case, department=principal.department, procedure=procedure, reason=reason, now=ctx.now()
+        case,
+        department=principal.department,
+        procedure=procedure,
+        reason=reason,
+        now=ctx.now(),
+        expected_days=expected_days,
+        calendar=calendar,
     )
 
 
