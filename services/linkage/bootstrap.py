@@ -15,6 +15,7 @@ from services.linkage.adapters.keys import LinkKeys, signing_key
 from services.linkage.application.context import Linkage
 from services.linkage.application.run_links import run_links
 from services.linkage.application.subscriptions.dispatch import dispatcher
+from services.linkage.application.subscriptions.retention import pruner
 from services.linkage.application.watch_links import watch_links_forever
 from services.linkage.config import Settings
 from services.linkage.consumers.case_feed import when_case_event
@@ -53,7 +54,7 @@ def bootstrap(
             Subscription("links", [CASE_EVENTS], on_local_event),
             Subscription("webhooks", [CASE_EVENTS], when_case_event_queue_deliveries),
         ],
-        background=[links, watch, dispatcher(settings)],
+        background=[links, watch, dispatcher(settings), pruner(settings)],
         clock=clock,
     )
     wired.append(Linkage(runtime=runtime, settings=settings, keys=keys or make_keys(settings)))

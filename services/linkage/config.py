@@ -37,7 +37,10 @@ class Settings(ServiceSettings):
     webhook_failing_after_s: float = 300.0  # no success for this long: subscription.failing
     webhook_pause_after_s: float = 86_400.0  # failing for this long more: paused automatically
     webhook_rotation_window_s: float = 86_400.0  # the previous secret stays valid this long
-    webhook_poll_interval_s: float = 0.2
+    webhook_poll_interval_s: float = 0.2  # how often a worker reads its queue
+    webhook_lease_s: float = 15.0  # a process holds a subscription this long unless renewed
+    webhook_retention_days: float = 30.0  # settled deliveries and kept events, then deleted
+    webhook_prune_interval_s: float = 3600.0
 
     def parent_kafka(self) -> KafkaSettings:
         """Connection settings of the parent's broker (this node's own when none is named)."""

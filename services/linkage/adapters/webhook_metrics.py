@@ -18,6 +18,12 @@ QUEUED = Counter(
     "onewindow_webhook_queued", "Deliveries queued for subscribers by cause", ["cause"]
 )
 
+PRUNED = Counter(
+    "onewindow_webhook_pruned",
+    "Settled deliveries and kept events deleted after the retention period",
+    ["what"],
+)
+
 
 def record_attempt(outcome: str, seconds: float) -> None:
     """Count one attempt and observe how long the subscriber took."""

@@ -62,6 +62,7 @@ webhook_events = Table(
     Column("item", String(64), nullable=False),
     Column("time", DateTime(timezone=True), nullable=False),
     Column("envelope", JSON, nullable=False),
+    Index("ix_webhook_events_time", "time"),
 )
 
 deliveries = Table(
@@ -83,4 +84,5 @@ deliveries = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
     Index("ix_webhook_deliveries_queue", "subscription_id", "status", "id"),
+    Index("ix_webhook_deliveries_position", "position"),  # retention keeps referred events
 )

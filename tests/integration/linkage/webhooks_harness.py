@@ -142,7 +142,7 @@ class CaseFeed:
 
 class ReceiverServer:
     """The example receiver served by uvicorn on 127.0.0.1; `stop` refuses connections,
-    `delay` makes every request slow."""
+    `delay` makes every request slow; it counts the requests in flight and when each came."""
 
     def __init__(self) -> None:
         self.handled: list[dict[str, Any]] = []
@@ -151,14 +151,25 @@ class ReceiverServer:
         self.url = f"http://127.0.0.1:{self.port}/webhooks"
         self.delay = 0.0
         self.served = 0
+        self.in_flight = self.most_in_flight = 0
+        self.arrivals: list[float] = []  # loop time of each request
         self.app = self.receiver.app()
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def _asgi(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and self.delay:
-            await asyncio.sleep(self.delay)
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.arrivals.append(asyncio.get_running_loop().time())
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)  # the subscriber is slow, on purpose
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
         self.served += 1
 
     async def start(self) -> None:
