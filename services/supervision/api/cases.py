@@ -59,7 +59,11 @@ async def list_visible_cases(
     ID number; both masked in answers), center, department, item, status and receipt days."""
     scope = scope_of(principal, sv.tree)
     if scope.department not in (None, department) and department is not None:
-        raise Problem(403, f"{principal.sub} sees department {scope.department}, not {department}")
+        raise Problem(
+            403,
+            f"{principal.sub} sees department {scope.department}, not {department}",
+            detail_zh=f"{principal.sub} 只能查看部门 {scope.department}，不能查看部门 {department}",
+        )
     query = visible(principal, scope.narrowed(center, department, sv.tree))
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
