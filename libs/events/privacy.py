@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from typing import Any
 
@@ -91,3 +93,10 @@ def _mask_field(key: str, value: Any, *, person: bool) -> Any:
     if key in NAME_FIELDS or (person and key == "name"):
         return mask_name(value)
     return scrub(value)
+
+
+def id_digest(id_no: str, key: str) -> str:
+    """A keyed hash (HMAC-SHA256) of an identity number, to find a case by it without keeping
+    or comparing the number itself; spaces and the case of a check letter do not matter."""
+    normal = "".join(id_no.split()).upper()
+    return hmac.new(key.encode(), normal.encode(), hashlib.sha256).hexdigest()

@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+from pydantic import Field
+
 from libs.events.runtime import ServiceSettings
 
 
@@ -29,6 +31,9 @@ class Settings(ServiceSettings):
     delivery_backoff_seconds: float = 2.0
     delivery_backoff_max_seconds: float = 600.0
     delivery_lease_seconds: float = 60.0  # a sender that died mid-send frees its messages then
+    # HMAC key of the applicants' identity numbers kept to search the worklist by; set one per
+    # node in production (a new key finds only cases received after it).
+    id_search_key: str = Field(default="onewindow-dev-id-key-NOT-FOR-PRODUCTION", min_length=16)
     # How often overdue cases are checked for deemed approval (超时默许).
     deemed_scan_seconds: float = 30.0
     # 绿色通道: a green-channel project's stage limits are multiplied by this (rounded up).

@@ -9,7 +9,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.approval.adapters.joint_tables import joint_items, joint_parts, joint_submissions
-from services.approval.adapters.tables import work_items
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.joint import JointItem
 
@@ -102,38 +101,3 @@ async def open_part_case_ids(conn: AsyncConnection, *, department: str) -> list[
         joint_parts.c.department == department, joint_parts.c.status.in_(OPEN)
     )
     return list((await conn.execute(query)).scalars())
-
-
-async def part_worklist(
-    conn: AsyncConnection, *, held_at: str, department: str, person: str | None = None
-) -> list[dict[str, Any]]:
-    """A department's open parts, as worklist lines with the part's own step and deadline."""
-    p, w = joint_parts, work_items
-    query = (
-        select(
-            w.c.case_id,
-            w.c.case_no,
-            w.c.center,
-            w.c.item_code,
-            w.c.item_name,
-            w.c.kind,
-            w.c.accepted_at,
-            p.c.department,
-            p.c.status,
-            p.c.step,
-            p.c.assignee,
-            p.c.deadline,
-            p.c.due_day,
-        )
-        .join(w, w.c.case_id == p.c.case_id)
-        .where(p.c.held_at == held_at, p.c.department == department, p.c.status.in_(OPEN))
-        .order_by(p.c.deadline)
-    )
-    if person is not None:
-        query = query.where(p.c.assignee == person)
-    rows = [{**r, "countersigners": []} for r in (await conn.execute(query)).mappings()]
-    for row in rows:
-        for key in ("deadline", "accepted_at"):
-            if row[key].tzinfo is None:
-                row[key] = row[key].replace(tzinfo=UTC)
-    return rows

@@ -60,28 +60,6 @@ async def lock_open(conn: AsyncConnection) -> list[str]:
     return list((await conn.execute(query.with_for_update())).scalars())
 
 
-async def worklist(
-    conn: AsyncConnection, *, held_at: str, department: str, person: str | None = None
-) -> list[dict[str, Any]]:
-    """The department's open work here, oldest deadline first; only a person's own when asked."""
-    query = (
-        select(t)
-        .where(t.c.held_at == held_at, t.c.department == department, t.c.status.in_(OPEN))
-        .order_by(t.c.deadline, t.c.accepted_at)
-    )
-    if person is not None:
-        query = query.where(t.c.assignee == person)
-    return [_aware(dict(row)) for row in (await conn.execute(query)).mappings()]
-
-
-def _aware(row: dict[str, Any]) -> dict[str, Any]:
-    """SQLite hands back naive datetimes; every one stored here is UTC."""
-    for key in ("accepted_at", "deadline", "updated_at"):
-        if row[key].tzinfo is None:
-            row[key] = row[key].replace(tzinfo=UTC)
-    return row
-
-
 async def open_case_ids(conn: AsyncConnection, *, department: str) -> list[str]:
     """Every undecided work item of a department."""
     query = select(t.c.case_id).where(t.c.department == department, t.c.status.in_(OPEN))

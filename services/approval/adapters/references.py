@@ -18,6 +18,7 @@ class Contact:
     name: str
     phone: str
     submitted_by: str = ""  # who submitted the case (an applicant's `sub`), when online
+    id_hash: str = ""  # the identity number's keyed hash (id_digest), to search by
 
 
 async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact) -> None:
@@ -32,6 +33,7 @@ async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact
             name=contact.name,
             phone=contact.phone,
             submitted_by=contact.submitted_by,
+            id_hash=contact.id_hash or (known.id_hash if known else "") or None,
             recorded_at=datetime.now(UTC),
         )
     )
@@ -40,7 +42,9 @@ async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact
 async def contact_of(conn: AsyncConnection, case_id: str) -> Contact | None:
     """The applicant of a case, when known."""
     row = (await conn.execute(select(contacts).where(contacts.c.case_id == case_id))).first()
-    return None if row is None else Contact(row.name, row.phone, row.submitted_by or "")
+    if row is None:
+        return None
+    return Contact(row.name, row.phone, row.submitted_by or "", row.id_hash or "")
 
 
 async def remember_materials(conn: AsyncConnection, case_id: str, codes: list[str]) -> None:

@@ -53,6 +53,7 @@ contacts = Table(
     Column("name", String(200), nullable=False),
     Column("phone", String(40), nullable=False),
     Column("submitted_by", String(200), nullable=False, default=""),  # the applicant's token sub
+    Column("id_hash", String(64), index=True),  # id_digest of the identity number, to search by
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 

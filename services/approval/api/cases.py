@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from libs.events.auth import Principal
 from libs.events.http import CODE_PATTERN, Problem
 from libs.events.instants import BeijingRoute
-from libs.events.paging import Cursor, PageSize, finish, page_in_memory
-from services.approval.adapters import deliveries, joint_store, projection
+from libs.events.paging import Cursor, PageSize, finish
+from services.approval.adapters import deliveries
+from services.approval.adapters.worklist_query import WorkSearch, work_key, worklist_page
 from services.approval.api.deps import Approver, Ctx, Decider, Reviewer, Staff, Viewer
 from services.approval.api.schemas import (
     CaseRead,
@@ -23,7 +24,7 @@ from services.approval.api.schemas import (
     SuspensionCreate,
     WorkItemRead,
 )
-from services.approval.api.worklist import WorkSearch, work_key, work_search
+from services.approval.api.worklist import work_search
 from services.approval.application.decide_case import DecideCase, decide_case
 from services.approval.application.extend_deadline import ExtendDeadline, extend_deadline
 from services.approval.application.hand_over import HandOver, hand_over_case
@@ -54,27 +55,25 @@ async def worklist(
     limit: PageSize = 50,
 ) -> list[WorkItemRead]:
     """The caller's department's open work at this center (joint parts too), oldest deadline
-    first, one page (the next page's cursor in `Next-Cursor`), searched by number prefix, item
-    and acceptance days."""
+    first, one page (the next page's cursor in `Next-Cursor`), searched in SQL by number prefix,
+    applicant (part of the name, or the whole ID number by its keyed hash), item and acceptance
+    days; the applicant's name is masked."""
     wanted = _department_of(principal, department)
     if principal.center != ctx.center:
-        raise Problem(
-            403,
-            f"this approval node serves center {ctx.center}",
-            detail_zh=f"本审批节点只服务中心 {ctx.center}",
-        )
+        raise Problem(403, f"this approval node serves center {ctx.center}")
     async with ctx.runtime.engine.connect() as conn:
-        person = principal.sub if mine else None
-        rows = await projection.worklist(conn, held_at=ctx.center, department=wanted, person=person)
-        rows += await joint_store.part_worklist(  # 并联审批: this department's parts
-            conn, held_at=ctx.center, department=wanted, person=person
+        rows = await worklist_page(
+            conn,
+            held_at=ctx.center,
+            department=wanted,
+            person=principal.sub if mine else None,
+            search=search,
+            key=ctx.settings.id_search_key,
+            cursor=cursor,
+            limit=limit,
         )
-    found = sorted((r for r in rows if search.matches(r)), key=work_key)
-    page = page_in_memory(found, work_key, cursor, limit=limit)
-    return [
-        WorkItemRead.of(row)
-        for row in finish(page, work_key, limit=limit, request=request, response=response)
-    ]
+    page = finish(rows, work_key, limit=limit, request=request, response=response)
+    return [WorkItemRead.of(row) for row in page]
 
 
 def _department_of(principal: Principal, asked: str | None) -> str:

@@ -116,6 +116,7 @@ class WorkItemRead(BaseModel):
     department: str
     item_code: str
     item_name: str
+    applicant_name: str = Field("", description="masked: 张**")
     kind: str
     status: str
     status_zh: str

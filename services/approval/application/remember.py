@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.privacy import id_digest
 from libs.events.schemas import CaseSubmitted, CaseSupplemented, ItemPublished
 from services.approval.adapters.references import (
     CatalogItem,
@@ -15,10 +16,12 @@ from services.approval.adapters.references import (
 
 
 async def when_case_submitted_remember_applicant(
-    conn: AsyncConnection, event: CaseSubmitted
+    conn: AsyncConnection, event: CaseSubmitted, *, id_key: str
 ) -> None:
-    """The applicant's name and phone, for the decision document and the notice."""
-    contact = Contact(event.applicant.name, event.applicant.phone, event.submitted_by)
+    """The applicant's name and phone, for the decision document and the notice, and the
+    identity number's keyed hash, to find the case on the worklist by."""
+    a = event.applicant
+    contact = Contact(a.name, a.phone, event.submitted_by, id_digest(a.id_no, id_key))
     await remember_contact(conn, event.case_id, contact)
     await remember_materials(conn, event.case_id, event.materials)
 

@@ -44,7 +44,9 @@ async def when_case_event(conn: AsyncConnection, ctx: Context, _: Envelope, even
     """Dispatch one event of the `cases` subscription; other types on the topic are ignored."""
     match event:
         case CaseSubmitted():
-            await when_case_submitted_remember_applicant(conn, event)
+            await when_case_submitted_remember_applicant(
+                conn, event, id_key=ctx.settings.id_search_key
+            )
             await when_joint_case_submitted_remember(conn, event)
         case CaseSupplemented():
             await when_case_supplemented_remember_materials(conn, event)
