@@ -1,9 +1,9 @@
 """A Kafka consumer of onewindow case events, idempotent by event id.
 
 Events are CloudEvents in the Kafka binary mode (`ce_*` headers, JSON value), keyed by case id,
-so one case's events arrive in order. Delivery is at least once: the consumer remembers every
-event id it handled (here in SQLite) and commits the offset only after handling, so a
-redelivered event is skipped and a crash loses nothing.
+so one case's events arrive in order. Delivery is at least once: the consumer records each
+event id in the same transaction as its handling (here in SQLite) and commits the offset only
+after, so a redelivered event is skipped and a crash loses nothing.
 
     python examples/kafka_consumer.py --bootstrap 127.0.0.1:9092 --topic case-events
 """
@@ -28,11 +28,13 @@ class Seen:
         self.db = sqlite3.connect(path)
         self.db.execute("CREATE TABLE IF NOT EXISTS seen (event_id TEXT PRIMARY KEY)")
 
-    def first_time(self, event_id: str) -> bool:
-        """Record the id; False when it was handled before."""
+    def once(self, event: dict[str, Any], handle: Callable[[dict[str, Any]], None]) -> None:
+        """Handle the event unless its id was handled before; the id is kept only if the
+        handler returns (write your own effects in this same transaction)."""
         with self.db:
-            cursor = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (event_id,))
-        return cursor.rowcount == 1
+            cursor = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (event["id"],))
+            if cursor.rowcount == 1:
+                handle(event)
 
 
 def parse(record: Any) -> dict[str, Any]:
@@ -71,13 +73,16 @@ async def consume(
             batches = await consumer.getmany(timeout_ms=200)
             for records in batches.values():
                 for record in records:
-                    event = parse(record)
-                    if seen.first_time(event["id"]):
-                        handle(event)
+                    seen.once(parse(record), handle)
             if batches:
                 await consumer.commit()
     finally:
         await consumer.stop()
+
+
+def show(event: dict[str, Any]) -> None:
+    """Print one event: its case, sequence and type."""
+    print(event["subject"], event.get("sequence"), event["type"], flush=True)
 
 
 def main() -> None:
@@ -88,20 +93,8 @@ def main() -> None:
     parser.add_argument("--group", default="integrator-example")
     parser.add_argument("--seen", default="seen-events.db")
     args = parser.parse_args()
-
-    def show(event: dict[str, Any]) -> None:
-        print(event["subject"], event.get("sequence"), event["type"], flush=True)
-
-    asyncio.run(
-        consume(
-            bootstrap=args.bootstrap,
-            topic=args.topic,
-            group=args.group,
-            seen=Seen(args.seen),
-            handle=show,
-            stop=asyncio.Event(),
-        )
-    )
+    seen, stop = Seen(args.seen), asyncio.Event()
+    asyncio.run(consume(**vars(args) | {"seen": seen, "handle": show, "stop": stop}))
 
 
 if __name__ == "__main__":

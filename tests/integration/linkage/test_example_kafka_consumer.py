@@ -73,3 +73,16 @@ async def test_the_example_consumer_is_idempotent_by_event_id(
 
 async def _true(value: bool) -> bool:
     return value
+
+
+def test_an_event_whose_handler_failed_is_not_taken_as_handled(tmp_path: Path) -> None:
+    seen, handled = Seen(str(tmp_path / "seen.db")), []
+
+    def broken(event: dict[str, Any]) -> None:
+        raise RuntimeError("the integrator's database is away")
+
+    with pytest.raises(RuntimeError):
+        seen.once({"id": "ev-1"}, broken)
+    seen.once({"id": "ev-1"}, handled.append)  # redelivered after the crash
+    seen.once({"id": "ev-1"}, handled.append)  # and once more: a duplicate
+    assert handled == [{"id": "ev-1"}]
