@@ -1,7 +1,8 @@
 """The supervision dashboard in real headless Chromium: it loads, a case turning red appears
 without a reload (Server-Sent Events), the trend chart shows today's value, an online submission
-about to count as accepted (art. 32) is listed, and everything fits on one wall screen at
-1920×1080 and at 1600×900. Screenshots of both are kept under var/."""
+about to count as accepted (art. 32) is listed, an undelivered licence shows its own delivery
+light (art. 44), and everything fits on one wall screen at 1920×1080 and at 1600×900.
+Screenshots of both are kept under var/."""
 
 from __future__ import annotations
 
@@ -107,6 +108,8 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
     done = bj(2026, 9, 28, 9)  # completed today: the trend has today's value
     await service.publish(accepted("c4", done, 0), decided("c4", bj(2026, 9, 28, 9, 30)))
     await service.publish(submitted("c5", bj(2026, 9, 21, 9)), _acceptance_due("c5"))
+    granted = bj(2026, 9, 15, 10)  # art. 44: to be delivered by 29 September
+    await service.publish(accepted("c6", bj(2026, 9, 14, 10), 2), decided("c6", granted))
     await service.tick()
     token = issue_dev_token(sub="sup-1", role="supervisor", center="350500")
     async with async_playwright() as p:
@@ -134,6 +137,8 @@ async def test_the_wall_screen_shows_a_case_turning_red_without_a_reload(served)
             assert await page.evaluate("window.stillTheSamePage") is True
             assert await page.text_content("#total-red") == "1"
             assert "超时" in (await page.text_content(f"{red} td.remaining") or "")
+            late = '#warnings tr[data-case-no="NO-c6"][data-color="red"]'  # its own light
+            assert "送达时限" in (await page.text_content(late) or "")
             await fits_on_one_screen(page, 1920, 1080)
             await page.set_viewport_size({"width": 1600, "height": 900})
             await page.reload()
