@@ -9,11 +9,10 @@ from typing import Any
 from libs.events import schemas as s
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
-from libs.events.words import PROCEDURE_ZH
+from libs.events.words import PROCEDURE_ZH, status_zh
 from services.supervision.domain.ladder import RUNG_NAMES
 
 COLOR_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临界预警）", "red": "红灯（超时警告）"}
-DECISIONS = {"approved": "准予许可", "denied": "不予许可"}
 OUTCOMES = {"early": "提前办结", "on_time": "按期办结", "overdue": "超期办结"}
 CHANNELS = {"window": "窗口", "online": "网上"}
 
@@ -73,7 +72,7 @@ def _deadline_changed(e: s.CaseDeadlineChanged) -> str:
 
 def _decided(e: s.CaseDecided) -> str:
     reasons = f"，理由：{e.reasons}" if e.reasons else ""
-    return f"办结：{DECISIONS[e.decision]}（{e.department} {e.decided_by}）{reasons}"
+    return f"办结：{status_zh(e.decision)}（{e.department} {e.decided_by}）{reasons}"
 
 
 def _warning(e: s.WarningIssued) -> str:
@@ -129,14 +128,14 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
     s.CaseDecided: _decided,
     s.CaseDeemedApproved: lambda _: "超过办理时限未作决定，视为准予（超时默许）",
     s.CaseEscalated: lambda e: f"上报至 {e.to_center} 审批",
-    s.CaseEscalationReturned: lambda e: f"{e.from_center} 审批结果返回：{DECISIONS[e.decision]}",
+    s.CaseEscalationReturned: lambda e: f"{e.from_center} 审批结果返回：{status_zh(e.decision)}",
     s.CaseDelivered: lambda e: f"结果已送达（{e.channel}）",
     s.JointStarted: lambda e: (
         f"并联审批「{e.stage}」启动，牵头部门 {e.lead_department}，"
         f"参与部门 {_listing(sorted(e.parts))} 同步计时"
     ),
-    s.JointPartDecided: lambda e: f"联办部门 {e.department} 作出决定：{DECISIONS[e.decision]}",
-    s.JointCompleted: lambda e: f"并联审批完成：{DECISIONS[e.outcome]}",
+    s.JointPartDecided: lambda e: f"联办部门 {e.department} 作出决定：{status_zh(e.decision)}",
+    s.JointCompleted: lambda e: f"并联审批完成：{status_zh(e.outcome)}",
     s.JointPartSuspended: lambda e: (
         f"联办部门 {e.department} 暂停计时：{PROCEDURE_ZH[e.procedure]}"
         f"{('（' + e.reason + '）') if e.reason else ''}"
