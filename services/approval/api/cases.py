@@ -60,7 +60,11 @@ async def worklist(
     days; the applicant's name is masked."""
     wanted = _department_of(principal, department)
     if principal.center != ctx.center:
-        raise Problem(403, f"this approval node serves center {ctx.center}")
+        raise Problem(
+            403,
+            f"this approval node serves center {ctx.center}",
+            detail_zh=f"本审批节点只服务中心 {ctx.center}",
+        )
     async with ctx.runtime.engine.connect() as conn:
         rows = await worklist_page(
             conn,
