@@ -70,6 +70,10 @@ cases = Table(
     Column("delivered_at", DateTime(timezone=True)),  # case.delivered: the result reached them
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_cases_open", "status", "provisional"),
+    # The case list: newest first by keyset, per center or per applicant; search by ID number.
+    Index("ix_cases_center_submitted", "center", "submitted_at", "case_id"),
+    Index("ix_cases_submitter_submitted", "submitted_by", "submitted_at", "case_id"),
+    Index("ix_cases_applicant_id_no", "applicant_id_no"),
 )
 
 # Per center and Shanghai day: the last sequence number handed out.

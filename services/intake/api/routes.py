@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from libs.events.auth import Principal, Role
+from libs.events.auth import CENTER_WIDE_ROLES, Principal, Role
 from libs.events.http import CODE_PATTERN, Problem
 from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, finish
@@ -144,7 +144,15 @@ async def get_cases(
 ) -> list[dict[str, Any]]:
     """One page of the caller's center's cases (staff) or the caller's own (applicant), newest
     first, searched by number prefix, applicant (ID masked in answers), department, item,
-    status and receipt days; the next page's cursor is in `Next-Cursor` (and `Link`)."""
+    status and receipt days; the next page's cursor is in `Next-Cursor` (and `Link`). Staff of
+    a department see their department's cases."""
+    own = principal.department if principal.role not in CENTER_WIDE_ROLES else None
+    if own and search.department not in (None, own):
+        raise Problem(
+            403,
+            f"{principal.sub} sees department {own}'s cases, not {search.department}'s",
+            detail_zh=f"只能查看部门 {own} 的案件，不能查看部门 {search.department} 的案件",
+        )
     rows = await list_cases(
         runtime=runtime, principal=principal, search=search, cursor=cursor, limit=limit
     )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.auth import Principal, Role
+from libs.events.auth import CENTER_WIDE_ROLES, Principal, Role
 from libs.events.clock import beijing_midnight
 from libs.events.instants import in_beijing
 from libs.events.paging import keyset
@@ -129,6 +129,8 @@ def _narrowed(query: Select[Any], principal: Principal, f: CaseFilter) -> Select
         query = query.where(cases.c.submitted_by == principal.sub)
     else:
         query = query.where(cases.c.center == (principal.center or ""))
+        if principal.department and principal.role not in CENTER_WIDE_ROLES:
+            query = query.where(cases.c.department == principal.department)
     if f.status is not None:
         shared = func.coalesce(cases.c.outcome, cases.c.progress, cases.c.status)
         query = query.where(shared == f.status)
