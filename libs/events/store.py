@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.audit import GENESIS, chain
 from libs.events.db import events, is_postgres, outbox
 from libs.events.envelope import Envelope, current_traceparent, source_of, to_message
-from libs.events.fastpath import append_postgres
+from libs.events.fastpath import Batch, StreamTaken, append_postgres, heads
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, registry
+
+HEADS_KEPT = 10_000
 
 
 class ConcurrencyError(Exception):
@@ -49,6 +51,26 @@ class StoredEvent:
         return registry.load(self.type, self.data)
 
 
+@dataclass(frozen=True)
+class Append:
+    """New events for one stream, after `expected_version`."""
+
+    stream_id: str
+    expected_version: int
+    events: Sequence[Event]
+    center: str | None = None
+    publish: bool = True
+    traceparents: Sequence[str] = ()  # each event's cause, when not the current span
+
+
+def chained(prev_hash: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with their links of the hash chain, from the stream's head `prev_hash`."""
+    linked = []
+    for row in rows:
+        linked.append({**row, "prev_hash": prev_hash, "hash": (prev_hash := chain(prev_hash, row))})
+    return linked
+
+
 class EventStore:
     """`append`, `read` and `read_all` on the service's own database."""
 
@@ -56,13 +78,32 @@ class EventStore:
         self.center = center
         self.source = source_of(center, service)
         self.kafka = kafka
+        self._heads: dict[tuple[str, int], str] = {}  # (stream, version) -> hash, newest last
 
     async def version(self, conn: AsyncConnection, stream_id: str) -> int:
         """The stream's current version (0 when it has no events)."""
-        query = select(func.coalesce(func.max(events.c.version), 0)).where(
-            events.c.stream_id == stream_id
+        query = (
+            select(events.c.version, events.c.hash)
+            .where(events.c.stream_id == stream_id)
+            .order_by(events.c.version.desc())
+            .limit(1)
         )
-        return int((await conn.execute(query)).scalar_one())
+        head = (await conn.execute(query)).first()
+        if head is None:
+            return 0
+        self._remember(stream_id, head.version, head.hash)
+        return int(head.version)
+
+    async def versions(self, conn: AsyncConnection, stream_ids: Sequence[str]) -> dict[str, int]:
+        """The current version of each stream that has events (PostgreSQL: one statement)."""
+        if not is_postgres(conn):
+            found = {s: await self.version(conn, s) for s in stream_ids}
+            return {s: v for s, v in found.items() if v}
+        versions = {}
+        for stream_id, (version, hash_) in (await heads(conn, stream_ids)).items():
+            self._remember(stream_id, version, hash_)
+            versions[stream_id] = version
+        return versions
 
     async def append(
         self,
@@ -79,57 +120,106 @@ class EventStore:
         `publish=False` records a stream this service alone reads (no outbox rows, so it never
         reaches a topic); keep such events in streams of their own, never in a published one.
         """
-        if not new:
-            return []
+        one = Append(stream_id, expected_version, new, center=center, publish=publish)
+        return (await self.append_many(conn, [one]))[stream_id]
+
+    async def append_many(
+        self, conn: AsyncConnection, appends: Sequence[Append]
+    ) -> dict[str, list[StoredEvent]]:
+        """Append to several streams at once (on PostgreSQL in one statement); all or nothing."""
+        appends = [a for a in appends if a.events]
+        if not is_postgres(conn):
+            return {a.stream_id: await self._append_core(conn, a, self._rows(a)) for a in appends}
+        planned = [(a, self._rows(a)) for a in appends]
+        for fresh in (False, True):  # a remembered head may be stale: look again, once
+            prevs = await self._prevs(conn, appends, fresh=fresh)
+            batch = Batch()
+            for a, (rows, outbox_rows) in planned:
+                batch.heads.append((a.stream_id, a.expected_version, prevs[a.stream_id]))
+                batch.rows += chained(prevs[a.stream_id], rows)
+                batch.outbox += outbox_rows
+            try:
+                positions = await append_postgres(conn, batch)
+            except StreamTaken as exc:
+                raise ConcurrencyError(appends[0].stream_id, appends[0].expected_version) from exc
+            if positions is not None:
+                return self._stored(batch.rows, positions)
+        raise ConcurrencyError(appends[0].stream_id, appends[0].expected_version)
+
+    def _rows(self, a: Append) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The event rows (not yet chained) and outbox rows of one stream's append."""
         now, trace = datetime.now(UTC), current_traceparent()
         envelopes = [
             Envelope(
                 type=e.TYPE,
                 source=self.source,
-                subject=stream_id,
+                subject=a.stream_id,
                 time=now,
-                center=center or self.center,
-                sequence=expected_version + i,
-                traceparent=trace,
+                center=a.center or self.center,
+                sequence=a.expected_version + i,
+                traceparent=a.traceparents[i - 1] if a.traceparents else trace,
                 data=e.model_dump(mode="json"),
             )
-            for i, e in enumerate(new, start=1)
+            for i, e in enumerate(a.events, start=1)
         ]
-        rows = [_event_row(env) for env in envelopes]
-        outbox_rows = [self._outbox_row(env, now) for env in envelopes] if publish else []
-        if is_postgres(conn) and publish:
-            stored = await append_postgres(conn, expected_version, rows, outbox_rows)
-            if stored is None:
-                raise ConcurrencyError(stream_id, expected_version)
-        else:
-            stored = await self._append_core(conn, stream_id, expected_version, rows, outbox_rows)
-        return [
-            StoredEvent(position=position, **row, prev_hash=prev_hash, hash=hash_)
-            for (position, prev_hash, hash_), row in zip(stored, rows, strict=True)
-        ]
+        outbox_rows = [self._outbox_row(env, now) for env in envelopes] if a.publish else []
+        return [_event_row(env) for env in envelopes], outbox_rows
+
+    async def _prevs(
+        self, conn: AsyncConnection, appends: Sequence[Append], *, fresh: bool
+    ) -> dict[str, str]:
+        """The hash each stream's new events chain from; ConcurrencyError for a stream that is
+        not at its expected version."""
+        prevs = {a.stream_id: GENESIS for a in appends if not a.expected_version}
+        wanted = {a.stream_id: a.expected_version for a in appends if a.expected_version}
+        for stream_id, version in list(wanted.items()):
+            known = None if fresh else self._heads.get((stream_id, version))
+            if known is not None:
+                prevs[stream_id] = known
+                del wanted[stream_id]
+        if wanted:
+            found = await heads(conn, list(wanted))
+            for stream_id, version in wanted.items():
+                at, hash_ = found.get(stream_id, (0, ""))
+                if at != version:
+                    raise ConcurrencyError(stream_id, version, at)
+                prevs[stream_id] = hash_
+        return prevs
+
+    def _stored(
+        self, rows: list[dict[str, Any]], positions: dict[str, int]
+    ) -> dict[str, list[StoredEvent]]:
+        stored: dict[str, list[StoredEvent]] = {}
+        for row in rows:
+            event = StoredEvent(position=positions[row["event_id"]], **row)
+            stored.setdefault(event.stream_id, []).append(event)
+        for stream_id, appended in stored.items():
+            self._remember(stream_id, appended[-1].version, appended[-1].hash)
+        return stored
+
+    def _remember(self, stream_id: str, version: int, hash_: str) -> None:
+        """Keep a stream's head: the next append to it then needs no look-up (the statement
+        checks it, so a head that was rolled back costs one look-up, never a broken chain)."""
+        self._heads[(stream_id, version)] = hash_
+        if len(self._heads) > HEADS_KEPT:
+            del self._heads[next(iter(self._heads))]
 
     async def _append_core(
         self,
         conn: AsyncConnection,
-        stream_id: str,
-        expected_version: int,
-        rows: list[dict[str, Any]],
-        outbox_rows: list[dict[str, Any]],
-    ) -> list[tuple[int, str, str]]:
-        """The portable path (SQLite; unpublished streams): the stream's head, then Core inserts."""
-        prev = await self._head(conn, stream_id, expected_version)
-        chained = []
-        for row in rows:
-            chained.append({**row, "prev_hash": prev, "hash": (prev := chain(prev, row))})
+        a: Append,
+        planned: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    ) -> list[StoredEvent]:
+        """The portable path (SQLite): the stream's head, then Core inserts."""
+        rows, outbox_rows = planned
+        rows = chained(await self._head(conn, a.stream_id, a.expected_version), rows)
         try:
-            result = await conn.execute(insert(events).returning(events.c.position), chained)
+            result = await conn.execute(insert(events).returning(events.c.position), rows)
         except IntegrityError as exc:
-            raise ConcurrencyError(stream_id, expected_version) from exc
+            raise ConcurrencyError(a.stream_id, a.expected_version) from exc
         if outbox_rows:
             await conn.execute(insert(outbox), outbox_rows)
-        return [
-            (p, r["prev_hash"], r["hash"]) for p, r in zip(result.scalars(), chained, strict=True)
-        ]
+        return [StoredEvent(position=p, **r) for p, r in zip(result.scalars(), rows, strict=True)]
 
     async def _head(self, conn: AsyncConnection, stream_id: str, expected_version: int) -> str:
         """The hash of the stream's newest event, which must be at `expected_version`."""
@@ -151,7 +241,10 @@ class EventStore:
         rows = await conn.execute(
             select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
         )
-        return [_stored(r._mapping) for r in rows]
+        found = [_stored(r._mapping) for r in rows]
+        if found:
+            self._remember(stream_id, found[-1].version, found[-1].hash)
+        return found
 
     async def read_all(
         self, conn: AsyncConnection, from_position: int = 0, limit: int = 1000

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from libs.events.audit import verify
 from libs.events.db import make_engine, migrate
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, Registry
-from libs.events.store import ConcurrencyError, EventStore
+from libs.events.store import Append, ConcurrencyError, EventStore
 
 pytestmark = pytest.mark.integration
 
@@ -93,6 +94,47 @@ async def test_twenty_concurrent_writers_get_one_success_per_version(
     assert all(len(ws) == 1 for ws in successes.values())
     assert sorted(e.data["n"] for e in stored) == list(range(20))
     assert conflicts > 0
+
+
+async def test_a_head_remembered_from_a_rolled_back_append_never_breaks_the_chain(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    async with engine.begin() as conn:
+        await store.append(conn, "s-3", 0, [Noted(n=1)])
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        await store.append(conn, "s-3", 1, [Noted(n=99)])  # its hash is remembered, then undone
+        await transaction.rollback()
+    other = EventStore(center="350500", service="intake", kafka=KafkaSettings())
+    async with engine.begin() as conn:
+        await other.append(conn, "s-3", 1, [Noted(n=2)])
+    async with engine.begin() as conn:
+        await store.append(conn, "s-3", 2, [Noted(n=3)])
+    async with engine.connect() as conn:
+        report = await verify(conn)
+        assert [e.data["n"] for e in await store.read(conn, "s-3")] == [1, 2, 3]
+    assert report.intact, report.findings
+
+
+async def test_appends_to_several_streams_are_all_or_nothing(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    async with engine.begin() as conn:
+        await store.append(conn, "m-1", 0, [Noted(n=1)])
+    with pytest.raises(ConcurrencyError):
+        async with engine.begin() as conn:
+            fresh, stale = Append("m-2", 0, [Noted(n=1)]), Append("m-1", 0, [Noted(n=2)])
+            await store.append_many(conn, [fresh, stale])
+    async with engine.begin() as conn:
+        done = await store.append_many(
+            conn, [Append("m-2", 0, [Noted(n=1), Noted(n=2)]), Append("m-1", 1, [Noted(n=2)])]
+        )
+        assert [e.version for e in done["m-2"]] == [1, 2] and done["m-1"][0].version == 2
+    async with engine.connect() as conn:
+        report = await verify(conn)
+        everything = await store.read_all(conn, 0)
+    assert report.intact and report.events == 4
+    assert [e.position for e in everything] == sorted(e.position for e in everything)
 
 
 def test_upcaster_reads_a_stored_v1_event_as_v2() -> None:
