@@ -8,9 +8,11 @@ record that failed. Events without a sequence are deduplicated by id instead.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from aiokafka import ConsumerRecord
@@ -29,6 +31,37 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[AsyncConnection, Envelope, Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """One event of a batch to apply."""
+
+    envelope: Envelope
+    event: Event
+
+
+# Applies a batch of events (in consumed order) in the caller's transaction, with the effect
+# the handler would have one by one (a projection folds them per key and writes each row once);
+# it continues each event's trace (`span_of`) for what the event causes.
+BatchHandler = Callable[[AsyncConnection, Sequence[Batched]], Awaitable[None]]
+
+
+def span_of(envelope: Envelope) -> AbstractContextManager[trace.Span]:
+    """The span applying one event, a child of the span that appended it."""
+    parent = propagate.extract({"traceparent": envelope.traceparent})
+    return tracer.start_as_current_span(f"apply {envelope.type}", context=parent)
+
+
+def one_by_one(handle: Handler) -> BatchHandler:
+    """A batch handler calling `handle` for each event in turn."""
+
+    async def each(conn: AsyncConnection, batch: Sequence[Batched]) -> None:
+        for item in batch:
+            with span_of(item.envelope):
+                await handle(conn, item.envelope, item.event)
+
+    return each
 
 
 @dataclass(frozen=True)
@@ -87,8 +120,7 @@ class Applier:
         self, envelope: Envelope, *, raw: Raw | None = None, resolving: int | None = None
     ) -> Applied:
         """Apply in one transaction; `resolving` names the parked record this replays."""
-        parent = propagate.extract({"traceparent": envelope.traceparent})
-        with tracer.start_as_current_span(f"apply {envelope.type}", context=parent):
+        with span_of(envelope):
             applied = await self._apply_once(envelope, raw, resolving)
         if applied.applied and self.after_commit:
             self.after_commit()
@@ -171,6 +203,42 @@ class Applier:
             )
         )
         return None
+
+    async def apply_many_in(
+        self, conn: AsyncConnection, batch: Sequence[tuple[Envelope, Raw]], handle: BatchHandler
+    ) -> tuple[int, Envelope | None]:
+        """Apply the leading events of `batch` in the caller's transaction with one position
+        read and one write: up to a gap, an event without a sequence, or a parked stream (that
+        event is held and ends the batch, returned). How many were dealt with, and the held."""
+        lead = list(itertools.takewhile(lambda item: item[0].sequence, batch))
+        found = await positions.lock_many(
+            conn, self.name, [positions.stream_of(e) for e, _ in lead]
+        )
+        moved: dict[str, positions.Position] = {}
+        todo: list[Batched] = []
+        count, held = 0, None
+        for envelope, raw in lead:
+            stream = positions.stream_of(envelope)
+            position = moved.get(stream) or found[stream]
+            if position.parked:
+                await parking.record(conn, self.name, envelope, raw, "held", "stream parked")
+                PARKED.labels(self.name, "held").inc()
+                count, held = count + 1, envelope
+                break
+            if envelope.sequence > position.sequence + 1:
+                GAPS.labels(self.name).inc()
+                break
+            count += 1
+            if envelope.sequence <= position.sequence:
+                DUPLICATES.labels(self.name).inc()
+                continue
+            moved[stream] = replace(position, sequence=envelope.sequence)
+            event = self._load(envelope)
+            if event is not None:
+                todo.append(Batched(envelope, event))
+        await handle(conn, todo)
+        await positions.advance_many(conn, list(moved.values()))
+        return count, held
 
     def _load(self, envelope: Envelope) -> Event | None:
         try:

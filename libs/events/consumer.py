@@ -19,11 +19,18 @@ import logging
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from opentelemetry import propagate
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from libs.events.applier import Applied, Applier, DeadLetter, Handler, Raw, tracer
+from libs.events.applier import (
+    Applied,
+    Applier,
+    BatchHandler,
+    DeadLetter,
+    Handler,
+    Raw,
+    one_by_one,
+)
 from libs.events.envelope import Envelope, UnparseableMessage, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.positions import stream_of
@@ -31,7 +38,7 @@ from libs.events.registry import Registry, registry
 from libs.events.replay import replay_stream
 from libs.events.store import ConcurrencyError
 
-__all__ = ["Applied", "DeadLetter", "Handler", "IdempotentConsumer"]
+__all__ = ["Applied", "BatchHandler", "DeadLetter", "Handler", "IdempotentConsumer"]
 log = logging.getLogger(__name__)
 
 HANDLER_ATTEMPTS = 3
@@ -52,6 +59,7 @@ class IdempotentConsumer:
         topics: list[str],
         handle: Handler,
         producer: AIOKafkaProducer,
+        handle_batch: BatchHandler | None = None,
         types: Registry = registry,
         after_commit: Callable[[], None] | None = None,
         gap_timeout: float = 30.0,
@@ -65,6 +73,7 @@ class IdempotentConsumer:
         self.applier = Applier(
             name=name, engine=engine, handle=handle, types=types, after_commit=after_commit
         )
+        self.handle_batch = handle_batch or one_by_one(handle)
         self.gap_timeout = gap_timeout
         self.retry_delay = retry_delay
         self.consumer: AIOKafkaConsumer | None = None
@@ -159,21 +168,12 @@ class IdempotentConsumer:
         returns 0: the records then go one by one, with retries and parking."""
         if type(self).process is not IdempotentConsumer.process:
             return 0  # a subclass checks each record in `process` (linkage): never bypass it
-        count, held = 0, None
         try:
+            batch = [
+                (from_message(r.key, r.headers, r.value or b""), Raw.of_record(r)) for r in records
+            ]
             async with self.engine.begin() as conn:
-                for record in records:
-                    raw = Raw.of_record(record)
-                    envelope = from_message(record.key, record.headers, raw.value)
-                    parent = propagate.extract({"traceparent": envelope.traceparent})
-                    with tracer.start_as_current_span(f"apply {envelope.type}", context=parent):
-                        applied = await self.applier.apply_in(conn, envelope, raw=raw)
-                    if applied.reason == "gap":
-                        break
-                    count += 1
-                    if applied.reason == "held":
-                        held = envelope
-                        break
+                count, held = await self.applier.apply_many_in(conn, batch, self.handle_batch)
         except Exception as exc:  # a record the one-by-one path must handle
             log.debug("%s: batch of %d not applied (%r); one by one", self.name, len(records), exc)
             return 0

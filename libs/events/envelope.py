@@ -8,7 +8,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from cloudevents.core.bindings import kafka
 from opentelemetry import trace
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -92,28 +91,34 @@ def from_message(
     headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...],
     value: bytes,
 ) -> Envelope:
-    """Parse a binary-mode record; raises UnparseableMessage with the reason."""
+    """Parse a binary-mode record; raises UnparseableMessage with the reason.
+
+    Read directly rather than through the SDK's `from_binary_event`, which cost about half a
+    millisecond a record; a test holds the two to the same result.
+    """
     try:
-        event = kafka.from_binary_event(
-            kafka.KafkaMessage(headers=dict(headers), key=key, value=value or b"")
-        )
-        data = event.get_data()
-        if isinstance(data, bytes | str):
-            data = json.loads(data)
+        attributes = {name[3:]: raw.decode() for name, raw in headers if name.startswith("ce_")}
+        missing = [n for n in ("id", "source", "type", "specversion") if not attributes.get(n)]
+        if missing:
+            raise UnparseableMessage(f"required attributes missing: {', '.join(missing)}")
+        if attributes["specversion"] != "1.0":
+            raise UnparseableMessage(f"specversion {attributes['specversion']!r} is not 1.0")
+        data = json.loads(value or b"null")
         if not isinstance(data, dict):
             raise UnparseableMessage("data is not a JSON object")
+        time = attributes.get("time")
         return Envelope(
-            id=event.get_id(),
-            type=event.get_type(),
-            source=event.get_source(),
-            subject=event.get_subject() or (key or b"").decode(),
-            time=event.get_time() or datetime.now(UTC),
-            center=str(event.get_extension("center") or ""),
-            sequence=int(event.get_extension("sequence") or 0),
-            traceparent=str(event.get_extension("traceparent") or ""),
+            id=attributes["id"],
+            type=attributes["type"],
+            source=attributes["source"],
+            subject=attributes.get("subject") or (key or b"").decode(),
+            time=datetime.fromisoformat(time) if time else datetime.now(UTC),
+            center=attributes.get("center", ""),
+            sequence=int(attributes.get("sequence") or 0),
+            traceparent=attributes.get("traceparent", ""),
             data=data,
         )
     except UnparseableMessage:
         raise
-    except Exception as exc:  # the SDK raises many kinds; all mean "not an event"
+    except Exception as exc:  # bad UTF-8, JSON, time or sequence: all mean "not an event"
         raise UnparseableMessage(f"{type(exc).__name__}: {exc}") from exc

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -80,3 +80,40 @@ async def _write(conn: AsyncConnection, position: Position, **values: object) ->
     )
     if done.rowcount != 1:
         raise ConcurrencyError(position.stream, position.sequence)
+
+
+async def lock_many(
+    conn: AsyncConnection, consumer: str, streams: list[str]
+) -> dict[str, Position]:
+    """The positions of several streams, locked in stream order (so two writers lock alike)."""
+    query = (
+        select(t.c.stream, t.c.sequence, t.c.parked_at)
+        .where(t.c.consumer == consumer, t.c.stream.in_(sorted(set(streams))))
+        .order_by(t.c.stream)
+        .with_for_update()
+    )
+    found = {
+        r.stream: Position(consumer, r.stream, r.sequence, r.parked_at is not None, stored=True)
+        for r in await conn.execute(query)
+    }
+    return {s: found.get(s) or Position(consumer, s) for s in streams}
+
+
+async def advance_many(conn: AsyncConnection, moved: list[Position]) -> None:
+    """Store the positions that moved (`sequence` the new one; rows of stored ones are locked by
+    `lock_many`); a stream another instance stored meanwhile is a conflict."""
+    new = [p for p in moved if not p.stored]
+    if new:
+        rows = [{"consumer": p.consumer, "stream": p.stream, "sequence": p.sequence} for p in new]
+        try:
+            await conn.execute(insert(t), rows)
+        except IntegrityError as exc:
+            raise ConcurrencyError(new[0].stream, 0) from exc
+    old = [
+        {"b_consumer": p.consumer, "b_stream": p.stream, "b_sequence": p.sequence}
+        for p in moved
+        if p.stored
+    ]
+    if old:
+        where = (t.c.consumer == bindparam("b_consumer")) & (t.c.stream == bindparam("b_stream"))
+        await conn.execute(update(t).where(where).values(sequence=bindparam("b_sequence")), old)

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.applier import Applier, Handler
+from libs.events.applier import Applier, BatchHandler, Handler
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
 from libs.events.consumer import IdempotentConsumer
@@ -74,6 +74,7 @@ class Subscription:
     name: str
     topics: Sequence[str]
     handle: Handler
+    handle_batch: BatchHandler | None = None  # the same effect as `handle`, for a poll at once
 
 
 async def when_shared_fact(conn: AsyncConnection, envelope: Envelope, event: Event) -> None:
@@ -188,6 +189,7 @@ class Runtime:
                 kafka=self.settings,
                 topics=list(sub.topics),
                 handle=sub.handle,
+                handle_batch=sub.handle_batch,
                 producer=producer,
                 after_commit=self.relay.notify,
                 gap_timeout=self.settings.consumer_gap_timeout_s,

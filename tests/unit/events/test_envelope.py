@@ -70,6 +70,24 @@ def test_the_written_out_binding_equals_the_sdk_byte_for_byte(micros: int) -> No
     assert (key, dict(headers), value) == (sdk.key.encode(), dict(sdk.headers), sdk.value)
 
 
+@pytest.mark.parametrize("micros", [0, 123456])
+def test_the_written_out_parse_reads_what_the_sdk_reads(micros: int) -> None:
+    original = envelope(case_id="case-9", note="受理")
+    original = original.model_copy(update={"time": original.time.replace(microsecond=micros)})
+    key, headers, value = to_message(original)
+    sdk = kafka.from_binary_event(kafka.KafkaMessage(headers=dict(headers), key=key, value=value))
+    parsed = from_message(key, headers, value)
+    assert parsed == original
+    assert (parsed.id, parsed.type, parsed.source, parsed.subject, parsed.time) == (
+        sdk.get_id(),
+        sdk.get_type(),
+        sdk.get_source(),
+        sdk.get_subject(),
+        sdk.get_time(),
+    )
+    assert parsed.sequence == int(sdk.get_extension("sequence")) and parsed.data == sdk.get_data()
+
+
 @pytest.mark.parametrize(
     "headers, value",
     [
@@ -77,6 +95,15 @@ def test_the_written_out_binding_equals_the_sdk_byte_for_byte(micros: int) -> No
         ([("ce_type", b"x"), ("ce_id", b"1"), ("ce_specversion", b"1.0")], b"{}"),
         (None, b"not json"),
         (None, b"[1, 2]"),
+        (
+            [("ce_type", b"x"), ("ce_id", b"1"), ("ce_source", b"/s"), ("ce_specversion", b"0.3")],
+            b"{}",
+        ),
+        (
+            [("ce_type", b"x"), ("ce_id", b"1"), ("ce_source", b"/s"), ("ce_specversion", b"1.0")]
+            + [("ce_time", b"yesterday")],
+            b"{}",
+        ),
     ],
 )
 def test_unparseable_records_are_refused_with_a_reason(headers, value) -> None:
