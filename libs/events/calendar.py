@@ -24,6 +24,7 @@ from libs.events.clock import SHANGHAI
 __all__ = ["Deadline", "WorkCalendar", "YearSchedule"]
 
 SECONDS_PER_DAY = 86_400.0
+INSTANTS_KEPT = 100_000
 _ONE_DAY = timedelta(days=1)
 _END_OF_DAY = time(23, 59, 59)
 
@@ -104,6 +105,8 @@ class WorkCalendar:
             if schedule.year != year:
                 raise ValueError(f"schedule for {schedule.year} given as year {year}")
         self._years: dict[int, _Year] = {}
+        # Many cases share a deadline: the lights ask for the same instants again and again.
+        self._instants: dict[tuple[datetime, float], datetime] = {}
 
     @property
     def years_loaded(self) -> tuple[int, ...]:
@@ -223,13 +226,21 @@ class WorkCalendar:
 
     def instant_with_remaining(self, deadline: Deadline, remaining: float) -> datetime:
         """Return the earliest instant (UTC) at which remaining_working_time <= remaining."""
+        found = self._instants.get((deadline.at, remaining))
+        if found is not None:
+            return found
         if not math.isfinite(remaining):
             raise ValueError(f"remaining must be finite, got {remaining}")
         # Whole microseconds, like datetime itself, so ties at day boundaries are exact.
         budget = round(abs(remaining) * SECONDS_PER_DAY, 6)
         if remaining >= 0:
-            return self._walk_back(deadline.at, budget).astimezone(UTC)
-        return self._walk_forward(deadline.at, budget).astimezone(UTC)
+            found = self._walk_back(deadline.at, budget).astimezone(UTC)
+        else:
+            found = self._walk_forward(deadline.at, budget).astimezone(UTC)
+        if len(self._instants) >= INSTANTS_KEPT:
+            self._instants.clear()
+        self._instants[(deadline.at, remaining)] = found
+        return found
 
     def _walk_back(self, cursor: datetime, budget: float) -> datetime:
         day = _local_day(cursor)

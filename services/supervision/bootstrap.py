@@ -12,7 +12,10 @@ from services.supervision.adapters.notifier import LogNotifier, Notifier
 from services.supervision.application.context import Supervision
 from services.supervision.application.tick import ticker
 from services.supervision.config import Settings
-from services.supervision.consumers.case_events import case_events_handler
+from services.supervision.consumers.case_events import (
+    case_events_batch_handler,
+    case_events_handler,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,7 +33,11 @@ def bootstrap(
         service="supervision",
         settings=settings,
         migrations=MIGRATIONS,
-        subscriptions=[Subscription("cases", [CASE_EVENTS], case_events_handler(sv))],
+        subscriptions=[
+            Subscription(
+                "cases", [CASE_EVENTS], case_events_handler(sv), case_events_batch_handler(sv)
+            )
+        ],
         background=[ticker(sv)],
         clock=sv.clock,
         samplers=[lights_by_color],

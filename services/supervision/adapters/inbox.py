@@ -15,18 +15,26 @@ from services.supervision.adapters.tables import inbox
 
 async def record(conn: AsyncConnection, envelope: Envelope, known_at: datetime) -> None:
     """Keep one consumed event (the consumer's tracking row makes this once per event)."""
-    await conn.execute(
-        insert(inbox).values(
-            event_id=envelope.id,
-            type=envelope.type,
-            subject=envelope.subject,
-            center=envelope.center,
-            sequence=envelope.sequence,
-            time=envelope.time,
-            data=envelope.data,
-            known_at=known_at,
-        )
-    )
+    await conn.execute(insert(inbox).values(_row(envelope, known_at)))
+
+
+async def record_many(conn: AsyncConnection, envelopes: list[Envelope], known_at: datetime) -> None:
+    """Keep several consumed events, in the order given (one executemany)."""
+    if envelopes:
+        await conn.execute(insert(inbox), [_row(e, known_at) for e in envelopes])
+
+
+def _row(envelope: Envelope, known_at: datetime) -> dict[str, object]:
+    return {
+        "event_id": envelope.id,
+        "type": envelope.type,
+        "subject": envelope.subject,
+        "center": envelope.center,
+        "sequence": envelope.sequence,
+        "time": envelope.time,
+        "data": envelope.data,
+        "known_at": known_at,
+    }
 
 
 async def replay(conn: AsyncConnection, batch: int = 1000) -> AsyncIterator[dict[str, object]]:

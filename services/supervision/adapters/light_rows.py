@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.caseclock import pauses_from_json
@@ -112,3 +112,54 @@ async def set_light(conn: AsyncConnection, case_id: str, part: str, **values: An
     """Update the light columns (color, color_since, rungs, next_change_at) of one part."""
     where = (lights.c.case_id == case_id) & (lights.c.part == part)
     await conn.execute(update(lights).where(where).values(**values))
+
+
+async def load_many(
+    conn: AsyncConnection, case_ids: Iterable[str], *, lock: bool = False
+) -> dict[str, dict[str, LightRow]]:
+    """The lights of several cases by case and part, locked in key order when asked."""
+    ids = sorted(set(case_ids))
+    query = (
+        select(lights).where(lights.c.case_id.in_(ids)).order_by(lights.c.case_id, lights.c.part)
+    )
+    if lock:
+        query = query.with_for_update()
+    found: dict[str, dict[str, LightRow]] = {case_id: {} for case_id in ids}
+    for r in (await conn.execute(query)).mappings():
+        found[r["case_id"]][r["part"]] = from_row(r)
+    return found
+
+
+def row_values(row: LightRow) -> dict[str, Any]:
+    """Every column of a light."""
+    return {
+        "center": row.center,
+        **clock_values(row.clock),
+        "color": row.color,
+        "color_since": row.color_since,
+        "rungs": ",".join(sorted(row.fired)),
+        "next_change_at": row.next_change_at,
+    }
+
+
+async def write_many(conn: AsyncConnection, new: list[LightRow], changed: list[LightRow]) -> None:
+    """Insert the `new` lights and rewrite the `changed` ones, each kind in one executemany."""
+    if new:
+        rows = [{"case_id": r.case_id, "part": r.part, **row_values(r)} for r in new]
+        await conn.execute(insert(lights), rows)
+    if changed:
+        rows = [{"b_case_id": r.case_id, "b_part": r.part, **row_values(r)} for r in changed]
+        where = (lights.c.case_id == bindparam("b_case_id")) & (
+            lights.c.part == bindparam("b_part")
+        )
+        await conn.execute(update(lights).where(where), rows)
+
+
+def as_stored(row: LightRow) -> LightRow:
+    """The light as the table hands it back (instants in UTC, pauses as their JSON), so a row
+    kept in memory reads exactly as one read again."""
+    values = {
+        name: value.astimezone(UTC) if isinstance(value, datetime) else value
+        for name, value in row_values(row).items()
+    }
+    return from_row({"case_id": row.case_id, "part": row.part, **values})

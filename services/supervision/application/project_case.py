@@ -61,7 +61,9 @@ async def project_case_event(
         return None
     happened = Happened(event, instant_of(event, received.time))
     clocks = await _fold_clocks(conn, event, calendar)
-    await _upsert_case(conn, received, happened, _completion(event, clocks), _deadline(clocks))
+    await _upsert_case(
+        conn, received, happened, completion_of(event, clocks), deadline_columns(clocks)
+    )
     if describe(event) is not None:
         await conn.execute(
             insert(ledger).values(
@@ -84,7 +86,7 @@ async def _fold_clocks(conn: AsyncConnection, event: s.CaseEvent, calendar: Work
     return after
 
 
-def _completion(event: s.CaseEvent, clocks: Clocks) -> dict[str, Any]:
+def completion_of(event: s.CaseEvent, clocks: Clocks) -> dict[str, Any]:
     """The completion columns a deciding event sets (outcome from the whole case's clock)."""
     if not isinstance(event, COMPLETING) and not (
         isinstance(event, s.WorkClosed) and event.cause == "escalation_returned"
@@ -117,6 +119,24 @@ async def _upsert_case(
         )
     )
     current = found.mappings().first()
+    values = case_values(current, received, happened, completion, deadline)
+    if current is None:
+        await conn.execute(insert(t).values(case_id=event.case_id, center=event.center, **values))
+    else:
+        await conn.execute(update(t).where(t.c.case_id == event.case_id).values(**values))
+
+
+def case_values(
+    current: Any,
+    received: Received,
+    happened: Happened,
+    completion: dict[str, Any],
+    deadline: dict[str, Any],
+) -> dict[str, Any]:
+    """The `supervised_cases` columns a case event sets on the case's row (`current`, or None
+    when it has none yet)."""
+    event = happened.event
+    assert isinstance(event, s.CaseEvent)
     values: dict[str, Any] = {
         "last_event": received.type,
         "last_sequence": received.sequence,
@@ -129,9 +149,7 @@ async def _upsert_case(
         values["status"] = status
     if current is None:
         values.setdefault("status", "submitted")
-        await conn.execute(insert(t).values(case_id=event.case_id, center=event.center, **values))
-    else:
-        await conn.execute(update(t).where(t.c.case_id == event.case_id).values(**values))
+    return values
 
 
 def _firsts(
@@ -190,7 +208,7 @@ def _receipt(event: s.CaseSubmitted) -> dict[str, Any]:
     }
 
 
-def _deadline(clocks: Clocks) -> dict[str, Any]:
+def deadline_columns(clocks: Clocks) -> dict[str, Any]:
     """The whole case's derived deadline, once it was accepted."""
     whole = clocks.get(WHOLE)
     if whole is None:
@@ -213,6 +231,6 @@ async def rederive_all(conn: AsyncConnection, calendar: WorkCalendar) -> int:
         center = next(iter(rows.values())).center
         await light_rows.save_clocks(conn, case_id, center, before, after)
         where = supervised_cases.c.case_id == case_id
-        await conn.execute(update(supervised_cases).where(where).values(**_deadline(after)))
+        await conn.execute(update(supervised_cases).where(where).values(**deadline_columns(after)))
         moved += 1
     return moved

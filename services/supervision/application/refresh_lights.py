@@ -9,6 +9,7 @@ even when a tick and a consumer (or two processes) race, and never again after a
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -46,10 +47,10 @@ async def refresh_lights(
     rows = await light_rows.load(conn, case_id, lock=True)
     if not rows:
         return []
-    found = {part: _evaluate(sv, row, now, calendar) for part, row in rows.items()}
+    found = {part: evaluate_row(sv, row, now, calendar) for part, row in rows.items()}
     new: list[Event] = []
     for part, evaluation in found.items():
-        new += _events(sv, rows[part], evaluation, now, calendar)
+        new += light_events(sv, rows[part], evaluation, now, calendar)
     if new:
         first = rows.get(WHOLE) or next(iter(rows.values()))
         await record(sv, conn, light_stream(case_id), new, center=first.center)
@@ -63,7 +64,9 @@ async def refresh_lights(
     return new
 
 
-def _evaluate(sv: Supervision, row: LightRow, now: datetime, calendar: WorkCalendar) -> Evaluation:
+def evaluate_row(
+    sv: Supervision, row: LightRow, now: datetime, calendar: WorkCalendar
+) -> Evaluation:
     return evaluate(
         row.clock,
         color=row.color,
@@ -76,7 +79,7 @@ def _evaluate(sv: Supervision, row: LightRow, now: datetime, calendar: WorkCalen
     )
 
 
-def _events(
+def light_events(
     sv: Supervision, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
 ) -> list[Event]:
     """The light's transition, if any, then each rung now due."""
@@ -130,15 +133,31 @@ async def _enqueue(
     """Queue each rung's notifications for delivery in working hours."""
     if not warnings:
         return
-    case_id = warnings[0].case_id
     t = supervised_cases
-    query = select(t.c.case_no, t.c.item_name).where(t.c.case_id == case_id)
+    query = select(t.c.case_no, t.c.item_name).where(t.c.case_id == warnings[0].case_id)
     case = (await conn.execute(query)).first()
-    label = f"{case.case_no}（{case.item_name}）" if case and case.case_no else case_id
+    label = label_of(warnings[0].case_id, *(case or (None, None)))
+    rows = notification_rows(warnings, deadline, now, calendar, label)
+    await conn.execute(insert(notifications), rows)
+
+
+def label_of(case_id: str, case_no: str | None, item_name: str | None) -> str:
+    """How a notification names a case: its number and item, else its id."""
+    return f"{case_no}（{item_name}）" if case_no else case_id
+
+
+def notification_rows(
+    warnings: list[s.WarningIssued],
+    deadline: Deadline,
+    now: datetime,
+    calendar: WorkCalendar,
+    label: str,
+) -> list[dict[str, Any]]:
+    """The notifications of each rung, for delivery in working hours."""
     left = remaining_days(now, deadline, calendar)
-    rows = [
+    return [
         {
-            "case_id": case_id,
+            "case_id": w.case_id,
             "rung": w.rung,
             "recipient": recipient,
             "message": f"【{RUNG_NAMES[w.rung]}】办件 {label} 办结期限 {by_day(w.deadline)} 日终，"
@@ -148,7 +167,6 @@ async def _enqueue(
         for w in warnings
         for recipient in w.notify
     ]
-    await conn.execute(insert(notifications), rows)
 
 
 def reschedule(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.consumer import Handler
+from libs.events.applier import Batched
+from libs.events.consumer import BatchHandler, Handler
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
 from services.supervision.application.context import Supervision
+from services.supervision.application.supervise_batch import supervise_batch
 from services.supervision.application.supervise_case_event import supervise_case_event
 
 
@@ -21,3 +25,13 @@ def case_events_handler(sv: Supervision) -> Handler:
         await supervise_case_event(sv, conn, envelope, event)
 
     return when_case_event_supervise
+
+
+def case_events_batch_handler(sv: Supervision) -> BatchHandler:
+    """The same, for a poll's events at once (the cases folded in memory, written once)."""
+
+    async def when_case_events_supervise(conn: AsyncConnection, batch: Sequence[Batched]) -> None:
+        """Apply a poll's case events in the consumer's transaction."""
+        await supervise_batch(sv, conn, batch)
+
+    return when_case_events_supervise
