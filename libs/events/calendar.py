@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Self
+from typing import Any, Self, TypeVar
 
 import chinese_calendar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
@@ -25,6 +25,7 @@ __all__ = ["Deadline", "WorkCalendar", "YearSchedule"]
 
 SECONDS_PER_DAY = 86_400.0
 INSTANTS_KEPT = 100_000
+T = TypeVar("T")
 _ONE_DAY = timedelta(days=1)
 _END_OF_DAY = time(23, 59, 59)
 
@@ -107,6 +108,7 @@ class WorkCalendar:
         self._years: dict[int, _Year] = {}
         # Many cases share a deadline: the lights ask for the same instants again and again.
         self._instants: dict[tuple[datetime, float], datetime] = {}
+        self._memo: dict[Hashable, Any] = {}
 
     @property
     def years_loaded(self) -> tuple[int, ...]:
@@ -142,6 +144,16 @@ class WorkCalendar:
             provisional = True
         ranks = tuple(itertools.accumulate(int(f) for f in flags))
         return _Year(first.toordinal(), flags, ranks, provisional)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per key under this calendar (it never changes, so results keep)."""
+        if key in self._memo:
+            found: T = self._memo[key]
+            return found
+        if len(self._memo) >= INSTANTS_KEPT:
+            self._memo.clear()
+        value = self._memo[key] = compute()
+        return value
 
     def is_workday(self, day: date) -> bool:
         """Tell whether day is a working day."""

@@ -44,6 +44,22 @@ def deadline(
     the deadline moves when the clock restarts. Provisional when any day counted (the limit,
     the extension or a pause) falls in a year with no official schedule.
     """
+    closed = tuple((_day(p.start), _day(p.end)) for p in pauses if p.end is not None)
+    key = ("case deadline", _day(accepted_at), limit_days, kind, closed, extension_days)
+    # Only days count: the many cases accepted on one day with one limit share the result.
+    return calendar.memo(
+        key, lambda: _deadline(accepted_at, limit_days, kind, pauses, extension_days, calendar)
+    )
+
+
+def _deadline(
+    accepted_at: datetime,
+    limit_days: int,
+    kind: str,
+    pauses: Sequence[Pause],
+    extension_days: int,
+    calendar: WorkCalendar,
+) -> Deadline:
     if limit_days < 0 or extension_days < 0:
         raise ValueError(f"negative limit ({limit_days}) or extension ({extension_days})")
     closed = [p for p in pauses if p.end is not None]

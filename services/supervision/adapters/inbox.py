@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -37,14 +38,13 @@ def _row(envelope: Envelope, known_at: datetime) -> dict[str, object]:
     }
 
 
-async def replay(conn: AsyncConnection, batch: int = 1000) -> AsyncIterator[dict[str, object]]:
-    """Every inbox row in the order it was consumed."""
+async def replay(conn: AsyncConnection, batch: int = 5000) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every inbox row in the order it was consumed, `batch` rows at a time."""
     after = 0
     while True:
         query = select(inbox).where(inbox.c.id > after).order_by(inbox.c.id).limit(batch)
-        rows = (await conn.execute(query)).mappings().all()
+        rows = [dict(r) for r in (await conn.execute(query)).mappings()]
         if not rows:
             return
-        for row in rows:
-            yield dict(row)
+        yield rows
         after = int(rows[-1]["id"])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, cast, overload
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -41,7 +41,7 @@ def from_row(row: Mapping[Any, Any]) -> LightRow:
         suspended_since=row["suspended_since"],
         completed_at=row["completed_at"],
         closed_at=row["closed_at"],
-        outcome=cast(Outcome | None, row["outcome"]),
+        outcome=cast("Outcome | None", row["outcome"]),
         used_days=row["used_days"],
         kind=row["kind"],
         pauses=pauses_from_json(row["pauses"] or []),
@@ -53,7 +53,7 @@ def from_row(row: Mapping[Any, Any]) -> LightRow:
         row["part"],
         row["center"],
         clock,
-        cast(Color | None, row["color"]),
+        cast("Color | None", row["color"]),
         row["color_since"],
         fired,
         row["next_change_at"],
@@ -156,10 +156,41 @@ async def write_many(conn: AsyncConnection, new: list[LightRow], changed: list[L
 
 
 def as_stored(row: LightRow) -> LightRow:
-    """The light as the table hands it back (instants in UTC, pauses as their JSON), so a row
-    kept in memory reads exactly as one read again."""
-    values = {
-        name: value.astimezone(UTC) if isinstance(value, datetime) else value
-        for name, value in row_values(row).items()
-    }
-    return from_row({"case_id": row.case_id, "part": row.part, **values})
+    """The light as the table hands it back (instants in UTC), so a row kept in memory reads,
+    and is published, exactly as one read again (pauses keep their JSON text either way)."""
+    c = row.clock
+    d = c.deadline
+    if d.at.tzinfo is not UTC:
+        d = deadline_of(d.at.astimezone(UTC), d.due_day, d.provisional)
+    clock = replace(
+        c,
+        deadline=d,
+        started_at=_utc(c.started_at),
+        suspended_since=_utc(c.suspended_since),
+        completed_at=_utc(c.completed_at),
+        closed_at=_utc(c.closed_at),
+    )
+    return replace(
+        row, clock=clock, color_since=_utc(row.color_since), next_change_at=_utc(row.next_change_at)
+    )
+
+
+@overload
+def _utc(at: datetime) -> datetime: ...
+@overload
+def _utc(at: None) -> None: ...
+def _utc(at: datetime | None) -> datetime | None:
+    return at if at is None or at.tzinfo is UTC else at.astimezone(UTC)
+
+
+async def set_next_changes(conn: AsyncConnection, moved: list[LightRow]) -> None:
+    """Update only `next_change_at` of these lights, in one executemany."""
+    if moved:
+        rows = [
+            {"b_case_id": r.case_id, "b_part": r.part, "next_change_at": r.next_change_at}
+            for r in moved
+        ]
+        where = (lights.c.case_id == bindparam("b_case_id")) & (
+            lights.c.part == bindparam("b_part")
+        )
+        await conn.execute(update(lights).where(where), rows)

@@ -22,11 +22,8 @@ from libs.events.store import EventStore
 from services.supervision.adapters import inbox
 from services.supervision.adapters.project_tables import PROJECT_TABLES
 from services.supervision.adapters.tables import PROJECTION, ledger
-from services.supervision.application.project_case import (
-    Received,
-    project_case_event,
-    rederive_all,
-)
+from services.supervision.application.case_batch import CaseBatch
+from services.supervision.application.project_case import Received, rederive_all
 from services.supervision.application.project_own import apply_own
 from services.supervision.application.refresh_lights import reschedule_all
 from services.supervision.application.track_projects import track_project_event
@@ -59,7 +56,7 @@ async def rebuild(
         before = await snapshot(conn)
         for table in reversed(TABLES):
             await conn.execute(delete(table))
-        calendar, case_events = await _replay_inbox(conn)
+        calendar, case_events = await _replay_inbox(conn, store)
         own_events = await _replay_own(conn, store)
         await reschedule_all(conn, calendar, escalate_after_days=escalate_after_days)
         after = await snapshot(conn)
@@ -67,33 +64,50 @@ async def rebuild(
     return Rebuilt(before, after, case_events, own_events)
 
 
-async def _replay_inbox(conn: AsyncConnection) -> tuple[WorkCalendar, int]:
-    """Case events in consumed order; the calendar grows as its years were loaded."""
+async def _replay_inbox(conn: AsyncConnection, store: EventStore) -> tuple[WorkCalendar, int]:
+    """Case events in consumed order, a batch at a time folded per case in memory and written
+    at once; the calendar grows as its years were loaded."""
     calendar = WorkCalendar()
     count = 0
-    async for row in inbox.replay(conn):
-        event = _load(str(row["type"]), row["data"])
-        if event is None:
-            continue
-        if isinstance(event, s.CalendarYearLoaded):
-            calendar = calendar.with_schedule(
-                YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
-            )
-            await rederive_all(conn, calendar)  # as the consumer did when the year arrived
-        if isinstance(event, ProjectEvent):
-            await track_project_event(conn, event)
+    async for rows in inbox.replay(conn):
+        run: list[tuple[Received, Event]] = []
+        for row in rows:
+            event = _load(str(row["type"]), row["data"])
+            if event is None:
+                continue
             count += 1
-            continue
-        received = Received(
-            type=str(row["type"]),
-            center=str(row["center"]),
-            sequence=int(str(row["sequence"])),
-            time=row["time"],  # type: ignore[arg-type]
-            known_at=row["known_at"],  # type: ignore[arg-type]
-        )
-        await project_case_event(conn, received, event, calendar)
-        count += 1
+            if isinstance(event, s.CalendarYearLoaded | ProjectEvent):
+                await _fold(conn, store, run, calendar)
+                run = []
+            if isinstance(event, s.CalendarYearLoaded):
+                calendar = calendar.with_schedule(
+                    YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
+                )
+                await rederive_all(conn, calendar)  # as the consumer did when the year arrived
+            elif isinstance(event, ProjectEvent):
+                await track_project_event(conn, event)
+            elif isinstance(event, s.CaseEvent):
+                received = Received(
+                    row["type"], row["center"], row["sequence"], row["time"], row["known_at"]
+                )
+                run.append((received, event))
+        await _fold(conn, store, run, calendar)
     return calendar, count
+
+
+async def _fold(
+    conn: AsyncConnection,
+    store: EventStore,
+    run: list[tuple[Received, Event]],
+    calendar: WorkCalendar,
+) -> None:
+    if not run:
+        return
+    ids = [e.case_id for _, e in run if isinstance(e, s.CaseEvent)]
+    cases = await CaseBatch.load(conn, ids, lock=False)
+    for received, event in run:
+        cases.project(received, event, calendar)
+    await cases.save(conn, store)
 
 
 async def _replay_own(conn: AsyncConnection, store: EventStore) -> int:

@@ -8,6 +8,7 @@ even when a tick and a consumer (or two processes) race, and never again after a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -183,11 +184,11 @@ async def reschedule_all(
     conn: AsyncConnection, calendar: WorkCalendar, *, escalate_after_days: int
 ) -> int:
     """Recompute every stored light's next change (a calendar year loaded; a rebuild)."""
-    changed = 0
+    changed = []
     for row in (await conn.execute(select(lights))).mappings().all():
         light = light_rows.from_row(row)
         due = reschedule(light, calendar, escalate_after_days=escalate_after_days)
         if due != light.next_change_at:
-            await light_rows.set_light(conn, light.case_id, light.part, next_change_at=due)
-            changed += 1
-    return changed
+            changed.append(replace(light, next_change_at=due))
+    await light_rows.set_next_changes(conn, changed)
+    return len(changed)
