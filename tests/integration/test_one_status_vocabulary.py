@@ -4,8 +4,9 @@ it consumes.
 
 Over HTTP against PostgreSQL and the broker with the three services running: accepted, then
 suspended for an inspection (暂停计时 everywhere), resumed, decided (准予许可 everywhere), and
-delivered (intake records when). Fails on the code as it was before: intake answered
-`accepted` while approval had the case suspended, and no `status_zh` anywhere.
+delivered (intake records when; every service still reads 准予许可). Fails on the code as it
+was before: intake answered `accepted` while approval had the case suspended, and no service
+answered `status_zh`.
 """
 
 from __future__ import annotations
@@ -97,8 +98,12 @@ async def test_every_service_answers_the_same_status_at_every_step(
         assert decided.status_code == 200, decided.text
         await eventually(lambda: _everywhere(intake, approval, sv, case_id, "approved", "准予许可"))
         case = await eventually(lambda: _delivered(intake, case_id))
-    assert (case["status"], case["status_zh"]) == ("approved", "准予许可")
-    assert any(h["type"].endswith("case.delivered.v1") for h in case["history"])
+        assert (case["status"], case["status_zh"]) == ("approved", "准予许可")
+        assert any(h["type"].endswith("case.delivered.v1") for h in case["history"])
+        # Delivered: still `approved` everywhere (supervision once said `delivered`).
+        seen = await eventually(lambda: _supervision_delivered(sv, case_id))
+        assert (seen["status"], seen["status_zh"]) == ("approved", "准予许可")
+        assert await _everywhere(intake, approval, sv, case_id, "approved", "准予许可")
 
 
 async def _everywhere(
@@ -125,3 +130,8 @@ def _status(answer: httpx.Response) -> tuple[str, str] | None:
 async def _delivered(intake: httpx.AsyncClient, case_id: str) -> dict[str, Any] | None:
     body: dict[str, Any] = (await intake.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
     return body if body.get("delivered_at") else None
+
+
+async def _supervision_delivered(sv: httpx.AsyncClient, case_id: str) -> dict[str, Any] | None:
+    body: dict[str, Any] = (await sv.get(f"/v1/cases/{case_id}", headers=SUPERVISOR)).json()
+    return body if body.get("delivered") else None
