@@ -73,18 +73,44 @@ class RuleViolation(Problem):
 
 
 def problem(
-    status: int, detail: str, *, detail_zh: str | None = None, **fields: Any
+    status: int,
+    detail: str,
+    *,
+    detail_zh: str | None = None,
+    chinese: bool = False,
+    **fields: Any,
 ) -> JSONResponse:
-    """A problem+json response; `detail_zh` is always there, for people reading Chinese."""
+    """A problem+json response; `detail_zh` is always there, for people reading Chinese, and
+    `detail` itself is Chinese (the English in `detail_en`) for a caller who asked for it."""
+    zh = detail_zh or http_zh(status)
     body = {
         "type": "about:blank",
         "title": _title(status),
         "status": status,
-        "detail": detail,
-        "detail_zh": detail_zh or http_zh(status),
+        "detail": zh if chinese else detail,
+        "detail_zh": zh,
+        **({"detail_en": detail} if chinese else {}),
     }
     body.update({k: v for k, v in fields.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    response = JSONResponse(body, status_code=status, media_type=PROBLEM)
+    if chinese:
+        response.headers["Content-Language"] = "zh-CN"
+    return response
+
+
+def prefers_chinese(request: Request) -> bool:
+    """Whether `Accept-Language` ranks Chinese (zh, zh-CN, zh-Hans …) above English."""
+    ranked: list[tuple[float, str]] = []
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        q = params.strip().removeprefix("q=")
+        try:
+            weight = float(q) if params else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((weight, tag.strip().lower()))
+    best = max(ranked, default=(0.0, ""))
+    return best[0] > 0 and best[1].startswith("zh")
 
 
 def _title(status: int) -> str:
@@ -116,36 +142,47 @@ def _validation_error(err: Any) -> dict[str, str]:
 def install_problem_handlers(app: FastAPI) -> None:
     """Every error leaves the service as problem+json with a clear detail."""
 
-    async def on_problem(_: Request, exc: Exception) -> JSONResponse:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
-        return problem(exc.status, exc.detail, rule=exc.rule, detail_zh=exc.detail_zh, **exc.extra)
+        return problem(
+            exc.status,
+            exc.detail,
+            rule=exc.rule,
+            detail_zh=exc.detail_zh,
+            chinese=prefers_chinese(request),
+            **exc.extra,
+        )
 
-    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
-        response = problem(exc.status_code, str(exc.detail))
+        response = problem(exc.status_code, str(exc.detail), chinese=prefers_chinese(request))
         response.headers.update(exc.headers or {})
         return response
 
-    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = [_validation_error(err) for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         detail_zh = "；".join(e["message_zh"] for e in errors)
-        return problem(422, detail, detail_zh=detail_zh, errors=errors)
+        return problem(
+            422, detail, detail_zh=detail_zh, errors=errors, chinese=prefers_chinese(request)
+        )
 
-    async def on_conflict(_: Request, exc: Exception) -> JSONResponse:
+    async def on_conflict(request: Request, exc: Exception) -> JSONResponse:
         return problem(
             409,
             f"{exc}; read it again and retry",
             rule="OptimisticConcurrency",
             detail_zh="数据已被他人修改，请重新读取后再试",
+            chinese=prefers_chinese(request),
         )
 
-    async def on_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
         response = problem(
             503,
             f"a backing service is unreachable ({type(exc).__name__}); retry",
             detail_zh="后台服务暂时不可用，请稍后重试",
+            chinese=prefers_chinese(request),
         )
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
         return response

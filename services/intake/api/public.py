@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from libs.events.http import Problem, problem
+from libs.events.http import Problem, prefers_chinese, problem
 from libs.events.instants import BeijingRoute
 from services.intake.adapters.ratelimit import LookupGuard
 from services.intake.api.deps import LimiterDep, RuntimeDep, SettingsDep
@@ -28,6 +28,8 @@ def _limited(request: Request, limiter: LookupGuard, case_no: str) -> JSONRespon
         429,
         "too many wrong case numbers or query codes; try again later",
         rule="LookupRateLimited",
+        detail_zh="受理号或查询码错误次数过多，请稍后再试",
+        chinese=prefers_chinese(request),
     )
     response.headers["Retry-After"] = str(wait)
     return response

@@ -61,6 +61,19 @@ async def test_every_problem_carries_chinese() -> None:
     assert CJK.search((await http.get("/nowhere")).json()["detail_zh"])
 
 
+async def test_a_caller_asking_for_chinese_gets_detail_in_chinese() -> None:
+    http = client()
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+    asked = await http.post("/rules", headers=zh)
+    assert (asked.json()["detail"], asked.json()["detail_en"]) == ("中文说明", "in English")
+    assert asked.headers["content-language"] == "zh-CN"
+    typo = await http.post("/things", json={"name": "a", "nmae": "b"}, headers=zh)
+    assert "不允许的字段" in typo.json()["detail"]
+    english = await http.post("/rules", headers={"Accept-Language": "en-US, zh;q=0.5"})
+    assert english.json()["detail"] == "in English" and "detail_en" not in english.json()
+    assert (await http.post("/rules")).json()["detail"] == "in English"
+
+
 def _rule_classes() -> list[type[Problem]]:
     """Every problem class of every service (and the shared library), imported module by module."""
     for module in pkgutil.walk_packages(services.__path__, "services."):
