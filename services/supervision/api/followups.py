@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import Anyone, Staff, SupervisionDep, Supervisor, Viewer
+from services.supervision.api.loop_pages import loop_page, paged
 from services.supervision.application.close_loop import (
     COMPLAINT,
     NOTICE,
@@ -18,7 +20,7 @@ from services.supervision.application.close_loop import (
     close_loop,
 )
 from services.supervision.application.file_complaint import FileComplaint, file_complaint
-from services.supervision.application.followup_views import list_loops
+from services.supervision.application.followup_views import LoopPage
 from services.supervision.application.issue_notice import IssueNotice, issue_notice
 from services.supervision.application.issue_opinion import IssueOpinion, issue_opinion
 
@@ -45,10 +47,15 @@ async def post_opinion_answer(
 
 @router.get("/opinions")
 async def get_opinions(
-    principal: Viewer, sv: SupervisionDep, status: Literal["open", "answered"] | None = None
+    principal: Viewer,
+    sv: SupervisionDep,
+    page: Annotated[LoopPage, Depends(loop_page)],
+    request: Request,
+    response: Response,
+    status: Literal["open", "answered"] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible opinions, newest first, each with its light."""
-    return await list_loops("opinions", sv=sv, principal=principal, status=status)
+    return await paged("opinions", sv, principal, replace(page, status=status), request, response)
 
 
 @router.post("/complaints", status_code=status.HTTP_201_CREATED)
@@ -69,10 +76,15 @@ async def post_complaint_resolution(
 
 @router.get("/complaints")
 async def get_complaints(
-    principal: Anyone, sv: SupervisionDep, status: Literal["open", "resolved"] | None = None
+    principal: Anyone,
+    sv: SupervisionDep,
+    page: Annotated[LoopPage, Depends(loop_page)],
+    request: Request,
+    response: Response,
+    status: Literal["open", "resolved"] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible complaints (an applicant sees their own), newest first, with lights."""
-    return await list_loops("complaints", sv=sv, principal=principal, status=status)
+    return await paged("complaints", sv, principal, replace(page, status=status), request, response)
 
 
 @router.post("/notices", status_code=status.HTTP_201_CREATED)
@@ -93,13 +105,24 @@ async def post_notice_answer(
 
 @router.get("/notices")
 async def get_notices(
-    principal: Viewer, sv: SupervisionDep, status: Literal["open", "answered"] | None = None
+    principal: Viewer,
+    sv: SupervisionDep,
+    page: Annotated[LoopPage, Depends(loop_page)],
+    request: Request,
+    response: Response,
+    status: Literal["open", "answered"] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible rectification notices, newest first, with lights."""
-    return await list_loops("notices", sv=sv, principal=principal, status=status)
+    return await paged("notices", sv, principal, replace(page, status=status), request, response)
 
 
 @router.get("/anomalies")
-async def get_anomalies(principal: Viewer, sv: SupervisionDep) -> list[dict[str, Any]]:
+async def get_anomalies(
+    principal: Viewer,
+    sv: SupervisionDep,
+    page: Annotated[LoopPage, Depends(loop_page)],
+    request: Request,
+    response: Response,
+) -> list[dict[str, Any]]:
     """Visible anomalies (体外循环, 二次告知 …) with their evidence, newest first."""
-    return await list_loops("anomalies", sv=sv, principal=principal)
+    return await paged("anomalies", sv, principal, page, request, response)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import Anyone, Applicant, Staff, SupervisionDep, Supervisor
+from services.supervision.api.loop_pages import loop_page, paged
 from services.supervision.application.follow_up_rating import (
     AnswerRating,
     AppealRating,
@@ -16,7 +17,7 @@ from services.supervision.application.follow_up_rating import (
     appeal_rating,
     decide_appeal,
 )
-from services.supervision.application.followup_views import list_loops
+from services.supervision.application.followup_views import LoopPage
 from services.supervision.application.rate_case import RateCase, rate_case
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/ratings", tags=["ratings"])
@@ -53,6 +54,12 @@ async def post_appeal_decision(
 
 
 @router.get("")
-async def get_ratings(principal: Anyone, sv: SupervisionDep) -> list[dict[str, Any]]:
+async def get_ratings(
+    principal: Anyone,
+    sv: SupervisionDep,
+    page: Annotated[LoopPage, Depends(loop_page)],
+    request: Request,
+    response: Response,
+) -> list[dict[str, Any]]:
     """Visible ratings (an applicant sees their own), newest first, open loops with lights."""
-    return await list_loops("ratings", sv=sv, principal=principal)
+    return await paged("ratings", sv, principal, page, request, response)

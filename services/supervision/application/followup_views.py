@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Select, Table, false, select
 
 from libs.events.auth import Principal, Role
 from libs.events.calendar import WorkCalendar
+from libs.events.paging import keyset
 from services.supervision.adapters.tables import (
     anomalies,
     complaints,
@@ -25,21 +25,38 @@ from services.supervision.domain.scope import scope_of
 
 @dataclass(frozen=True)
 class Loop:
-    """Which columns of a table open (and order, newest first), bound and close a loop."""
+    """Which columns of a table open (and order, newest first), bound and close a loop, and
+    which one is its id (the order's tie-break)."""
 
     table: Table
     opened: str
     due: str
     answered: str
+    id: str
+
+    def key(self, row: dict[str, Any]) -> list[Any]:
+        """The cursor key of a listed row."""
+        return [row[self.opened], row[self.id]]
 
 
 LOOPS = {
-    "opinions": Loop(opinions, "issued_at", "answer_by", "answered_at"),
-    "complaints": Loop(complaints, "filed_at", "answer_by", "resolved_at"),
-    "notices": Loop(notices, "issued_at", "rectify_by", "answered_at"),
-    "ratings": Loop(ratings, "rated_at", "answer_by", "answered_at"),
-    "anomalies": Loop(anomalies, "detected_at", "", ""),
+    "opinions": Loop(opinions, "issued_at", "answer_by", "answered_at", "opinion_id"),
+    "complaints": Loop(complaints, "filed_at", "answer_by", "resolved_at", "complaint_id"),
+    "notices": Loop(notices, "issued_at", "rectify_by", "answered_at", "notice_id"),
+    "ratings": Loop(ratings, "rated_at", "answer_by", "answered_at", "rating_id"),
+    "anomalies": Loop(anomalies, "detected_at", "", "", "anomaly_id"),
 }
+
+
+@dataclass(frozen=True)
+class LoopPage:
+    """Which page of a loop list: its status and department, the cursor and the page size
+    (None: every row, as reports read them)."""
+
+    status: str | None = None
+    department: str | None = None
+    cursor: str | None = None
+    limit: int | None = None
 
 
 def _with_light(
@@ -59,31 +76,34 @@ def _with_light(
     return {**row, "light": {"color": light.color, "remaining": light.remaining}}
 
 
-async def _visible(
-    conn: AsyncConnection, loop: Loop, principal: Principal, sv: Supervision
-) -> list[dict[str, Any]]:
+def _visible(loop: Loop, principal: Principal, sv: Supervision, page: LoopPage) -> Select[Any]:
+    """The rows this principal may see, searched by status and department, in SQL."""
     t = loop.table
-    query = select(t).order_by(t.c[loop.opened].desc())
+    query = select(t)
+    if page.status is not None:
+        query = query.where(t.c.status == page.status)
     if principal.role == Role.applicant:
         who = t.c.rated_by if t is ratings else t.c.filed_by if t is complaints else None
-        if who is None:
-            return []
-        query = query.where(who == principal.sub)
-        return [dict(r) for r in (await conn.execute(query)).mappings()]
-    scope = scope_of(principal, sv.tree)
-    rows = (await conn.execute(query.where(t.c.center.in_(sorted(scope.centers))))).mappings()
-    return [dict(r) for r in rows if scope.allows(r["center"], r["department"])]
+        return query.where(false() if who is None else who == principal.sub)
+    scope = scope_of(principal, sv.tree).narrowed(None, page.department, sv.tree)
+    query = query.where(t.c.center.in_(sorted(scope.centers)))
+    return query if scope.department is None else query.where(t.c.department == scope.department)
 
 
 async def list_loops(
-    kind: str, *, sv: Supervision, principal: Principal, status: str | None = None
+    kind: str, *, sv: Supervision, principal: Principal, page: LoopPage = LoopPage()
 ) -> list[dict[str, Any]]:
-    """The visible items of one kind, newest first, with their lights."""
+    """The visible items of one kind, newest first, with their lights: every one, or one page
+    (and one more, to tell a next page exists)."""
     loop = LOOPS[kind]
     now = sv.clock.now()
+    order = (loop.table.c[loop.opened], loop.table.c[loop.id])
+    query = _visible(loop, principal, sv, page)
+    if page.limit is None:
+        query = query.order_by(*(c.desc() for c in order))
+    else:
+        query = keyset(query, order, page.cursor, limit=page.limit, descending=True)
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
-        rows = await _visible(conn, loop, principal, sv)
-    return [
-        _with_light(r, loop, now, cal) for r in rows if status is None or r.get("status") == status
-    ]
+        rows = [dict(r) for r in (await conn.execute(query)).mappings()]
+    return [_with_light(r, loop, now, cal) for r in rows]

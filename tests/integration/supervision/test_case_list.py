@@ -98,3 +98,35 @@ async def test_cases_are_searched_masked_and_scoped(service: Service) -> None:
     assert refused.status_code == 422 and refused.json()["rule"] == "DateRangeReversed"
     forged = await service.http.get("/v1/cases", params={"cursor": "bm9wZQ"}, headers=SUPERVISOR)
     assert forged.status_code == 422 and forged.json()["rule"] == "InvalidCursor"
+
+
+async def test_follow_up_lists_page_newest_first_and_search_by_department(
+    service: Service,
+) -> None:
+    async def issue(department: str) -> str:
+        service.clock.advance(timedelta(minutes=1))
+        body = {"department": department, "text": "请说明情况"}
+        response = await service.http.post("/v1/opinions", json=body, headers=SUPERVISOR)
+        assert response.status_code == 201, response.text
+        return str(response.json()["opinion_id"])
+
+    first = [await issue("SCJG") for _ in range(5)]
+    other = await issue("GTJ")
+    walked: list[str] = []
+    arrived: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"department": "SCJG", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = await service.http.get("/v1/opinions", params=params, headers=SUPERVISOR)
+        assert page.status_code == 200, page.text
+        walked += [o["opinion_id"] for o in page.json()]
+        if not arrived:
+            arrived = [await issue("SCJG"), await issue("SCJG")]
+        cursor = page.headers.get("Next-Cursor")
+        if cursor is None:
+            break
+    assert walked == first[::-1]
+    everyone = await service.get("/v1/opinions", limit=3)
+    assert [o["opinion_id"] for o in everyone] == [arrived[1], arrived[0], other]
+    gtj = bearer("approver", sub="app-9", center="350500", department="GTJ")
+    assert [o["opinion_id"] for o in await service.get("/v1/opinions", headers=gtj)] == [other]

@@ -1,0 +1,37 @@
+"""Pages of the follow-up lists (opinions, complaints, notices, ratings, anomalies): newest
+first by an opaque keyset cursor, searched by department."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+
+from libs.events.auth import Principal
+from libs.events.http import CODE_PATTERN
+from libs.events.paging import Cursor, PageSize, finish
+from services.supervision.application.context import Supervision
+from services.supervision.application.followup_views import LOOPS, LoopPage, list_loops
+
+
+def loop_page(
+    department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    cursor: Cursor = None,
+    limit: PageSize = 50,
+) -> LoopPage:
+    """The page of a follow-up list, from the query string."""
+    return LoopPage(department=department, cursor=cursor, limit=limit)
+
+
+async def paged(
+    kind: str,
+    sv: Supervision,
+    principal: Principal,
+    page: LoopPage,
+    request: Request,
+    response: Response,
+) -> list[dict[str, Any]]:
+    """One page of a follow-up list; the next page's cursor in `Next-Cursor` and `Link`."""
+    rows = await list_loops(kind, sv=sv, principal=principal, page=page)
+    assert page.limit is not None
+    return finish(rows, LOOPS[kind].key, limit=page.limit, request=request, response=response)
