@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from libs.events.clock import FixedClock
+from services.approval.adapters import joint_store
 from services.intake.config import Settings as IntakeSettings
 from services.intake.main import create as create_intake
 from tests.integration.approval.harness import CENTER, Node, admin, approval_settings, running
@@ -58,6 +59,15 @@ class Trio:
             body = {k: v for k, v in ITEMS[code].items() if k != "code"}
             put = await self.intake.put(f"/v1/catalog/items/{code}", json=body, headers=admin())
             assert put.status_code in (200, 201), put.text
+        # A case accepted before approval knows its joint item would park (JointItemNotYetKnown).
+        await eventually(lambda: self._known(codes))
+
+    async def _known(self, codes: tuple[str, ...]) -> bool:
+        async with self.approval.ctx.runtime.engine.connect() as conn:
+            for code in codes:
+                if await joint_store.joint_item_of(conn, code) is None:
+                    return False
+        return True
 
     async def define_series(self, code: str, name: str, items: list[str]) -> None:
         """The series and its stages, each run by one seed item."""

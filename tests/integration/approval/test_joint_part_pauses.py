@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from libs.events.clock import SHANGHAI
-from services.approval.adapters import joint_store
 from tests.integration.approval.joint_harness import APPLICANT, ITEMS, Trio, member, trio
 from tests.integration.supervision.harness import SUPERVISOR
 from tests.support.polling import eventually
@@ -61,9 +60,7 @@ async def test_a_part_paused_for_inspection_states_its_days_and_the_applicant_is
 
 
 async def _accepted(t: Trio) -> str:
-    """A case of the joint item filed at the lead's window and accepted once approval knows the
-    item (its departments and limits): every part started."""
-    await eventually(lambda: _item_known(t))
+    """A case of the joint item filed at the lead's window and accepted: every part started."""
     materials = [m["code"] for m in ITEMS[CODE]["materials"]]
     body = {"item_code": CODE, "applicant": APPLICANT, "materials": materials}
     filed = await t.intake.post("/v1/cases", json=body, headers=member("clerk", "ZJJ"))
@@ -71,11 +68,6 @@ async def _accepted(t: Trio) -> str:
     case_id = str(filed.json()["case_id"])
     await t.accept(case_id, CODE)
     return case_id
-
-
-async def _item_known(t: Trio) -> bool:
-    async with t.approval.ctx.runtime.engine.connect() as conn:
-        return await joint_store.joint_item_of(conn, CODE) is not None
 
 
 async def _sent_notice(t: Trio, case_id: str) -> dict[str, Any] | None:
