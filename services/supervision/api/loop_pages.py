@@ -9,6 +9,7 @@ from fastapi import Query, Request, Response
 
 from libs.events.auth import Principal
 from libs.events.http import CODE_PATTERN
+from libs.events.instants import in_beijing
 from libs.events.paging import Cursor, PageSize, finish
 from services.supervision.application.context import Supervision
 from services.supervision.application.followup_views import LOOPS, LoopPage, list_loops
@@ -31,7 +32,9 @@ async def paged(
     request: Request,
     response: Response,
 ) -> list[dict[str, Any]]:
-    """One page of a follow-up list; the next page's cursor in `Next-Cursor` and `Link`."""
+    """One page of a follow-up list; the next page's cursor in `Next-Cursor` and `Link`. An
+    anomaly's evidence is event data: its instants are rewritten in Beijing time too."""
     rows = await list_loops(kind, sv=sv, principal=principal, page=page)
     assert page.limit is not None
-    return finish(rows, LOOPS[kind].key, limit=page.limit, request=request, response=response)
+    found = finish(rows, LOOPS[kind].key, limit=page.limit, request=request, response=response)
+    return [in_beijing(row, strings=True) for row in found]

@@ -8,6 +8,7 @@ from libs.events.auth import Principal, Role
 from services.supervision.application.light_events import changes_after
 from services.supervision.domain.scope import scope_of
 from tests.integration.supervision.harness import Service
+from tests.support.instants import instants, not_in_beijing
 from tests.unit.supervision.given import accepted, bj, decided, submitted
 
 pytestmark = pytest.mark.integration
@@ -28,6 +29,7 @@ async def test_each_anomaly_is_published_once_with_its_evidence(service: Service
     assert outside.data["evidence"]["title"] == "非本部门人员作出决定"
     listed = await service.get("/v1/anomalies")
     assert {a["case_id"] for a in listed} == {"c1"} and len(listed) == 2
+    assert instants(listed) and not_in_beijing(listed) == []  # the evidence's instants too
 
 
 async def test_the_feed_resumes_after_a_position_and_keeps_to_the_scope(service: Service) -> None:
