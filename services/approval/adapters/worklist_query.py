@@ -27,6 +27,7 @@ class WorkSearch:
     case_no: str | None = None
     applicant: str | None = None  # part of the name, or the whole identity number
     item_code: str | None = None
+    status: str | None = None  # `accepted` (running) or `suspended`, the shared vocabulary
     accepted_from: date | None = None  # Beijing calendar days, both included
     accepted_to: date | None = None
 
@@ -71,6 +72,8 @@ def _matching(line: Any, f: WorkSearch, key: str) -> list[ColumnElement[bool]]:
         found.append(line.case_no.startswith(f.case_no, autoescape=True))
     if f.item_code is not None:
         found.append(line.item_code == f.item_code)
+    if f.status is not None:
+        found.append(line.status == ("suspended" if f.status == "suspended" else "open"))
     if f.applicant:
         who = f.applicant.strip()
         named = c.c.name.contains(who, autoescape=True)

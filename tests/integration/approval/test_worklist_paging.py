@@ -106,6 +106,17 @@ async def test_the_worklist_is_searched_by_applicant_name_or_id_masked(
             assert [r["case_id"] for r in found.json()] == [mine], applicant
             assert found.json()[0]["applicant_name"] == "张*"
             assert "350500199001011234" not in found.text
+        paused = await node.client.post(
+            f"/v1/cases/{other}/suspend",
+            json={"procedure": "correction", "reason": "补正"},
+            headers=REVIEWER,
+        )
+        assert paused.status_code == 200, paused.text
+        for status, expected in (("suspended", [other]), ("accepted", [mine])):
+            found = await node.client.get(
+                "/v1/worklist", params={"status": status}, headers=REVIEWER
+            )
+            assert [r["case_id"] for r in found.json()] == expected, status
         nobody = await node.client.get(
             "/v1/worklist", params={"applicant": "350500199001011235"}, headers=REVIEWER
         )
