@@ -29,6 +29,7 @@ from services.supervision.domain.lights import yellow_threshold
 from services.supervision.domain.scope import scope_of
 from services.supervision.domain.timeline import (
     COLOR_NAMES,
+    Words,
     by_day,
     describe,
     outcome_text,
@@ -98,7 +99,13 @@ async def timeline(
     """The clock ledger in plain Chinese, with how the deadline and the colour were derived."""
     history = (await read_history(conn, [case["case_id"]]))[case["case_id"]]
     submitted = next((h.event for h in history if isinstance(h.event, s.CaseSubmitted)), None)
-    ordered = _ledger_entries(history, submitted.material_names if submitted else {})
+    naming, center = await sv.naming(conn), str(case["center"])
+    words = Words(
+        materials=submitted.material_names if submitted else {},
+        department=lambda code: naming.department(code, center),
+        center=naming.center,
+    )
+    ordered = _ledger_entries(history, words)
     for stored in await sv.store.read(conn, light_stream(case["case_id"])):
         event = stored.load()
         if isinstance(event, s.LightChanged):
@@ -119,24 +126,22 @@ async def timeline(
     }
 
 
-def _ledger_entries(
-    history: list[Happened], names: dict[str, str]
-) -> list[tuple[datetime, dict[str, Any]]]:
+def _ledger_entries(history: list[Happened], words: Words) -> list[tuple[datetime, dict[str, Any]]]:
     """Ledger entries keyed by when they happened: an event whose payload carries no instant
     (a notice, a deadline change) keeps its place right after the event before it."""
     entries: list[tuple[datetime, dict[str, Any]]] = []
     order: datetime | None = None
     for h in history:
         order = business_instant(h.event) or order or h.at
-        entries.append((order, _entry(h.event, h.at, names)))
+        entries.append((order, _entry(h.event, h.at, words)))
     return entries
 
 
-def _entry(event: Any, at: datetime, names: dict[str, str] | None = None) -> dict[str, Any]:
+def _entry(event: Any, at: datetime, words: Words | None = None) -> dict[str, Any]:
     return {
         "at": at,
         "type": event.TYPE,
-        "text": describe(event, names),
+        "text": describe(event, words),
         "data": event.model_dump(),  # its instants answered in Beijing time, as every one
     }
 

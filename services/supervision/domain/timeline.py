@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,19 +29,39 @@ def by_day(moment: datetime) -> str:
     return f"{local:%Y-%m-%d}（星期{'一二三四五六日'[local.weekday()]}）"
 
 
-Names = dict[str, str]  # material code -> name, from the case's `case.submitted`
+DELIVERY_CHANNELS = {
+    "sms": "短信",
+    "voice": "语音电话",
+    "pickup": "窗口领取",
+    "download": "网上下载",
+}
 
 
-def _listing(codes: list[str], names: Names | None = None) -> str:
-    return "、".join((names or {}).get(c, c) for c in codes) if codes else "无"
+def _same(code: str) -> str:
+    return code
+
+
+@dataclass(frozen=True)
+class Words:
+    """How the ledger names things: materials by the names the case was submitted with,
+    departments and centers by the organisation's names; a code only when nothing names it."""
+
+    materials: Mapping[str, str] = field(default_factory=dict)
+    department: Callable[[str], str] = _same
+    center: Callable[[str], str] = _same
+
+
+def _listing(codes: list[str], name: Callable[[str], str] | Mapping[str, str] = _same) -> str:
+    named = name.get if isinstance(name, Mapping) else name
+    return "、".join(named(c) or c for c in codes) if codes else "无"
 
 
 def _provisional(flag: bool) -> str:
     return "；该年度官方节假日安排尚未发布，按周一至周五暂算" if flag else ""
 
 
-def _accepted(e: s.CaseAccepted, names: Names) -> str:
-    missing = _listing(e.tolerated_missing, names)
+def _accepted(e: s.CaseAccepted, w: Words) -> str:
+    missing = _listing(e.tolerated_missing, w.materials)
     tolerated = f"；容缺受理，缺 {missing}" if e.tolerated_missing else ""
     deemed = (
         "（网上申请材料 5 个工作日内未经审查，依《行政许可法》第三十二条自收到材料之日起视为受理）"
@@ -70,9 +91,9 @@ def _deadline_changed(e: s.CaseDeadlineChanged) -> str:
     return f"办结期限{cause}为 {by_day(e.deadline)} 日终{_provisional(e.provisional)}{note}"
 
 
-def _decided(e: s.CaseDecided) -> str:
+def _decided(e: s.CaseDecided, w: Words) -> str:
     reasons = f"，理由：{e.reasons}" if e.reasons else ""
-    return f"办结：{status_zh(e.decision)}（{e.department} {e.decided_by}）{reasons}"
+    return f"办结：{status_zh(e.decision)}（{w.department(e.department)} {e.decided_by}）{reasons}"
 
 
 def _warning(e: s.WarningIssued) -> str:
@@ -85,20 +106,43 @@ def _light(e: s.LightChanged) -> str:
     return f"{part}亮灯变为{COLOR_NAMES[e.color]}"
 
 
-# Lines that name materials: the case's own material names replace the codes.
-MATERIAL_TEXT: dict[type[Event], Callable[[Any, Names], str]] = {
-    s.CaseSubmitted: lambda e, n: (
-        f"{CHANNELS[e.channel]}收件：{e.item_name}，一次性告知缺少 {_listing(e.missing, n)}"
+# Lines that name materials, departments or centers: names replace the codes (Words).
+NAMED_TEXT: dict[type[Event], Callable[[Any, Words], str]] = {
+    s.CaseSubmitted: lambda e, w: (
+        f"{CHANNELS[e.channel]}收件：{e.item_name}，"
+        f"一次性告知缺少 {_listing(e.missing, w.materials)}"
         if e.missing
         else f"{CHANNELS[e.channel]}收件：{e.item_name}，材料齐全"
     ),
-    s.CaseSupplementRequested: lambda e, n: (
-        f"一次性告知（第{e.notice_no}次）：需补正 {_listing(e.missing, n)}"
+    s.CaseSupplementRequested: lambda e, w: (
+        f"一次性告知（第{e.notice_no}次）：需补正 {_listing(e.missing, w.materials)}"
     ),
-    s.CaseSupplemented: lambda e, n: (
-        f"申请人补交材料 {_listing(e.materials, n)}，仍缺 {_listing(e.missing, n)}"
+    s.CaseSupplemented: lambda e, w: (
+        f"申请人补交材料 {_listing(e.materials, w.materials)}，"
+        f"仍缺 {_listing(e.missing, w.materials)}"
     ),
     s.CaseAccepted: _accepted,
+    s.CaseDecided: _decided,
+    s.CaseEscalated: lambda e, w: f"上报至 {w.center(e.to_center)} 审批",
+    s.CaseEscalationReturned: lambda e, w: (
+        f"{w.center(e.from_center)} 审批结果返回：{status_zh(e.decision)}"
+    ),
+    s.JointStarted: lambda e, w: (
+        f"并联审批「{e.stage}」启动，牵头部门 {w.department(e.lead_department)}，"
+        f"参与部门 {_listing(sorted(e.parts), w.department)} 同步计时"
+    ),
+    s.JointPartDecided: lambda e, w: (
+        f"联办部门 {w.department(e.department)} 作出决定：{status_zh(e.decision)}"
+    ),
+    s.JointPartSuspended: lambda e, w: (
+        f"联办部门 {w.department(e.department)} 暂停计时：{PROCEDURE_ZH[e.procedure]}"
+        f"{('（' + e.reason + '）') if e.reason else ''}"
+        + (f"，预计 {e.expected_days} 个工作日，已书面告知申请人" if e.expected_days else "")
+        + "，其他部门照常计时"
+    ),
+    s.JointPartResumed: lambda e, w: (
+        f"联办部门 {w.department(e.department)} 恢复计时，期限顺延 {e.paused_working_days} 个工作日"
+    ),
 }
 TEXT: dict[type[Event], Callable[[Any], str]] = {
     s.CaseAcceptanceDue: lambda e: (
@@ -125,37 +169,20 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
         + (f"，预计 {e.expected_days} 个工作日，已书面告知申请人" if e.expected_days else "")
     ),
     s.CaseResumed: _resumed,
-    s.CaseDecided: _decided,
     s.CaseDeemedApproved: lambda _: "超过办理时限未作决定，视为准予（超时默许）",
-    s.CaseEscalated: lambda e: f"上报至 {e.to_center} 审批",
-    s.CaseEscalationReturned: lambda e: f"{e.from_center} 审批结果返回：{status_zh(e.decision)}",
-    s.CaseDelivered: lambda e: f"结果已送达（{e.channel}）",
-    s.JointStarted: lambda e: (
-        f"并联审批「{e.stage}」启动，牵头部门 {e.lead_department}，"
-        f"参与部门 {_listing(sorted(e.parts))} 同步计时"
-    ),
-    s.JointPartDecided: lambda e: f"联办部门 {e.department} 作出决定：{status_zh(e.decision)}",
+    s.CaseDelivered: lambda e: f"结果已送达（{DELIVERY_CHANNELS.get(e.channel, e.channel)}）",
     s.JointCompleted: lambda e: f"并联审批完成：{status_zh(e.outcome)}",
-    s.JointPartSuspended: lambda e: (
-        f"联办部门 {e.department} 暂停计时：{PROCEDURE_ZH[e.procedure]}"
-        f"{('（' + e.reason + '）') if e.reason else ''}"
-        + (f"，预计 {e.expected_days} 个工作日，已书面告知申请人" if e.expected_days else "")
-        + "，其他部门照常计时"
-    ),
-    s.JointPartResumed: lambda e: (
-        f"联办部门 {e.department} 恢复计时，期限顺延 {e.paused_working_days} 个工作日"
-    ),
     s.WorkClosed: lambda e: "审批工作结束" + ("（申请人撤回）" if e.cause == "withdrawn" else ""),
     s.WarningIssued: _warning,
     s.LightChanged: _light,
 }
 
 
-def describe(event: Event, names: Names | None = None) -> str | None:
+def describe(event: Event, words: Words | None = None) -> str | None:
     """One plain sentence for a ledger entry, or None for events the ledger leaves out;
-    materials are named by `names` (code -> name) where known."""
-    if named := MATERIAL_TEXT.get(type(event)):
-        return named(event, names or {})
+    materials, departments and centers are named by `words` where known."""
+    if named := NAMED_TEXT.get(type(event)):
+        return named(event, words or Words())
     text = TEXT.get(type(event))
     return text(event) if text else None
 
