@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +43,7 @@ def in_beijing(value: Any, *, strings: bool = False) -> Any:
         return value.model_copy(
             update={k: in_beijing(v, strings=strings) for k, v in fields.items()}
         )
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # a dict, or a database row's mapping
         return {k: in_beijing(v, strings=strings) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(in_beijing(v, strings=strings) for v in value)
