@@ -20,6 +20,7 @@ from tests.integration.linkage.webhooks_harness import (
     CaseFeed,
     Missed,
     ReceiverServer,
+    counts_are,
     in_order,
     linkage,
     subscribe,
@@ -29,7 +30,7 @@ from tests.support.processes import running_services
 from tests.support.services import new_prefix
 
 pytestmark = pytest.mark.integration
-CASES, LEASE_S = 30, 2.0
+CASES, LEASE_S = 30, 5.0  # a loaded machine may stall a process for a second or two
 
 
 async def test_a_second_linkage_takes_over_the_deliveries_when_the_first_dies(
@@ -72,10 +73,8 @@ async def test_a_second_linkage_takes_over_the_deliveries_when_the_first_dies(
                     await eventually(lambda: _has(server, feed.all_ids()), within=30 + CASES)
                     taken = await _holder(engine, sub["id"])
                     assert taken and taken != holder
-                    log = await second.http.get(
-                        f"/v1/subscriptions/{sub['id']}/deliveries?limit=1", headers=ADMIN
-                    )
-                    assert log.json()["counts"] == {"delivered": len(feed.all_ids())}
+                    everything = {"delivered": len(feed.all_ids())}
+                    await eventually(lambda: counts_are(second.http, sub["id"], everything, ADMIN))
                 assert await _holder(engine, sub["id"]) is None  # a clean stop gives it back
         finally:
             await server.stop()

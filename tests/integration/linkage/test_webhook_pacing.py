@@ -45,7 +45,8 @@ async def test_deliveries_keep_to_the_rate_limit_and_concurrency_and_are_counted
             server.receiver.secrets = [sub["secret"]]
             await feed.cases(range(CASES))
             await eventually(lambda: _has(server, feed.all_ids()), within=15 + CASES * 4 / RATE)
-            after = await _metrics(node.http)
+            # Counted once recorded, just after the receiver answered: wait for the last one.
+            after = await eventually(lambda: _counted(node.http, before, 4 * CASES))
     finally:
         await server.stop()
     assert in_order(server.handled) == feed.expected
@@ -127,6 +128,14 @@ async def _metrics(http: httpx.AsyncClient) -> dict[tuple[str, str], float]:
                 label = sample.labels.get("outcome") or sample.labels.get("cause") or ""
                 found[name.removesuffix("_count"), label] = sample.value
     return found
+
+
+async def _counted(
+    http: httpx.AsyncClient, before: dict[tuple[str, str], float], events: int
+) -> dict[tuple[str, str], float] | Missed:
+    after = await _metrics(http)
+    delivered = after.get(("attempts", "delivered"), 0) - before.get(("attempts", "delivered"), 0)
+    return after if delivered >= events else Missed(f"{delivered} deliveries counted")
 
 
 async def _has(server: ReceiverServer, ids: set[str]) -> bool | Missed:

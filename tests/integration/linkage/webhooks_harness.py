@@ -269,6 +269,15 @@ async def subscribe(
     return created
 
 
+async def counts_are(
+    http: httpx.AsyncClient, sub_id: str, wanted: dict[str, int], headers: dict[str, str]
+) -> dict[str, Any] | Missed:
+    """The delivery log once its counts per status are `wanted` (recorded after the answer)."""
+    response = await http.get(f"/v1/subscriptions/{sub_id}/deliveries?limit=1000", headers=headers)
+    log: dict[str, Any] = response.json()
+    return log if log["counts"] == wanted else Missed(log["counts"])
+
+
 def in_order(handled: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Each case's event ids in the order they were handled."""
     cases: dict[str, list[str]] = {}

@@ -55,6 +55,7 @@ class SubscriptionWorker:
         self.envelopes: dict[int, dict[str, Any]] = {}  # by position, for the queue
         self.in_flight: dict[asyncio.Task[Outcome], Queued] = {}
         self.read_at = -math.inf
+        self.lease_until: datetime | None = None  # as last read: nothing starts after it
         self.starved = True  # the last start left slots free: nothing more to send in memory
 
     async def run(self) -> None:
@@ -81,7 +82,9 @@ class SubscriptionWorker:
             sub = (
                 await conn.execute(select(subscriptions).where(subscriptions.c.id == self.id))
             ).one()
-            leased = sub.lease_owner == self.owner and aware(sub.lease_until or now) > now
+            ours = sub.lease_owner == self.owner and sub.lease_until is not None
+            self.lease_until = aware(sub.lease_until) if ours else None
+            leased = self.lease_until is not None and self.lease_until > now
             rows = await _pending(conn, self.id) if leased and sub.status in SENDING else []
             keys = await signing_secrets(conn, self.id, now=now) if rows else []
             wanted = {r.position for r in rows}
@@ -103,17 +106,25 @@ class SubscriptionWorker:
         self.starved = slots > 0
         if slots <= 0 or not self.queue:
             return
-        busy = {d.case_id for d in self.in_flight.values()}
         now = self.runtime.clock.now()
+        if self.lease_until is None or now >= self.lease_until:
+            return  # another process may have it by now (or soon): read again first
+        busy = {d.case_id for d in self.in_flight.values()}
         for delivery in next_up(list(self.queue.values()), busy_cases=busy, now=now, slots=slots):
-            if (envelope := self.envelopes.get(delivery.position)) is not None:
-                task = asyncio.create_task(self._send(delivery, envelope, self.sub, client))
-                self.in_flight[task] = delivery
+            envelope = self.envelopes.get(delivery.position)
+            task = asyncio.create_task(self._send(delivery, envelope, self.sub, client))
+            self.in_flight[task] = delivery
         self.starved = len(self.in_flight) < self.settings.webhook_concurrency
 
     async def _send(
-        self, delivery: Queued, envelope: dict[str, Any], sub: Any, client: httpx.AsyncClient
+        self,
+        delivery: Queued,
+        envelope: dict[str, Any] | None,
+        sub: Any,
+        client: httpx.AsyncClient,
     ) -> Outcome:
+        if envelope is None:  # pruned while a replay queued it: it fails until dead-lettered
+            return Outcome(False, None, "event no longer kept (retention)", 0.0)
         async with self.limiter:
             try:
                 return await send(
