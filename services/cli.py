@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from libs.events import asyncapi
 from libs.events.auth import AuthSettings, DevTokensDisabled, Role, issue_dev_token
+from services.approval.cli import add_approval_command
 from services.audit import add_audit_command
 from services.dlq import add_dlq_command
 from services.intake.cli import add_calendar_command, add_intake_command, add_seed_command
@@ -122,6 +123,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_calendar_command,
     add_intake_command,
     add_supervision_command,
+    add_approval_command,
     add_asyncapi_command,
     add_audit_command,
     add_dlq_command,

@@ -31,6 +31,7 @@ from libs.events.applier import (
     Raw,
     one_by_one,
 )
+from libs.events.db import is_unavailable
 from libs.events.envelope import Envelope, UnparseableMessage, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.positions import stream_of
@@ -103,6 +104,8 @@ class IdempotentConsumer:
             except TRANSIENT:
                 raise  # the run loop backs off and rewinds: never park a good event
             except Exception as exc:
+                if is_unavailable(exc):
+                    raise  # the database went away mid-handler: as transient as the above
                 log.exception(
                     "%s: applying %s failed (attempt %d)", self.name, envelope.id, attempt
                 )

@@ -26,6 +26,7 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -166,6 +167,29 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # recycling keeps connections younger than any idle timeout on the way.
     options = {"pool_pre_ping": False, "pool_recycle": 300, **kwargs}
     return create_async_engine(url, **options)
+
+
+# SQLSTATE classes of a server that is away: 08 connection exception, 57 operator intervention
+# (shutting down, starting up, terminated by an administrator).
+UNAVAILABLE_SQLSTATES = ("08", "57")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database is away (answer 503, retry later), not that the request
+    or the code is wrong. asyncpg's lost connections and server shutdowns reach SQLAlchemy as
+    a plain DBAPIError, which would otherwise be a 500 and park a good event."""
+    if isinstance(exc, OperationalError | InterfaceError | OSError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    for cause in (exc.orig, getattr(exc.orig, "__cause__", None)):
+        if type(cause).__name__ in ("ConnectionDoesNotExistError", "InterfaceError"):
+            return True
+        if str(getattr(cause, "sqlstate", "") or "")[:2] in UNAVAILABLE_SQLSTATES:
+            return True
+    return False
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

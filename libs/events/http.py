@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar
 
@@ -9,12 +10,14 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StringConstraints
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
+from libs.events.db import is_unavailable
 from libs.events.store import ConcurrencyError
 from libs.events.words import http_zh, validation_zh
 
+log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 # What a 503 tells the client to wait before retrying: a database or broker outage is short.
 RETRY_AFTER_SECONDS = "2"
@@ -177,6 +180,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             chinese=prefers_chinese(request),
         )
 
+    async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_unavailable(exc):
+            return await on_unavailable(request, exc)
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return problem(
+            500,
+            "the request failed on a database error; it was logged",
+            chinese=prefers_chinese(request),
+        )
+
     async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
         response = problem(
             503,
@@ -190,6 +203,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(OperationalError, on_unavailable)
     app.add_exception_handler(InterfaceError, on_unavailable)
+    app.add_exception_handler(DBAPIError, on_database_error)
     app.add_exception_handler(OSError, on_unavailable)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)

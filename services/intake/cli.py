@@ -144,10 +144,18 @@ def add_calendar_command(subparsers: Subparsers) -> None:
 
 def run_rebuild(args: argparse.Namespace) -> int:
     """Rebuild intake's `cases` read model from its event store and the reported events."""
-    from services.intake.application.rebuild import rebuild_cases
+    from services.intake.application.rebuild import rebuild_cases, rebuild_dry_run
 
-    count = asyncio.run(_on_intake_database(args, rebuild_cases))
-    print(f"intake: rebuilt {count} case(s) from the event store")
+    if not args.dry_run:
+        count = asyncio.run(_on_intake_database(args, rebuild_cases))
+        print(f"intake: rebuilt {count} case(s) from the event store")
+        return 0
+    done = asyncio.run(_on_intake_database(args, rebuild_dry_run))
+    print(f"intake: would rebuild {done.cases} case(s) from the event store")
+    if done.differing:
+        print(f"differs from before in {len(done.differing)} case(s): {done.differing[:20]}")
+    else:
+        print("identical to the projection before")
     return 0
 
 
@@ -164,4 +172,7 @@ def add_intake_command(subparsers: Subparsers) -> None:
         help="empty the cases table and replay the event store (query codes kept as hashes)",
     )
     _database_option(rebuild)
+    rebuild.add_argument(
+        "--dry-run", action="store_true", help="replay and compare, then roll back"
+    )
     rebuild.set_defaults(func=run_rebuild)

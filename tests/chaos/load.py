@@ -52,6 +52,7 @@ class Figures:
     statuses: Counter[int] = field(default_factory=Counter)  # every non-2xx status
     unanswered: int = 0  # connection refused or reset, timeouts
     retries: int = 0
+    replayed: int = 0  # answers that an Idempotency-Key replayed
     without_retry_after: int = 0  # 503s missing the header
     server_errors: list[str] = field(default_factory=list)  # 500s: always a defect
     slowest: float = 0.0  # the longest single request, seconds
@@ -78,6 +79,8 @@ class Client:
             return None
         finally:
             self.figures.slowest = max(self.figures.slowest, time.monotonic() - started)
+        if response.headers.get("idempotency-replayed") == "true":
+            self.figures.replayed += 1
         if response.status_code >= 300:
             self.figures.statuses[response.status_code] += 1
         if response.status_code == 503 and "retry-after" not in response.headers:

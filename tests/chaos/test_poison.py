@@ -1,0 +1,139 @@
+"""Poison messages against the running services: an unparseable record and a schema-invalid
+event go to `<topic>.dlq` and are parked while consumption goes on; a handler defect parks its
+stream, and once the fixed service runs, `onewindow dlq replay` applies it exactly once."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from libs.events.envelope import Envelope, to_message
+from tests.chaos import checks
+from tests.chaos.faults import BUG_ITEM
+from tests.chaos.load import APPLICANT, CLERK, ITEM, Client, Figures, publish_item
+from tests.chaos.node import Node, destroy, make_node
+from tests.support.kafka import read_topic
+from tests.support.polling import eventually
+from tests.support.services import bearer
+
+pytestmark = pytest.mark.chaos
+
+READY_WITHIN = 90.0
+GARBAGE = b"\xff\xfe not a CloudEvent"
+CONSUMERS = 9
+
+
+@pytest.fixture
+async def node(tmp_path: Path) -> AsyncIterator[Node]:
+    made = await make_node(tmp_path)
+    try:
+        await made.start(within=READY_WITHIN)
+        yield made
+    finally:
+        destroy(made)
+
+
+async def send_poison(node: Node) -> str:
+    """An unparseable record and a case.submitted missing its fields; returns the latter's id."""
+    invalid = Envelope(
+        type="onewindow.case.submitted.v1",
+        source="/centers/350500/intake",
+        subject="poison-case",
+        center="350500",
+        sequence=1,
+        data={"case_id": "poison-case"},
+    )
+    key, headers, value = to_message(invalid)
+    producer = AIOKafkaProducer(bootstrap_servers=node.broker.bootstrap, acks="all")
+    await producer.start()
+    try:
+        topic = f"{node.prefix}case-events"
+        await producer.send_and_wait(topic, value=GARBAGE, key=b"poison-garbage")
+        await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+    return invalid.id
+
+
+async def submit_bug_case(node: Node) -> str:
+    """A case of the item supervision's (armed) defect fails on."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        url = node.url("intake", f"/v1/catalog/items/{BUG_ITEM}")
+        put = await http.put(url, json=ITEM, headers=bearer("admin"))
+        assert put.status_code in (200, 201), put.text
+        body = {"item_code": BUG_ITEM, "applicant": APPLICANT, "materials": ["APP"]}
+        posted = await http.post(node.url("intake", "/v1/cases"), json=body, headers=CLERK)
+        assert posted.status_code == 201, posted.text
+        return str(posted.json()["case_id"])
+
+
+def parked_rows(node: Node) -> list[dict[str, str]]:
+    """`onewindow dlq list --service supervision`, one dict a row."""
+    out = checks.onewindow(node, "supervision", "dlq", "list", "--service", "supervision")
+    header, *lines = out.strip().splitlines()
+    return [dict(zip(header.split("\t"), line.split("\t"), strict=True)) for line in lines]
+
+
+async def test_poison_goes_to_the_dlq_consumption_goes_on_and_a_fix_is_replayed(
+    node: Node,
+) -> None:
+    await publish_item(node)
+    supervision = node.services["supervision"]
+    supervision.stop()
+    supervision.start(fault="handler-bug")  # a defect deployed
+    await supervision.wait_ready(READY_WITHIN)
+    invalid_id = await send_poison(node)
+    bug_case = await submit_bug_case(node)
+    figures = Figures()
+    client = Client(node, figures, timeout=30)
+    try:  # a good case after the poison: every service goes on with it
+        await client.run_case(0, deadline=time.monotonic() + 240)
+    finally:
+        await client.close()
+
+    async def parked() -> list[dict[str, str]]:
+        rows = parked_rows(node)
+        reasons = Counter((r["consumer"], r["reason"]) for r in rows)
+        wanted = [("supervision-cases", w) for w in ("unparseable", "invalid", "failed")]
+        return rows if all(reasons[w] for w in wanted) else []
+
+    rows = await eventually(parked, within=120, interval=1)
+    # Every consumer of case-events dead-letters both: intake's, approval's and supervision's
+    # `cases` and `calendar`, linkage's `links`, `webhooks` and `calendar`.
+    expected = 2 * CONSUMERS
+    dlq = await read_topic(
+        node.broker.bootstrap, f"{node.prefix}case-events.dlq", expect=expected, within=120
+    )
+    by_consumer = Counter(dict(r.headers)["dlq_consumer"].decode() for r in dlq)
+    assert len(by_consumer) == CONSUMERS and set(by_consumer.values()) == {2}, by_consumer
+    assert {r.value for r in dlq} >= {GARBAGE}
+    assert any(dict(r.headers).get("ce_id", b"").decode() == invalid_id for r in dlq)
+    assert all(dict(r.headers)["dlq_error"] for r in dlq)
+    # supervision-cases parked the defect's event too, but a handler failure is not dead-lettered
+    await checks.wait_caught_up_except(node, 1, parked_stream=bug_case, within=120)
+
+    supervision.stop()
+    supervision.start()  # the fix deployed
+    await supervision.wait_ready(READY_WITHIN)
+    [failed] = [r for r in rows if r["consumer"] == "supervision-cases" and r["reason"] == "failed"]
+    replayed = checks.onewindow(
+        node, "supervision", "dlq", "replay", "--service", "supervision", "--id", failed["id"]
+    )
+    assert "dlq: 1 resolved, 0 still parked" in replayed, replayed
+    await checks.wait_caught_up(node, 1, within=120)
+    counts = await checks.each_published_once(node)
+    rebuilt = checks.projections_equal_rebuilds(node)
+    left = Counter(r["reason"] for r in parked_rows(node))
+    assert left == {"unparseable": 2, "invalid": 2}, left  # supervision-cases and -calendar
+    print(
+        f"\npoison: {len(dlq)} records on the DLQ from {len(by_consumer)} consumers (each"
+        f" consumer dead-letters the unparseable and the invalid one), consumption went on;"
+        f" the defect's stream replayed once after the fix; events once {counts};"
+        f" {'; '.join(r.split(':')[0] + ' = rebuild' for r in rebuilt)}"
+    )
