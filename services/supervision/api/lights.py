@@ -12,7 +12,15 @@ from sse_starlette import EventSourceResponse
 
 from libs.events.http import CODE_PATTERN, CenterCode
 from libs.events.instants import BeijingRoute, in_beijing
-from libs.events.paging import MAX_PAGE, Cursor, PageSize, finish, page_in_memory
+from libs.events.paging import (
+    MAX_PAGE,
+    Cursor,
+    InvalidCursor,
+    PageSize,
+    decode_cursor,
+    finish,
+    page_in_memory,
+)
 from libs.events.schemas import Color
 from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
 from services.supervision.api.schemas import PartLightRead
@@ -39,12 +47,15 @@ async def list_lights(
     limit: PageSize = MAX_PAGE,
 ) -> list[dict[str, Any]]:
     """Lights of the visible cases and joint parts, now or as they stood at `at`, least time
-    left first, one page (the next page's cursor in `Next-Cursor`)."""
+    left first, one page (the next page's cursor in `Next-Cursor`). A cursor keeps the instant
+    its walk began at: later pages are evaluated then too, so time passing (a paused clock
+    overtaken by running ones) neither loses nor repeats a light."""
     narrowed = scope.narrowed(center, department, sv.tree)
+    began = walk_began(cursor) or at or sv.clock.now()
     async with sv.engine.connect() as conn:
         cal = await sv.calendars.get(conn)
         if at is None:
-            views = await current_lights(conn, narrowed, sv.clock.now(), cal, open_only=False)
+            views = await current_lights(conn, narrowed, began, cal, open_only=False)
         else:
             views = await lights_at(conn, narrowed, at, cal)
     found = [
@@ -52,13 +63,22 @@ async def list_lights(
         for v in views
         if (color is None or v.color == color) and item_code in (None, v.case.get("item_code"))
     ]
-    ordered = sorted(found, key=_light_key)
-    rows = page_in_memory(ordered, _light_key, cursor, limit=limit)
-    return finish(rows, _light_key, limit=limit, request=request, response=response)
+
+    def key(light: dict[str, Any]) -> list[Any]:
+        return [began, light["remaining"], light["case_id"], light["part"]]
+
+    rows = page_in_memory(sorted(found, key=key), key, cursor, limit=limit)
+    return finish(rows, key, limit=limit, request=request, response=response)
 
 
-def _light_key(light: dict[str, Any]) -> list[Any]:
-    return [light["remaining"], light["case_id"], light["part"]]
+def walk_began(cursor: str | None) -> datetime | None:
+    """The instant a lights cursor's walk was evaluated at (InvalidCursor for any other)."""
+    if cursor is None:
+        return None
+    began = decode_cursor(cursor, size=4)[0]
+    if not isinstance(began, datetime) or began.tzinfo is None:
+        raise InvalidCursor()
+    return began
 
 
 @router.get("/board")

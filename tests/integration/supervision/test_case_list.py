@@ -10,7 +10,7 @@ import pytest
 from libs.events import schemas as s
 from tests.integration.supervision.harness import Service
 from tests.support.services import bearer
-from tests.unit.supervision.given import accepted, bj, submitted
+from tests.unit.supervision.given import accepted, bj, submitted, suspended
 
 pytestmark = pytest.mark.integration
 OTHER = s.Applicant(name="李四", id_type="resident", id_no="440524188001010014", phone="1")
@@ -130,3 +130,32 @@ async def test_follow_up_lists_page_newest_first_and_search_by_department(
     assert [o["opinion_id"] for o in everyone] == [arrived[1], arrived[0], other]
     gtj = bearer("approver", sub="app-9", center="350500", department="GTJ")
     assert [o["opinion_id"] for o in await service.get("/v1/opinions", headers=gtj)] == [other]
+
+
+async def test_a_walk_of_the_lights_is_evaluated_at_the_instant_it_began(service: Service) -> None:
+    start = bj(2026, 9, 14, 9)  # a Monday
+    running = {f"a{n}": 3 + n for n in range(4)}  # case -> limit: least time left first
+    events: list[s.Event] = []
+    for case_id, days in [*running.items(), ("paused", 8)]:
+        events += [submitted(case_id, start), accepted(case_id, start, days)]
+    await service.publish(*events, suspended("paused", start + timedelta(minutes=5)))
+    service.clock.set(start + timedelta(hours=1))
+    walked: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = await service.http.get("/v1/lights", params=params, headers=SUPERVISOR)
+        assert page.status_code == 200, page.text
+        walked += [light["case_id"] for light in page.json()]
+        if cursor is None:  # three days pass: the running clocks overtake the paused one
+            service.clock.advance(timedelta(days=3))
+            late = service.clock.now()
+            await service.publish(submitted("new", late), accepted("new", late, 1))
+        cursor = page.headers.get("Next-Cursor")
+        if cursor is None:
+            break
+    originals = [*running, "paused"]
+    assert [c for c in walked if c in originals] == originals
+    assert len(walked) == len(set(walked))
+    now = await service.get("/v1/lights", limit=3)
+    assert [light["case_id"] for light in now] == ["a0", "a1", "new"]  # "new" ties with a1
