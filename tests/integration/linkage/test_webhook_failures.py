@@ -21,6 +21,7 @@ from tests.integration.linkage.webhooks_harness import (
     ReceiverServer,
     SkewedClock,
     linkage,
+    new_secret,
     subscribe,
 )
 from tests.support.kafka import read_topic
@@ -113,13 +114,18 @@ async def _refuses_tampering(server: ReceiverServer, secret: str) -> None:
         "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01",
         "data": {"decision": "denied"},
     }
-    body = render(envelope, personal_data=False)
-    headers = sign(envelope["id"], body, [secret], at=datetime.now(UTC))
+    body, now = render(envelope, personal_data=False), datetime.now(UTC)
+    forged = body.replace(b"denied", b"approved")
+    attempts = [  # a tampered body, a stranger's secret, a signature replayed ten minutes late
+        (forged, sign(envelope["id"], body, [secret], at=now)),
+        (body, sign(envelope["id"], body, [new_secret()], at=now)),
+        (body, sign(envelope["id"], body, [secret], at=now - timedelta(minutes=10))),
+    ]
     async with httpx.AsyncClient() as client:
-        forged = body.replace(b"denied", b"approved")
-        refused = await client.post(server.url, content=forged, headers=headers)
-        assert refused.status_code == 401
-        assert server.receiver.rejected == 1 and server.handled == []
+        for content, headers in attempts:
+            refused = await client.post(server.url, content=content, headers=headers)
+            assert refused.status_code == 401
+        assert server.receiver.rejected == len(attempts) and server.handled == []
 
 
 async def _counts(http: httpx.AsyncClient, sub_id: str, wanted: dict[str, int]) -> Any:

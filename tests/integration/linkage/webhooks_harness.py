@@ -26,7 +26,7 @@ from libs.events.kafka import KafkaSettings
 from libs.events.outbox import OutboxRelay
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
-from libs.events.store import EventStore
+from libs.events.store import Append, EventStore
 from services.linkage.adapters.webhook_tables import webhook_events
 from services.linkage.config import Settings
 from services.linkage.main import create
@@ -125,14 +125,17 @@ class CaseFeed:
         plans = {n: (f"case-{uuid.uuid4().hex[:10]}", n) for n in numbers}
         events = {n: case_events(n, case_id) for n, (case_id, _) in plans.items()}
         for step in range(4):
-            async with self.engine.begin() as conn:
-                for n, (case_id, _) in plans.items():
-                    [stored] = await self.store.append(
-                        conn, case_id, step, [events[n][step]], center=CENTERS[n % 3]
-                    )
-                    self.expected.setdefault(case_id, []).append(stored.event_id)
-                    self.types[stored.event_id] = stored.type
-                    self.meta[case_id] = n
+            appends = [
+                Append(case_id, step, [events[n][step]], center=CENTERS[n % 3])
+                for n, (case_id, _) in plans.items()
+            ]
+            async with self.engine.begin() as conn:  # one statement for all the cases
+                stored = await self.store.append_many(conn, appends)
+            for n, (case_id, _) in plans.items():
+                [event] = stored[case_id]
+                self.expected.setdefault(case_id, []).append(event.event_id)
+                self.types[event.event_id] = event.type
+                self.meta[case_id] = n
             self.relay.notify()
 
     def all_ids(self) -> set[str]:

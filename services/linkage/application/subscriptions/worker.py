@@ -94,12 +94,13 @@ class SubscriptionWorker:
         # it goes again), so the rows read are the queue; those in flight keep their case busy.
         self.sub, self.keys, self.queue = sub, keys, {r.id: r for r in rows}
 
-    def _read_due(self, loop: asyncio.AbstractEventLoop) -> bool:
+    def _next_read(self) -> float:
         """Each poll interval while the queue in memory runs short; now and then while busy."""
-        elapsed = loop.time() - self.read_at
-        if elapsed < self.settings.webhook_poll_interval_s:
-            return False
-        return self.starved or elapsed >= REFRESH_S
+        interval = self.settings.webhook_poll_interval_s
+        return self.read_at + (interval if self.starved else max(interval, REFRESH_S))
+
+    def _read_due(self, loop: asyncio.AbstractEventLoop) -> bool:
+        return loop.time() >= self._next_read()
 
     def _start(self, client: httpx.AsyncClient) -> None:
         slots = self.settings.webhook_concurrency - len(self.in_flight)
@@ -136,7 +137,7 @@ class SubscriptionWorker:
 
     async def _wait(self, loop: asyncio.AbstractEventLoop) -> list[tuple[Queued, Outcome]]:
         """Until an attempt finishes or the next read is due; the attempts that finished."""
-        left = max(0.0, self.read_at + self.settings.webhook_poll_interval_s - loop.time())
+        left = max(0.0, self._next_read() - loop.time())
         if not self.in_flight:
             await asyncio.sleep(left)
             return []
