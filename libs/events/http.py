@@ -10,6 +10,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
@@ -134,12 +135,20 @@ def _validation_error(err: Any) -> dict[str, str]:
     message = err["msg"]
     if err["type"] == "extra_forbidden":
         message = f"unknown field {field!r}: not allowed (a typo?)"
+    zh = (err.get("ctx") or {}).get("zh")  # a body's own rule says itself (`invalid`)
     return {
         "field": field,
         "rule": err["type"],
         "message": message,
-        "message_zh": validation_zh(err["type"], field),
+        "message_zh": (f"字段 {field}：{zh}" if field else str(zh))
+        if zh
+        else validation_zh(err["type"], field),
     }
+
+
+def invalid(rule: str, message: str, zh: str) -> PydanticCustomError:
+    """What a request body's validator raises: its rule named, said in English and Chinese."""
+    return PydanticCustomError(rule, message, {"zh": zh})
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -165,7 +174,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = [_validation_error(err) for err in exc.errors()]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        detail = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+        )
         detail_zh = "；".join(e["message_zh"] for e in errors)
         return problem(
             422, detail, detail_zh=detail_zh, errors=errors, chinese=prefers_chinese(request)

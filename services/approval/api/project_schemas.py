@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
-from libs.events.http import RequestBody
+from libs.events.http import RequestBody, invalid
 from libs.events.projects import SiteOpinion, StageDefinition
 from services.approval.domain.parts import JointState, Part
 from services.approval.domain.projects import Project, StageState
@@ -37,7 +37,11 @@ class SeriesPut(RequestBody):
     def _stage_codes_are_unique(self) -> Self:
         codes = [s.code for s in self.stages]
         if len(set(codes)) != len(codes):
-            raise ValueError(f"stages: each stage code appears once, not {codes}")
+            raise invalid(
+                "StageCodesAreUnique",
+                f"stages: each stage code appears once, not {codes}",
+                "同一系列的各阶段编码不得重复",
+            )
         return self
 
     def definitions(self) -> list[StageDefinition]:

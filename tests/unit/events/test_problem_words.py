@@ -8,13 +8,21 @@ import inspect
 import pkgutil
 import re
 from pathlib import Path
+from typing import Self
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import model_validator
 
 import services
-from libs.events.http import Problem, RequestBody, RuleViolation, install_problem_handlers
+from libs.events.http import (
+    Problem,
+    RequestBody,
+    RuleViolation,
+    install_problem_handlers,
+    invalid,
+)
 from libs.events.words import STATUS_LABELS, case_status, status_zh
 
 pytestmark = pytest.mark.unit
@@ -26,6 +34,19 @@ class Body(RequestBody):
     name: str
 
 
+class Pair(RequestBody):
+    low: int
+    high: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.low > self.high:
+            raise invalid(
+                "LowNotAboveHigh", f"low {{{self.low}}} is above high", "下限不得高于上限"
+            )
+        return self
+
+
 def client() -> httpx.AsyncClient:
     app = FastAPI()
     install_problem_handlers(app)
@@ -33,6 +54,10 @@ def client() -> httpx.AsyncClient:
     @app.post("/things")
     def post_thing(body: Body) -> dict[str, str]:
         return {"name": body.name}
+
+    @app.post("/pairs")
+    def post_pair(body: Pair) -> dict[str, int]:
+        return body.model_dump()
 
     @app.post("/rules")
     def broken() -> None:
@@ -72,6 +97,14 @@ async def test_a_caller_asking_for_chinese_gets_detail_in_chinese() -> None:
     english = await http.post("/rules", headers={"Accept-Language": "en-US, zh;q=0.5"})
     assert english.json()["detail"] == "in English" and "detail_en" not in english.json()
     assert (await http.post("/rules")).json()["detail"] == "in English"
+
+
+async def test_a_body_validator_names_its_rule_in_both_languages() -> None:
+    answer = await client().post("/pairs", json={"low": 3, "high": 1})
+    assert answer.status_code == 422
+    [error] = answer.json()["errors"]
+    assert (error["rule"], error["message"]) == ("LowNotAboveHigh", "low {3} is above high")
+    assert answer.json()["detail_zh"] == "下限不得高于上限"
 
 
 def _rule_classes() -> list[type[Problem]]:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import integrators as i
 from libs.events.auth import Principal
-from libs.events.http import Problem, RequestBody
+from libs.events.http import Problem, RequestBody, invalid
 from libs.events.runtime import Runtime
 from services.linkage.adapters import webhook_metrics as metrics
 from services.linkage.adapters.webhook_tables import deliveries, webhook_events
@@ -36,7 +36,11 @@ class Replay(RequestBody):
     def _one_starting_point(self) -> Self:
         given = [self.from_time is not None, self.after_event_id is not None, self.dead_letters]
         if sum(given) != 1:
-            raise ValueError("须且只能给出 from_time、after_event_id、dead_letters 之一")
+            raise invalid(
+                "OneStartingPoint",
+                "give exactly one of from_time, after_event_id, dead_letters",
+                "须且只能给出 from_time、after_event_id、dead_letters 之一",
+            )
         return self
 
 
