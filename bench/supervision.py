@@ -30,10 +30,10 @@ CHANGING = 1_000
 SCALE = os.environ.get("BENCH_SCALE", "")
 CAP = {"small": 10_000, "full": 1_000_000, "": 1_000_000}.get(SCALE) or int(SCALE or 0)
 SIZES = [n for n in (10_000, 100_000, 1_000_000) if n <= CAP] or [CAP]
-# 200,000 is the default; until the rebuild is batched it replays ~100-1,000 events/s
-# here, so the default run replays 20,000 and `full` the million.
+# 200,000 by default, the million with `full`, 5,000 for a smoke run.
 REBUILD_EVENTS = int(
-    os.environ.get("BENCH_REBUILD_EVENTS") or {"small": 5_000, "full": 1_000_000}.get(SCALE, 20_000)
+    os.environ.get("BENCH_REBUILD_EVENTS")
+    or {"small": 5_000, "full": 1_000_000}.get(SCALE, 200_000)
 )
 LIGHT_COLUMNS = (
     "case_id",

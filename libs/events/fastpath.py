@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from sqlalchemy import JSON, Table, insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -118,6 +119,22 @@ async def heads(conn: AsyncConnection, stream_ids: Sequence[str]) -> dict[str, t
     driver = await _in_transaction(conn)
     found = await driver.fetch(HEADS, list(stream_ids))
     return {r[0]: (r[1], r[2]) for r in found}
+
+
+async def insert_rows(conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows that all name the same columns: COPY on PostgreSQL (no per-row statement,
+    no per-value type processing in SQLAlchemy), an executemany elsewhere. Every column the
+    table needs is in the rows: Python-side defaults are not applied."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        await conn.execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    as_json = {n for n in names if isinstance(table.c[n].type, JSON)}
+    records = [tuple(json.dumps(r[n]) if n in as_json else r[n] for n in names) for r in rows]
+    driver = await _in_transaction(conn)
+    await driver.copy_records_to_table(table.name, records=records, columns=names)
 
 
 async def _in_transaction(conn: AsyncConnection) -> asyncpg.Connection:

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.envelope import Envelope
+from libs.events.fastpath import insert_rows
 from services.supervision.adapters.tables import inbox
 
 
@@ -21,8 +22,7 @@ async def record(conn: AsyncConnection, envelope: Envelope, known_at: datetime) 
 
 async def record_many(conn: AsyncConnection, envelopes: list[Envelope], known_at: datetime) -> None:
     """Keep several consumed events, in the order given (one executemany)."""
-    if envelopes:
-        await conn.execute(insert(inbox), [_row(e, known_at) for e in envelopes])
+    await insert_rows(conn, inbox, [_row(e, known_at) for e in envelopes])
 
 
 def _row(envelope: Envelope, known_at: datetime) -> dict[str, object]:

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.caseclock import pauses_from_json
+from libs.events.fastpath import insert_rows
 from services.supervision.adapters.tables import lights
 from services.supervision.domain.clock import CaseClock, Clocks, deadline_of
 from services.supervision.domain.lights import Color, Outcome
@@ -144,9 +145,9 @@ def row_values(row: LightRow) -> dict[str, Any]:
 
 async def write_many(conn: AsyncConnection, new: list[LightRow], changed: list[LightRow]) -> None:
     """Insert the `new` lights and rewrite the `changed` ones, each kind in one executemany."""
-    if new:
-        rows = [{"case_id": r.case_id, "part": r.part, **row_values(r)} for r in new]
-        await conn.execute(insert(lights), rows)
+    await insert_rows(
+        conn, lights, [{"case_id": r.case_id, "part": r.part, **row_values(r)} for r in new]
+    )
     if changed:
         rows = [{"b_case_id": r.case_id, "b_part": r.part, **row_values(r)} for r in changed]
         where = (lights.c.case_id == bindparam("b_case_id")) & (

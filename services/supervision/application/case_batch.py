@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
 from libs.events.calendar import WorkCalendar
+from libs.events.fastpath import insert_rows
 from libs.events.registry import Event
 from libs.events.store import Append, EventStore
 from services.supervision.adapters import light_rows
@@ -171,8 +172,7 @@ class CaseBatch:
             [self.lights[c][p] for c, p in keys if (c, p) in self.stored],
         )
         await self._save_cases(conn)
-        if self.ledger:
-            await conn.execute(insert(ledger), self.ledger)
+        await insert_rows(conn, ledger, self.ledger)
         if self.pending:
             streams = {light_stream(case_id): p for case_id, p in sorted(self.pending.items())}
             versions = await store.versions(conn, list(streams))
@@ -181,17 +181,16 @@ class CaseBatch:
                 for st, p in streams.items()
             ]
             await store.append_many(conn, appends)
-        if self.notices:
-            await conn.execute(insert(notifications), self.notices)
+        await insert_rows(conn, notifications, self.notices)
         self.stored |= set(keys)
         self.dirty, self.cases_dirty, self.pending = set(), set(), {}
         self.ledger, self.notices = [], []
 
     async def _save_cases(self, conn: AsyncConnection) -> None:
         ids = sorted(self.cases_dirty)
-        new = [self.cases[c] for c in ids if c not in self.cases_stored]
-        if new:
-            await conn.execute(insert(supervised_cases), new)
+        await insert_rows(
+            conn, supervised_cases, [self.cases[c] for c in ids if c not in self.cases_stored]
+        )
         changed = [
             {"b_case_id": c, **{k: v for k, v in self.cases[c].items() if k != "case_id"}}
             for c in ids

@@ -185,7 +185,11 @@ async def reschedule_all(
 ) -> int:
     """Recompute every stored light's next change (a calendar year loaded; a rebuild)."""
     changed = []
-    for row in (await conn.execute(select(lights))).mappings().all():
+    # A stopped clock never changes (next_change is None): only those that run or say otherwise.
+    stopped = lights.c.suspended_since.isnot(None) | lights.c.completed_at.isnot(None)
+    stopped |= lights.c.closed_at.isnot(None)
+    query = select(lights).where(~stopped | lights.c.next_change_at.isnot(None))
+    for row in (await conn.execute(query)).mappings().all():
         light = light_rows.from_row(row)
         due = reschedule(light, calendar, escalate_after_days=escalate_after_days)
         if due != light.next_change_at:
