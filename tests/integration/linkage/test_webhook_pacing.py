@@ -1,16 +1,24 @@
 """A subscription's deliveries keep to its rate limit and concurrency and are counted in the
-metrics; settled deliveries and kept events are deleted after the retention period."""
+metrics; settled deliveries and kept events are deleted after the retention period (on
+PostgreSQL through the running service, on SQLite directly)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import insert, select
 
+from libs.events.db import make_engine, migrate
 from libs.events.kafka import KafkaSettings
+from services.linkage import migrations
+from services.linkage.adapters.webhook_tables import deliveries, webhook_events
+from services.linkage.application.subscriptions.queue import delivery_row
 from services.linkage.application.subscriptions.retention import prune
 from tests.integration.linkage.webhooks_harness import (
     CaseFeed,
@@ -158,3 +166,36 @@ async def _counts(http: httpx.AsyncClient, sub: dict[str, Any], wanted: dict[str
 async def _kept(node: Any, wanted: list[str]) -> bool | Missed:
     kept = sorted(await node.kept_order())
     return kept == wanted or Missed(f"{len(kept)} events kept")
+
+
+async def test_retention_keeps_what_a_pending_delivery_needs_on_sqlite_too(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/linkage.db")
+    await migrate(engine, [Path(migrations.__file__).parent])
+    now, old = datetime.now(UTC), datetime.now(UTC) - timedelta(days=40)
+    plan = [  # event time, its delivery's status (None: no delivery), what stays
+        (old, "delivered", False),
+        (old, "pending", True),
+        (old, "dead", False),
+        (now, "delivered", True),
+        (old, None, False),
+    ]
+    try:
+        async with engine.begin() as conn:
+            for n, (at, status, _) in enumerate(plan):
+                event = {"event_id": f"ev-{n}", "case_id": "c", "type": "t", "time": at}
+                facts = {"center": "350500", "department": "", "item": "", "envelope": {}}
+                await conn.execute(insert(webhook_events).values(position=n + 1, **event, **facts))
+                if status:
+                    row = delivery_row("sub-1", n + 1, event, cause="event")
+                    row |= {"status": status, "created_at": at, "delivered_at": at}
+                    await conn.execute(insert(deliveries).values(**row))
+        runtime: Any = SimpleNamespace(engine=engine)
+        removed = await prune(runtime, retention=timedelta(days=30), now=now)
+        assert removed == {"deliveries": 2, "events": 3}
+        async with engine.connect() as conn:
+            kept = set((await conn.execute(select(webhook_events.c.event_id))).scalars())
+        assert kept == {f"ev-{n}" for n, (_, _, stays) in enumerate(plan) if stays}
+    finally:
+        await engine.dispose()
