@@ -50,7 +50,8 @@ class Figures:
 
     answered: Counter[str] = field(default_factory=Counter)  # 2xx per step
     statuses: Counter[int] = field(default_factory=Counter)  # every non-2xx status
-    unanswered: int = 0  # connection refused or reset, timeouts
+    unanswered: int = 0  # connection refused or reset
+    timeouts: int = 0
     retries: int = 0
     replayed: int = 0  # answers that an Idempotency-Key replayed
     without_retry_after: int = 0  # 503s missing the header
@@ -74,6 +75,9 @@ class Client:
         started = time.monotonic()
         try:
             response = await self.http.request(method, self.node.url(service, path), **kwargs)
+        except httpx.TimeoutException:
+            self.figures.timeouts += 1  # a hang: no answer within the client's timeout
+            return None
         except httpx.TransportError:
             self.figures.unanswered += 1
             return None
@@ -168,7 +172,7 @@ class Client:
         while not await at_step("review") and not await reviewed():  # the work is opened
             if time.monotonic() > deadline:
                 raise AssertionError(f"approval never opened work for {case_id}")
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.5)  # each look loads the case from its events
         review = {"opinion": "approve", "comment": "材料齐全"}
         await self.until_done(
             "review",

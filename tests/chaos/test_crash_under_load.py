@@ -21,10 +21,10 @@ from tests.support.processes import SERVICES
 pytestmark = pytest.mark.chaos
 
 CASES = int(os.environ.get("CHAOS_CASES", "200"))
-CLIENTS = int(os.environ.get("CHAOS_CLIENTS", "12"))
+CLIENTS = int(os.environ.get("CHAOS_CLIENTS", "16"))
 PER_CASE = float(os.environ.get("CHAOS_SECONDS_PER_CASE", "2"))  # on a loaded machine
 READY_WITHIN = 90.0
-PAUSE = float(os.environ.get("CHAOS_KILL_PAUSE", "5"))  # seconds of load between two kills
+PAUSE = float(os.environ.get("CHAOS_KILL_PAUSE", "10"))  # seconds of load between two kills
 KILL = os.environ.get("CHAOS_KILL", "1") == "1"
 
 
@@ -78,7 +78,8 @@ async def test_no_answered_request_is_lost_or_doubled_while_services_are_killed(
         f" ({CASES / seconds:.1f} cases/s), {len(kills)} SIGKILLs survived"
         f" ({', '.join(f'{s} {kills.count(s)}' for s in SERVICES)}), caught up {caught_up:.1f}s"
         f" later\n  2xx answers {dict(figures.answered)}, retries {figures.retries},"
-        f" unanswered {figures.unanswered}, statuses {dict(figures.statuses)},"
+        f" unanswered {figures.unanswered}, timeouts {figures.timeouts},"
+        f" statuses {dict(figures.statuses)},"
         f" slowest request {figures.slowest:.1f}s\n  events once: {counts}; lost 0, doubled 0"
         f"\n  " + "\n  ".join(rebuilt)
     )

@@ -16,7 +16,8 @@ from tests.chaos.load import Client, Figures, publish_item
 from tests.chaos.node import Node, destroy, make_node
 from tests.support.kafka import read_topic
 
-pytestmark = pytest.mark.chaos
+TIMEOUT = 600  # seconds, on a loaded machine (the default 300 is for one ordinary test)
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(TIMEOUT)]
 
 READY_WITHIN = 90.0
 CASE_WITHIN = 240.0  # one case, with a crash and a restart in its way, on a loaded machine

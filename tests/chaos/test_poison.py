@@ -22,7 +22,8 @@ from tests.support.kafka import read_topic
 from tests.support.polling import eventually
 from tests.support.services import bearer
 
-pytestmark = pytest.mark.chaos
+TIMEOUT = 600  # seconds, on a loaded machine (the default 300 is for one ordinary test)
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(TIMEOUT)]
 
 READY_WITHIN = 90.0
 GARBAGE = b"\xff\xfe not a CloudEvent"
