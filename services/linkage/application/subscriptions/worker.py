@@ -113,7 +113,8 @@ class SubscriptionWorker:
         busy = {d.case_id for d in self.in_flight.values()}
         for delivery in next_up(list(self.queue.values()), busy_cases=busy, now=now, slots=slots):
             envelope = self.envelopes.get(delivery.position)
-            task = asyncio.create_task(self._send(delivery, envelope, self.sub, client))
+            sending = self._send(delivery, envelope, self.sub, self.keys, client)
+            task = asyncio.create_task(sending)
             self.in_flight[task] = delivery
         self.starved = len(self.in_flight) < self.settings.webhook_concurrency
 
@@ -122,14 +123,16 @@ class SubscriptionWorker:
         delivery: Queued,
         envelope: dict[str, Any] | None,
         sub: Any,
+        keys: list[str],
         client: httpx.AsyncClient,
     ) -> Outcome:
+        """One attempt with the subscription and keys as read when it was started."""
         if envelope is None:  # pruned while a replay queued it: it fails until dead-lettered
             return Outcome(False, None, "event no longer kept (retention)", 0.0)
         async with self.limiter:
             try:
                 return await send(
-                    delivery, envelope, sub, self.keys, client=client, clock=self.runtime.clock
+                    delivery, envelope, sub, keys, client=client, clock=self.runtime.clock
                 )
             except Exception as exc:  # a delivery that cannot be sent is retried like any other
                 log.exception("webhook delivery %s could not be sent", delivery.id)
