@@ -6,8 +6,10 @@ relay-after-ack        the relay got the broker's acknowledgement, the rows are 
 offset-commit          a consumer committed its projection, its Kafka offset is not committed
 append-before-commit   a case's events are inserted, their transaction not committed
 append-after-commit    the transaction committed, the client has no answer yet
-handler-bug            supervision's case handler fails on every event of item CHAOS-BUG (not a
-                       crash: a defect, fixed by starting the service without it)
+handler-bug            supervision's case handler fails on every event of item CHAOS-BUG (its
+                       stream is parked, not dead-lettered; fixed the same way)
+schema-bug             supervision's `cases` consumer finds every event of item CHAOS-BUG invalid
+                       (not a crash: a defect, fixed by starting the service without it)
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.applier import Applier, DeadLetter
+from libs.events.envelope import Envelope
 from libs.events.outbox import OutboxRelay
 from libs.events.runtime import Runtime
 from libs.events.store import EventStore
@@ -83,6 +87,17 @@ def arm_append(when: str) -> None:
     Runtime.transaction = transaction  # type: ignore[method-assign]
 
 
+def arm_schema_bug() -> None:
+    load = Applier._load
+
+    def strict(self: Applier, envelope: Envelope) -> Any:
+        if self.name == "supervision-cases" and envelope.data.get("item_code") == BUG_ITEM:
+            raise DeadLetter(f"{envelope.type} payload invalid: a schema defect ({BUG_ITEM})")
+        return load(self, envelope)
+
+    Applier._load = strict  # type: ignore[method-assign]
+
+
 def arm_handler_bug() -> None:
     import services.supervision.bootstrap as wiring
 
@@ -107,6 +122,7 @@ FAULTS = {
     "append-before-commit": lambda: arm_append("before"),
     "append-after-commit": lambda: arm_append("after"),
     "handler-bug": arm_handler_bug,
+    "schema-bug": arm_schema_bug,
 }
 
 

@@ -1,6 +1,6 @@
 """Poison messages against the running services: an unparseable record and a schema-invalid
-event go to `<topic>.dlq` and are parked while consumption goes on; a handler defect parks its
-stream, and once the fixed service runs, `onewindow dlq replay` applies it exactly once."""
+event go to `<topic>.dlq` and are parked while consumption goes on; an event dead-lettered by a
+defect of the consumer's schema is applied exactly once by `onewindow dlq replay` after the fix."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ async def test_poison_goes_to_the_dlq_consumption_goes_on_and_a_fix_is_replayed(
     await publish_item(node)
     supervision = node.services["supervision"]
     supervision.stop()
-    supervision.start(fault="handler-bug")  # a defect deployed
+    supervision.start(fault="schema-bug")  # a defect deployed
     await supervision.wait_ready(READY_WITHIN)
     invalid_id = await send_poison(node)
     bug_case = await submit_bug_case(node)
@@ -101,28 +101,31 @@ async def test_poison_goes_to_the_dlq_consumption_goes_on_and_a_fix_is_replayed(
     async def parked() -> list[dict[str, str]]:
         rows = parked_rows(node)
         reasons = Counter((r["consumer"], r["reason"]) for r in rows)
-        wanted = [("supervision-cases", w) for w in ("unparseable", "invalid", "failed")]
-        return rows if all(reasons[w] for w in wanted) else []
+        wanted = {("supervision-cases", "unparseable"): 1, ("supervision-cases", "invalid"): 2}
+        return rows if all(reasons[w] >= n for w, n in wanted.items()) else []
 
     rows = await eventually(parked, within=120, interval=1)
     # Every consumer of case-events dead-letters both: intake's, approval's and supervision's
     # `cases` and `calendar`, linkage's `links`, `webhooks` and `calendar`.
-    expected = 2 * CONSUMERS
+    expected = 2 * CONSUMERS + 1
     dlq = await read_topic(
         node.broker.bootstrap, f"{node.prefix}case-events.dlq", expect=expected, within=120
     )
     by_consumer = Counter(dict(r.headers)["dlq_consumer"].decode() for r in dlq)
-    assert len(by_consumer) == CONSUMERS and set(by_consumer.values()) == {2}, by_consumer
+    # supervision-cases also dead-letters the case its defect finds invalid
+    assert by_consumer.pop("supervision-cases") == 3, by_consumer
+    assert len(by_consumer) == CONSUMERS - 1 and set(by_consumer.values()) == {2}, by_consumer
     assert {r.value for r in dlq} >= {GARBAGE}
     assert any(dict(r.headers).get("ce_id", b"").decode() == invalid_id for r in dlq)
     assert all(dict(r.headers)["dlq_error"] for r in dlq)
-    # supervision-cases parked the defect's event too, but a handler failure is not dead-lettered
     await checks.wait_caught_up_except(node, 1, parked_stream=bug_case, within=120)
 
     supervision.stop()
     supervision.start()  # the fix deployed
     await supervision.wait_ready(READY_WITHIN)
-    [failed] = [r for r in rows if r["consumer"] == "supervision-cases" and r["reason"] == "failed"]
+    [failed] = [
+        r for r in rows if r["consumer"] == "supervision-cases" and r["stream"].endswith(bug_case)
+    ]
     replayed = checks.onewindow(
         node, "supervision", "dlq", "replay", "--service", "supervision", "--id", failed["id"]
     )
@@ -133,8 +136,8 @@ async def test_poison_goes_to_the_dlq_consumption_goes_on_and_a_fix_is_replayed(
     left = Counter(r["reason"] for r in parked_rows(node))
     assert left == {"unparseable": 2, "invalid": 2}, left  # supervision-cases and -calendar
     print(
-        f"\npoison: {len(dlq)} records on the DLQ from {len(by_consumer)} consumers (each"
-        f" consumer dead-letters the unparseable and the invalid one), consumption went on;"
-        f" the defect's stream replayed once after the fix; events once {counts};"
+        f"\npoison: {len(dlq)} records on the DLQ from {CONSUMERS} consumers (each consumer"
+        f" dead-letters the unparseable and the invalid one), consumption went on; the event"
+        f" a schema defect dead-lettered was replayed once after the fix; events once {counts};"
         f" {'; '.join(r.split(':')[0] + ' = rebuild' for r in rebuilt)}"
     )
