@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events import idempotency
 from libs.events.applier import Applier, BatchHandler, Handler
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
@@ -65,6 +66,8 @@ class ServiceSettings(KafkaSettings):
     outbox_retention_hours: float = 168.0  # sent outbox rows are deleted when older
     # Largest request body accepted (MAX_BODY_BYTES); larger ones are answered 413.
     max_body_bytes: int = 1_048_576
+    # Idempotency-Key answers are kept this long; a retry after that is a new request.
+    idempotency_retention_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,14 @@ async def when_shared_fact(conn: AsyncConnection, envelope: Envelope, event: Eve
     """What every service keeps of the center's shared facts: calendar years and names."""
     await when_calendar_year_loaded_store_schedule(conn, envelope, event)
     await when_named_store_name(conn, envelope, event)
+
+
+async def forget_idempotency_keys(runtime: Runtime) -> None:
+    """Retention of Idempotency-Key answers: older ones are deleted every ten minutes."""
+    older_than = timedelta(hours=runtime.settings.idempotency_retention_hours)
+    while True:
+        await idempotency.forget(runtime.engine, older_than=older_than)
+        await asyncio.sleep(600)
 
 
 class Runtime:
@@ -118,9 +129,16 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One unit of work; its events reach the relay as soon as it commits."""
+        """One unit of work; its events reach the relay as soon as it commits. The first one of
+        a request with an Idempotency-Key writes the key's claim too (libs/events/idempotency)."""
         async with self.engine.begin() as conn:
-            yield conn
+            claimed = await idempotency.claim(conn)  # a keyed request's first change holds its key
+            try:
+                yield conn
+            except BaseException:
+                idempotency.settle(claimed, committed=False)
+                raise
+        idempotency.settle(claimed, committed=True)
         if self.relay:
             self.relay.notify()
 
@@ -148,7 +166,7 @@ class Runtime:
                 await asyncio.sleep(1)
         self._tasks = [
             asyncio.create_task(self._keep_running(job), name=job.__name__)
-            for job in self.background
+            for job in [*self.background, forget_idempotency_keys]
         ]
         await self._connect_kafka()
 
@@ -306,6 +324,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
     FastAPIInstrumentor.instrument_app(app, tracer_provider=TRACER_PROVIDER)
     app.add_middleware(RequestMetrics, service=runtime.service)
     install_problem_handlers(app)
+    app.add_middleware(idempotency.Idempotency, engine=runtime.engine)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     install_security(app, cors_origins=runtime.settings.cors_origins)
     app.include_router(runtime.health_router())
@@ -313,5 +332,6 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
     for router in routers:
         _answers_in_beijing(router)
         app.include_router(router)
+    idempotency.document_header(app)
     app.state.runtime = runtime
     return app

@@ -70,6 +70,7 @@ def install_security(app: FastAPI, *, cors_origins: str) -> None:
             allow_origins=allowed,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
-            expose_headers=["Next-Cursor", "Link"],  # a list's next page (libs/events/paging)
+            # a list's next page (libs/events/paging), a replayed answer (libs/events/idempotency)
+            expose_headers=["Next-Cursor", "Link", "Idempotency-Replayed"],
         )
     app.add_middleware(SecurityHeaders)

@@ -85,17 +85,6 @@ case_sequences = Table(
     Column("last", Integer, nullable=False),
 )
 
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("scope", String(200), primary_key=True),  # the caller: one caller's keys are its own
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("case_id", String(64), nullable=False),
-    Column("response", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
 # What other services said about our cases (reviewed, suspended, decided …), for the history.
 case_timeline = Table(
     "case_timeline",
@@ -125,7 +114,6 @@ TABLES = (
     catalog_items,
     cases,
     case_sequences,
-    idempotency_keys,
     case_timeline,
     published_decisions,
 )

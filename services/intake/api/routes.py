@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from libs.events.auth import CENTER_WIDE_ROLES, Principal, Role
 from libs.events.http import CODE_PATTERN, Problem
@@ -13,7 +13,6 @@ from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, finish
 from libs.events.schemas import Applicant, Channel
 from libs.events.words import CaseStatus
-from services.intake.adapters.idempotency import request_hash
 from services.intake.api.deps import (
     Clerk,
     ClerkOrApplicant,
@@ -43,7 +42,7 @@ from services.intake.application.extend_promise import extend_promise
 from services.intake.application.print_receipt import receipt_pdf
 from services.intake.application.queries import CaseFilter, get_case, list_cases, list_key
 from services.intake.application.refuse_case import refuse_case
-from services.intake.application.submit_case import IdempotencyKey, SubmitCase, submit_case
+from services.intake.application.submit_case import SubmitCase, submit_case
 from services.intake.application.supplement_case import supplement_case
 from services.intake.application.withdraw_case import withdraw_case
 from services.intake.domain.rules import (
@@ -53,9 +52,6 @@ from services.intake.domain.rules import (
 )
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["cases"])
-IdempotencyHeader = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="retry-safe key")
-]
 
 
 def _channel(principal: Principal, requested: Channel | None) -> Channel:
@@ -80,8 +76,6 @@ async def post_case(
     principal: ClerkOrApplicant,
     runtime: RuntimeDep,
     settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Receive a case; the answer's `missing` is the complete one-time notice (一次告知)."""
     _judged_by_staff(principal, body.rejected)
@@ -100,16 +94,7 @@ async def post_case(
         channel=_channel(principal, body.channel),
         submitted_by=principal.sub,
     )
-    key = None
-    if idempotency_key:
-        hashed = request_hash(body.model_dump(mode="json"))
-        key = IdempotencyKey(scope=principal.sub, key=idempotency_key, request_hash=hashed)
-    submitted = await submit_case(
-        command, runtime=runtime, pepper=settings.query_code_pepper, key=key
-    )
-    if submitted.replayed:
-        response.headers["Idempotency-Replayed"] = "true"
-    return submitted.response
+    return await submit_case(command, runtime=runtime, pepper=settings.query_code_pepper)
 
 
 def case_filter(

@@ -1,4 +1,4 @@
-"""Receive a case at a window or online (POST /v1/cases), honouring an Idempotency-Key."""
+"""Receive a case at a window or online (POST /v1/cases)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
 from libs.events.schemas import Applicant, CaseSupplementRequested, Channel
-from services.intake.adapters import catalog, idempotency
+from services.intake.adapters import catalog
 from services.intake.adapters.sequences import next_sequence
 from services.intake.adapters.tables import cases
 from services.intake.application.common import notice, save_case
@@ -24,7 +23,6 @@ from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.numbers import case_number, new_query_code
 from services.intake.domain.query_codes import QueryCodeIssued, query_code_stream, query_hash
 from services.intake.domain.rules import (
-    IdempotencyKeyReused,
     ItemNotInCatalogue,
     RetiredItemAcceptsNoCases,
 )
@@ -43,63 +41,11 @@ class SubmitCase:
     rejected: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class IdempotencyKey:
-    """A caller's key and the hash of the body it came with."""
-
-    scope: str
-    key: str
-    request_hash: str
-
-
-@dataclass(frozen=True)
-class Submitted:
-    """The answer, and whether it repeats an earlier answer to the same key."""
-
-    response: dict[str, Any]
-    replayed: bool = False
-
-
-async def submit_case(
-    command: SubmitCase, *, runtime: Runtime, pepper: str, key: IdempotencyKey | None = None
-) -> Submitted:
-    """Create the case (case number, query code, first notice) or replay the keyed answer."""
-    if key is not None:
-        async with runtime.engine.connect() as conn:
-            earlier = await idempotency.recall(conn, key.scope, key.key)
-        if earlier is not None:
-            return _replay(earlier, key)
-    try:
-        async with runtime.transaction() as conn:
-            response = await _create(conn, command, runtime, pepper)
-            if key is not None:
-                await idempotency.remember(
-                    conn,
-                    key.scope,
-                    key.key,
-                    hashed=key.request_hash,
-                    case_id=response["case_id"],
-                    response=response,
-                    now=runtime.clock.now(),
-                )
-    except IntegrityError:
-        if key is None:
-            raise
-        async with runtime.engine.connect() as conn:  # a concurrent first use of the same key
-            earlier = await idempotency.recall(conn, key.scope, key.key)
-        if earlier is None:
-            raise
-        return _replay(earlier, key)
-    return Submitted(response)
-
-
-def _replay(earlier: idempotency.Remembered, key: IdempotencyKey) -> Submitted:
-    if earlier.request_hash != key.request_hash:
-        raise IdempotencyKeyReused(
-            f"Idempotency-Key {key.key!r} was used with another request body; use a new key "
-            "for a new request"
-        )
-    return Submitted(earlier.response, replayed=True)
+async def submit_case(command: SubmitCase, *, runtime: Runtime, pepper: str) -> dict[str, Any]:
+    """Create the case: case number, query code, first notice (an Idempotency-Key's replay is
+    the shared middleware's, libs/events/idempotency)."""
+    async with runtime.transaction() as conn:
+        return await _create(conn, command, runtime, pepper)
 
 
 async def _create(

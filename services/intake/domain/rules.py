@@ -248,12 +248,6 @@ class CaseNotAccepted(StateConflict):
     zh = "案件受理后才有受理回执"
 
 
-class IdempotencyKeyReused(StateConflict):
-    """An Idempotency-Key names one request body only."""
-
-    zh = "同一个 Idempotency-Key 只能用于同一个请求内容"
-
-
 class DateRangeReversed(IntakeRule):
     """A date range starts no later than it ends."""
 

@@ -69,7 +69,7 @@ async def test_receipt_notice_supplement_and_tolerated_acceptance(intake: Intake
     assert [h["type"] for h in case["history"]][-1] == "onewindow.case.accepted.v1"
 
 
-async def test_idempotency_key_returns_the_same_case_or_409(intake: Intake) -> None:
+async def test_idempotency_key_returns_the_same_case_or_422(intake: Intake) -> None:
     await intake.publish_item()
     body = {"item_code": "SCJG-003", "applicant": APPLICANT, "materials": ["APP"]}
     keyed = {**CLERK, "Idempotency-Key": "window-3-0001"}
@@ -80,7 +80,7 @@ async def test_idempotency_key_returns_the_same_case_or_409(intake: Intake) -> N
     other = await intake.http.post(
         "/v1/cases", json={**body, "materials": ["APP", "LIC"]}, headers=keyed
     )
-    assert other.status_code == 409 and other.json()["rule"] == "IdempotencyKeyReused"
+    assert other.status_code == 422 and other.json()["rule"] == "IdempotencyKeyReused"
     elsewhere = {**bearer("clerk", sub="clerk-2"), "Idempotency-Key": "window-3-0001"}
     theirs = await intake.http.post("/v1/cases", json=body, headers=elsewhere)
     assert theirs.status_code == 201 and theirs.json()["case_id"] != first.json()["case_id"]

@@ -59,7 +59,8 @@ async def test_only_configured_origins_are_allowed() -> None:
             },
         )
     assert allowed.headers["access-control-allow-origin"] == TRUSTED
-    assert allowed.headers["access-control-expose-headers"] == "Next-Cursor, Link"  # paging
+    exposed = allowed.headers["access-control-expose-headers"]
+    assert exposed == "Next-Cursor, Link, Idempotency-Replayed"  # paging, retries
     assert "access-control-allow-origin" not in refused.headers
     assert preflight.status_code == 200
     assert preflight.headers["x-content-type-options"] == "nosniff"
