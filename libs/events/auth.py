@@ -236,6 +236,14 @@ def can_see_center(
     return principal.role in CENTER_WIDE_ROLES and center_code in set(child_centers)
 
 
+def within_department(principal: Principal, department: str | None) -> bool:
+    """Whether a department's data is the principal's to see: a department's staff see their
+    own department's only; center-wide roles and staff of no department see every one."""
+    if principal.role in CENTER_WIDE_ROLES or principal.department is None:
+        return True
+    return department is not None and same_department(principal, department)
+
+
 def same_department(principal: Principal, department: str) -> bool:
     """Whether the principal belongs to `department`."""
     return principal.department is not None and principal.department == department

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.aggregate import load, save
-from libs.events.auth import Principal, Role, can_see_center
+from libs.events.auth import Principal, Role, can_see_center, within_department
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
 from libs.events.words import case_status
@@ -22,10 +22,12 @@ from services.intake.domain.rules import CaseNotFound, UnknownItem
 
 
 def may_see(principal: Principal, case: Case) -> bool:
-    """Staff see their own center's cases; an applicant sees the cases they submitted."""
+    """Staff see their own center's cases (reviewers and approvers their department's); an
+    applicant sees the cases they submitted."""
     if principal.role == Role.applicant:
         return bool(case.submitted_by) and principal.sub == case.submitted_by
-    return can_see_center(principal, case.center)
+    department = case.submitted.department if case.submitted else None
+    return can_see_center(principal, case.center) and within_department(principal, department)
 
 
 async def load_case(

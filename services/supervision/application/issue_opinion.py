@@ -31,8 +31,10 @@ def opinion_stream(opinion_id: str) -> str:
 
 
 def must_be_in_scope(principal: Principal, sv: Supervision, center: str, department: str) -> None:
-    """SupervisionWithinScope: a supervisor acts on their center and those below it only."""
-    if not scope_of(principal, sv.tree).allows(center, department):
+    """SupervisionWithinScope: a supervisor acts on their center and those below it only, and
+    this node on its own center and those below it (another tree's token is no use here)."""
+    served = sv.tree.with_children(sv.settings.center_code)
+    if center not in served or not scope_of(principal, sv.tree).allows(center, department):
         raise RuleViolation(
             "SupervisionWithinScope",
             f"center {center} is outside the supervision of center {principal.center}",
