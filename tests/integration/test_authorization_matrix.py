@@ -275,7 +275,9 @@ async def test_tokens_expire_and_carry_exp(service, databases, broker, tmp_path)
         for method, template in guarded:
             for token, why in ((expired_token(), "expired"), (no_exp, "missing the 'exp'")):
                 answer = await svc.http.request(
-                    method, concrete(template, Seeded({}, set(), set())), json={},
+                    method,
+                    concrete(template, Seeded({}, set(), set())),
+                    json={},
                     headers={"Authorization": f"Bearer {token}"},
                 )
                 assert answer.status_code == 401, (method, template, answer.text)

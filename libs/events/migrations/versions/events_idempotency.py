@@ -1,13 +1,13 @@
 """Idempotency-Key claims and answers of every service (libs/events/idempotency.py).
 
-Revision ID: events_0004
+Revision ID: events_idempotency
 """
 
 from alembic import op
 
 from libs.events.idempotency import idempotent_requests
 
-revision = "events_0004"
+revision = "events_idempotency"
 down_revision = "events_0003"
 branch_labels = None
 depends_on = None

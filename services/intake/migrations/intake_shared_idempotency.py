@@ -1,14 +1,14 @@
 """Idempotency keys move to the table every service shares (libs/events/idempotency.py).
 
-Revision ID: intake_0003
+Revision ID: intake_shared_idempotency
 """
 
 from alembic import op
 
-revision = "intake_0003"
-down_revision = "intake_0002"
+revision = "intake_shared_idempotency"
+down_revision = "intake_0004"
 branch_labels = None
-depends_on = ("events_0004",)
+depends_on = ("events_idempotency",)
 
 
 def upgrade() -> None:
