@@ -12,8 +12,9 @@ import asyncio
 import hashlib
 import json
 import re
+import uuid
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
@@ -28,17 +29,16 @@ from sqlalchemy import (
     String,
     Table,
     delete,
-    insert,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from libs.events.auth import InvalidToken, Principal, decode_token, get_auth_settings
-from libs.events.db import metadata
-from libs.events.http import PROBLEM
+from libs.events.db import is_postgres, metadata
 
 HEADER = "Idempotency-Key"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -52,6 +52,7 @@ idempotent_requests = Table(
     Column("scope", String(400), primary_key=True),  # the caller: one caller's keys are its own
     Column("key", String(200), primary_key=True),
     Column("fingerprint", String(64), nullable=False),  # method, path, query and body
+    Column("owner", String(32), nullable=False),  # the request that claimed it
     Column("status", Integer),  # NULL while the first request runs
     Column("headers", LargeBinary),
     Column("body", LargeBinary),
@@ -62,12 +63,13 @@ idempotent_requests = Table(
 
 @dataclass
 class Claim:
-    """This request's key; `state` says whether its claim row is in a committed transaction."""
+    """This request's key; `owner` tells its claim row from another request's."""
 
     scope: str
     key: str
     fingerprint: str
-    state: str = "none"  # none | writing | written | closed
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    open: bool = True
 
 
 _current: ContextVar[Claim | None] = ContextVar("idempotency_claim", default=None)
@@ -77,25 +79,35 @@ class KeyInUse(Exception):
     """Another request with the same caller and key committed its claim first."""
 
 
-async def claim(conn: AsyncConnection) -> Claim | None:
-    """Write the current request's claim in this transaction (the first one of the request)."""
+async def claim(conn: AsyncConnection) -> None:
+    """Write the current request's claim in this transaction (the event store calls it with
+    every append: the first one writes the row, later ones find it theirs)."""
     found = _current.get()
-    if found is None or found.state != "none":
-        return None
-    found.state = "writing"
+    if found is None or not found.open:
+        return
+    t = idempotent_requests
     row = {"scope": found.scope, "key": found.key, "fingerprint": found.fingerprint}
-    try:
-        await conn.execute(insert(idempotent_requests).values(**row, created_at=_now()))
-    except IntegrityError as exc:
-        found.state = "none"
-        raise KeyInUse(found.key) from exc
-    return found
+    insert_ = pg_insert if is_postgres(conn) else sqlite_insert
+    written = await conn.execute(
+        insert_(t)
+        .values(**row, owner=found.owner, created_at=_now())
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+    )
+    if written.rowcount:
+        return
+    owner = select(t.c.owner).where(t.c.scope == found.scope, t.c.key == found.key)
+    if (await conn.execute(owner)).scalar_one_or_none() != found.owner:
+        raise KeyInUse(found.key)
 
 
-def settle(found: Claim | None, *, committed: bool) -> None:
-    """After the claim's transaction: written when it committed, free again when it did not."""
-    if found is not None and found.state == "writing":
-        found.state = "written" if committed else "none"
+async def answer(conn: AsyncConnection, status: int, body: Any) -> None:
+    """Store the answer in the claim's own transaction, for a handler whose answer is known
+    before it commits: a crash right after the commit still leaves the retry its answer."""
+    found = _current.get()
+    if found is not None and found.open:
+        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = [(b"content-type", b"application/json")]
+        await _store(conn, found, status, headers, payload)
 
 
 def caller_scope(principal: Principal) -> str:
@@ -157,17 +169,23 @@ async def recall(engine: AsyncEngine, scope: str, key: str) -> Stored | None:
 async def remember(
     engine: AsyncEngine, found: Claim, status: int, headers: Any, body: bytes
 ) -> None:
-    """Store the answer of a request whose claim committed."""
+    """Store the answer of a request, when its claim committed (else no row is its own)."""
+    async with engine.begin() as conn:
+        await _store(conn, found, status, headers, body)
+
+
+async def _store(
+    conn: AsyncConnection, found: Claim, status: int, headers: Any, body: bytes
+) -> None:
     kept = [
         [k.decode("latin-1"), v.decode("latin-1")] for k, v in headers if k not in STALE_HEADERS
     ]
     t = idempotent_requests
-    async with engine.begin() as conn:
-        await conn.execute(
-            update(t)
-            .where(t.c.scope == found.scope, t.c.key == found.key)
-            .values(status=status, headers=json.dumps(kept).encode(), body=body)
-        )
+    await conn.execute(
+        update(t)
+        .where(t.c.scope == found.scope, t.c.key == found.key, t.c.owner == found.owner)
+        .values(status=status, headers=json.dumps(kept).encode(), body=body)
+    )
 
 
 def _now() -> datetime:
@@ -228,8 +246,8 @@ class Idempotency:
             return
         finally:
             _current.reset(token)
-            written, found.state = found.state == "written", "closed"
-        if written and start:
+            found.open = False  # a task the request started claims nothing after it
+        if start:
             await remember(
                 self.engine, found, start["status"], start.get("headers", []), b"".join(chunks)
             )
@@ -337,7 +355,7 @@ async def send_problem(
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, **fields}
     payload = json.dumps(body, ensure_ascii=False).encode()
     headers = [
-        (b"content-type", PROBLEM.encode()),
+        (b"content-type", b"application/problem+json"),
         (b"content-length", b"%d" % len(payload)),
     ]
     if retry_after is not None:

@@ -129,16 +129,9 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One unit of work; its events reach the relay as soon as it commits. The first one of
-        a request with an Idempotency-Key writes the key's claim too (libs/events/idempotency)."""
+        """One unit of work; its events reach the relay as soon as it commits."""
         async with self.engine.begin() as conn:
-            claimed = await idempotency.claim(conn)  # a keyed request's first change holds its key
-            try:
-                yield conn
-            except BaseException:
-                idempotency.settle(claimed, committed=False)
-                raise
-        idempotency.settle(claimed, committed=True)
+            yield conn
         if self.relay:
             self.relay.notify()
 

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events import idempotency
 from libs.events.audit import GENESIS, chain
 from libs.events.db import events, is_postgres, outbox
 from libs.events.envelope import Envelope, current_traceparent, source_of, to_message
@@ -128,6 +129,8 @@ class EventStore:
     ) -> dict[str, list[StoredEvent]]:
         """Append to several streams at once (on PostgreSQL in one statement); all or nothing."""
         appends = [a for a in appends if a.events]
+        if appends:
+            await idempotency.claim(conn)  # a keyed request's key, in its events' transaction
         if not is_postgres(conn):
             return {a.stream_id: await self._append_core(conn, a, self._rows(a)) for a in appends}
         planned = [(a, self._rows(a)) for a in appends]

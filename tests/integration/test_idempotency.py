@@ -46,6 +46,7 @@ async def remember(svc: App, key: str, method: str, path: str, *, answer: Any) -
         "scope": caller_scope(ADMIN),
         "key": key,
         "fingerprint": fingerprint(method, path, "", json.dumps({"probe": True}).encode()),
+        "owner": "an-earlier-request",
         "created_at": datetime.now(UTC),
     }
     if answer is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events import idempotency
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
 from libs.events.schemas import Applicant, CaseSupplementRequested, Channel
@@ -45,7 +46,9 @@ async def submit_case(command: SubmitCase, *, runtime: Runtime, pepper: str) -> 
     """Create the case: case number, query code, first notice (an Idempotency-Key's replay is
     the shared middleware's, libs/events/idempotency)."""
     async with runtime.transaction() as conn:
-        return await _create(conn, command, runtime, pepper)
+        answer = await _create(conn, command, runtime, pepper)
+        await idempotency.answer(conn, 201, answer)  # a crash after COMMIT keeps the answer
+        return answer
 
 
 async def _create(
