@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from pydantic import ValidationError
 
-from libs.events import asyncapi
 from libs.events.auth import AuthSettings, DevTokensDisabled, Role, issue_dev_token
+from services import asyncapi
 from services.approval.cli import add_approval_command
 from services.audit import add_audit_command
 from services.dlq import add_dlq_command
@@ -105,8 +105,6 @@ def add_token_command(subparsers: Subparsers) -> None:
 
 def run_asyncapi(args: argparse.Namespace) -> int:
     """Print the AsyncAPI document of every registered event type."""
-    import libs.events.schemas  # noqa: F401  (registers the contract's types)
-
     print(json.dumps(asyncapi.document(), ensure_ascii=False, indent=2, sort_keys=True))
     return 0
 

@@ -158,6 +158,8 @@ class Applier:
         self, conn: AsyncConnection, envelope: Envelope, raw: Raw | None, resolving: int | None
     ) -> Applied | None:
         stream = positions.stream_of(envelope)
+        if resolving is None and await positions.step(conn, self.name, stream, envelope.sequence):
+            return None  # the next event of its stream: applied now
         position = await positions.lock(conn, self.name, stream)
         if position.parked and resolving is None:
             await parking.record(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
-from libs.events.registry import Registry, registry
+from libs.events.registry import Event, Registry, registry
 
-HEADERS = {
+HEADERS: dict[str, Any] = {
     "type": "object",
     "required": ["ce_id", "ce_type", "ce_source", "ce_specversion", "ce_subject", "ce_center"],
     "properties": {
@@ -25,19 +27,44 @@ HEADERS = {
 }
 
 
-def document(types: Registry = registry) -> dict[str, Any]:
-    """AsyncAPI for every registered event type, by the topic it travels on."""
+@dataclass(frozen=True)
+class Channel:
+    """A topic beyond the contract's two (linkage's links), with the types it carries."""
+
+    address: str
+    description: str
+    types: dict[str, type[Event]]
+    headers: dict[str, Any] = field(default_factory=lambda: HEADERS)
+
+
+def message(type_name: str, model: type[Event], headers: dict[str, Any]) -> dict[str, Any]:
+    """One message of a channel: its type, summary, headers and payload schema."""
+    return {
+        "name": type_name,
+        "title": type_name,
+        "summary": (model.__doc__ or type_name).strip().splitlines()[0],
+        "contentType": "application/json",
+        "headers": headers,
+        "payload": model.model_json_schema(mode="serialization"),
+    }
+
+
+def document(types: Registry = registry, *, extra: Sequence[Channel] = ()) -> dict[str, Any]:
+    """AsyncAPI for every registered event type, by the topic it travels on (and `extra`)."""
     topics = KafkaSettings()
     messages: dict[str, dict[str, Any]] = {CASE_EVENTS: {}, SUPERVISION_EVENTS: {}}
     for type_name, model in sorted(types.models().items()):
         channel = topics.topic_for(type_name)
-        messages[channel][type_name.replace(".", "_")] = {
-            "name": type_name,
-            "title": type_name,
-            "summary": (model.__doc__ or type_name).strip().splitlines()[0],
-            "contentType": "application/json",
-            "headers": HEADERS,
-            "payload": model.model_json_schema(mode="serialization"),
+        messages[channel][type_name.replace(".", "_")] = message(type_name, model, HEADERS)
+    channels = {name: {"address": name, "messages": msgs} for name, msgs in messages.items()}
+    for more in extra:
+        channels[more.address] = {
+            "address": more.address,
+            "description": more.description,
+            "messages": {
+                type_name.replace(".", "_"): message(type_name, model, more.headers)
+                for type_name, model in sorted(more.types.items())
+            },
         }
     return {
         "asyncapi": "3.0.0",
@@ -47,5 +74,5 @@ def document(types: Registry = registry) -> dict[str, Any]:
             "description": "CloudEvents 1.0, Kafka protocol binding, binary mode. Topic names "
             "take the deployment's KAFKA_TOPIC_PREFIX; unparseable records go to <topic>.dlq.",
         },
-        "channels": {name: {"address": name, "messages": msgs} for name, msgs in messages.items()},
+        "channels": channels,
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable
 
@@ -65,8 +66,12 @@ class IdempotentConsumer:
         after_commit: Callable[[], None] | None = None,
         gap_timeout: float = 30.0,
         retry_delay: float = 0.2,
+        families: frozenset[str] | None = None,
     ) -> None:
         self.name = name
+        # Only these families' records reach the database; the others are passed over (their
+        # offsets committed): the streams a consumer follows must hold nothing else.
+        self.families = families
         self.engine = engine
         self.kafka = kafka
         self.topics = [kafka.topic(t) for t in topics]
@@ -146,16 +151,19 @@ class IdempotentConsumer:
     ) -> None:
         """Apply one partition's records of a poll in order; stop at a gap."""
         assert self.consumer is not None
-        batched = await self._apply_batch(records)
-        done: int | None = records[batched - 1].offset + 1 if batched else None
+        wanted = [r for r in records if self._follows(r)]
+        batched = await self._apply_batch(wanted) if wanted else 0
+        done: int | None = wanted[batched - 1].offset + 1 if batched else None
         if batched:
             self._gaps.pop(tp, None)
-        for record in records[batched:]:
+        for record in wanted[batched:]:
             applied = await self.process(record)
             if applied.reason == "gap" and not await self._gap_outlasted(tp, record, applied):
                 break
             self._gaps.pop(tp, None)
             done = record.offset + 1
+        else:
+            done = records[-1].offset + 1  # the records passed over are done too
         if done is not None:
             await self.consumer.commit({tp: done})
         if tp in self._gaps:
@@ -165,20 +173,34 @@ class IdempotentConsumer:
             delay = min(self.retry_delay * 2**tries, 5.0)
             asyncio.get_running_loop().call_later(delay, self._resume, tp)
 
+    def _follows(self, record: ConsumerRecord[bytes, bytes]) -> bool:
+        """Whether the record's family is one this consumer follows (unreadable ones are, so
+        that they are dead-lettered)."""
+        if self.families is None:
+            return True
+        kind = dict(record.headers).get("ce_type", b"").decode(errors="replace").split(".")
+        return len(kind) < 3 or kind[1] in self.families
+
+    def batchable(self, record: ConsumerRecord[bytes, bytes]) -> bool:
+        """Whether the batch path may apply this record as it is. A subclass that checks each
+        record in `process` (linkage's signature and authority gate) says which pass."""
+        return type(self).process is IdempotentConsumer.process
+
     async def _apply_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> int:
         """Apply a poll's leading records in one transaction (in order, positions advanced with
         their effects), up to a gap or a held stream. Any failure rolls all of them back and
         returns 0: the records then go one by one, with retries and parking."""
-        if type(self).process is not IdempotentConsumer.process:
-            return 0  # a subclass checks each record in `process` (linkage): never bypass it
+        leading = list(itertools.takewhile(self.batchable, records))
+        if not leading:
+            return 0
         try:
             batch = [
-                (from_message(r.key, r.headers, r.value or b""), Raw.of_record(r)) for r in records
+                (from_message(r.key, r.headers, r.value or b""), Raw.of_record(r)) for r in leading
             ]
             async with self.engine.begin() as conn:
                 count, held = await self.applier.apply_many_in(conn, batch, self.handle_batch)
         except Exception as exc:  # a record the one-by-one path must handle
-            log.debug("%s: batch of %d not applied (%r); one by one", self.name, len(records), exc)
+            log.debug("%s: batch of %d not applied (%r); one by one", self.name, len(leading), exc)
             return 0
         if count and self.applier.after_commit:
             self.applier.after_commit()

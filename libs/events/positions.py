@@ -44,6 +44,22 @@ async def lock(conn: AsyncConnection, consumer: str, stream: str) -> Position:
     return Position(consumer, stream, row.sequence, row.parked_at is not None, stored=True)
 
 
+async def step(conn: AsyncConnection, consumer: str, stream: str, sequence: int) -> bool:
+    """The common case in one statement: an unparked stream standing just before `sequence`
+    moves to it (its row locked as `lock` would); False when it stands anywhere else."""
+    done = await conn.execute(
+        update(t)
+        .where(
+            t.c.consumer == consumer,
+            t.c.stream == stream,
+            t.c.sequence == sequence - 1,
+            t.c.parked_at.is_(None),
+        )
+        .values(sequence=sequence)
+    )
+    return done.rowcount == 1
+
+
 async def advance(
     conn: AsyncConnection, position: Position, sequence: int, *, unpark: bool = False
 ) -> None:

@@ -78,6 +78,7 @@ class Subscription:
     topics: Sequence[str]
     handle: Handler
     handle_batch: BatchHandler | None = None  # the same effect as `handle`, for a poll at once
+    families: frozenset[str] | None = None  # None: every record; else only these families
 
 
 async def when_shared_fact(conn: AsyncConnection, envelope: Envelope, event: Event) -> None:
@@ -113,7 +114,9 @@ class Runtime:
         self.gauges = ScrapedGauges()
         self.settings = settings
         self.migrations = migrations
-        calendar = Subscription("calendar", [CASE_EVENTS], when_shared_fact)
+        calendar = Subscription(
+            "calendar", [CASE_EVENTS], when_shared_fact, families=frozenset({"calendar", "org"})
+        )
         self.subscriptions = [*subscriptions, calendar]
         self.background = background
         self.clock: Clock = clock or SystemClock()
@@ -204,6 +207,7 @@ class Runtime:
                 producer=producer,
                 after_commit=self.relay.notify,
                 gap_timeout=self.settings.consumer_gap_timeout_s,
+                families=sub.families,
             )
             self.consumers.append(consumer)  # appended first: stop() closes a half-started one
             await consumer.start()

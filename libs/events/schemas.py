@@ -275,6 +275,20 @@ def escalated_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+@registry.register("onewindow.case.escalation_received.v1")
+class CaseEscalationReceived(CaseEvent):
+    """The deciding center took in a case escalated to it: its own record of the linked case
+    (center: the accepting center), appended with the work it opens there."""
+
+    received_by: str  # the deciding center, where the work is now held
+    case_no: str = ""  # the accepting center's case number
+    item_code: str = ""
+    department: str = ""
+    escalated_at: datetime
+    received_at: datetime
+    deadline: datetime | None = None  # the accepting center's deadline, which still runs
+
+
 @registry.register("onewindow.case.escalation_returned.v1")
 class CaseEscalationReturned(CaseEvent):
     """The deciding center's result for the accepting center, with its sealed document."""

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from libs.events.envelope import Envelope
 from libs.events.outbox import OutboxRelay
-from libs.events.registry import Event
+from libs.events.registry import Event, Registry
 from libs.events.store import EventStore
 from tests.integration.events_harness import (
     Pinged,
@@ -20,6 +20,7 @@ from tests.integration.events_harness import (
     engine,
     kafka,
     log_ping,
+    positions_count,
     producer,
 )
 from tests.support.polling import eventually
@@ -54,3 +55,34 @@ async def test_a_poll_is_applied_in_few_transactions_and_a_failure_falls_back(
         await consumer.stop()
     assert await applied(engine) == {f"s{s}": [1, 2, 3, 4, 5] for s in range(20)}
     assert failed and len(transactions) < 100 / 2  # 100 events, far fewer transactions
+
+
+notes = Registry()
+
+
+@notes.register("onewindow.org.noted.v1")
+class Noted(Event):
+    """An event of a family the consumer below does not follow."""
+
+    n: int
+
+
+async def test_a_consumer_of_some_families_passes_over_the_others_without_a_transaction(
+    engine, kafka, producer
+) -> None:
+    store = EventStore(center="350500", service="intake", kafka=kafka)
+    async with engine.begin() as conn:
+        for s in range(10):
+            await store.append(conn, f"s{s}", 0, [Pinged(n=i) for i in range(1, 4)])
+            await store.append(conn, f"org-{s}", 0, [Noted(n=1), Noted(n=2)])
+    await OutboxRelay(engine, producer).relay_once()
+
+    consumer = consumer_for(engine, kafka, producer, name="some-families")
+    consumer.families = frozenset({"case"})
+    await consumer.start()
+    try:
+        await eventually(lambda: caught_up(consumer), within=30)  # their offsets committed too
+    finally:
+        await consumer.stop()
+    assert await applied(engine) == {f"s{s}": [1, 2, 3] for s in range(10)}
+    assert await positions_count(engine) == 10  # no position of the org streams was written

@@ -36,6 +36,8 @@ def _row(case: ApprovalCase) -> dict[str, Any]:
         "deemed_approval": facts.deemed_approval,
         "version": case.version,
         "updated_at": datetime.now(UTC),
+        "escalated_from": facts.escalated_from or None,
+        "received_at": case.received.received_at.astimezone(UTC) if case.received else None,
     }
 
 

@@ -41,6 +41,9 @@ work_items = Table(
     Column("deemed_approval", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # A case escalated here from below (a linked case): the center that sent it, and when.
+    Column("escalated_from", String(64)),
+    Column("received_at", DateTime(timezone=True)),
     Index("ix_work_items_department_deadline", "held_at", "department", "status", "deadline"),
     Index("ix_work_items_due", "status", "deemed_approval", "deadline"),
 )

@@ -34,9 +34,19 @@ class WorkSearch:
 
 def _lines(held_at: str, department: str, person: str | None) -> CompoundSelect[Any]:
     """Both kinds of line with the same columns: a case's own work, and a joint case's part."""
-    case = (w.c.case_id, w.c.case_no, w.c.center, w.c.item_code, w.c.item_name, w.c.kind)
+    case = (
+        w.c.case_id,
+        w.c.case_no,
+        w.c.center,
+        w.c.held_at,
+        w.c.item_code,
+        w.c.item_name,
+        w.c.kind,
+    )
+    linked = (w.c.escalated_from, w.c.received_at)  # a case escalated here: who sent it, when
     whole = select(
         *case,
+        *linked,
         w.c.accepted_at,
         w.c.department,
         w.c.status,
@@ -49,6 +59,7 @@ def _lines(held_at: str, department: str, person: str | None) -> CompoundSelect[
     parts = (
         select(
             *case,
+            *linked,
             w.c.accepted_at,
             p.c.department,
             p.c.status,
@@ -109,8 +120,8 @@ async def worklist_page(
 
 
 def _line(row: dict[str, Any]) -> dict[str, Any]:
-    for name in ("accepted_at", "deadline"):  # SQLite hands back naive UTC
-        if row[name].tzinfo is None:
+    for name in ("accepted_at", "deadline", "received_at"):  # SQLite hands back naive UTC
+        if row[name] is not None and row[name].tzinfo is None:
             row[name] = row[name].replace(tzinfo=UTC)
     return {
         **row,

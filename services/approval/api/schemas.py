@@ -112,7 +112,8 @@ class WorkItemRead(BaseModel):
 
     case_id: str
     case_no: str
-    center: str
+    center: str = Field(description="the center that accepted the case")
+    held_at: str = Field(description="the center doing the work (this one)")
     department: str
     item_code: str
     item_name: str
@@ -126,6 +127,12 @@ class WorkItemRead(BaseModel):
     accepted_at: BeijingTime
     deadline: BeijingTime
     due_day: date
+    escalated_from: str | None = Field(
+        default=None, description="a linked case (上报件): the center below that sent it up"
+    )
+    received_at: BeijingTime | None = Field(
+        default=None, description="when this center received the linked case"
+    )
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> WorkItemRead:

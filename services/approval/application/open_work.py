@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import Deadline
+from libs.events.registry import Event
 from libs.events.schemas import CaseAccepted, CaseEscalated
 from services.approval.adapters.references import (
     Contact,
@@ -17,7 +19,7 @@ from services.approval.adapters.references import (
 from services.approval.application.context import Context
 from services.approval.application.joint.opening import joint_opening
 from services.approval.application.unit import commit, department, item_rules, load_case
-from services.approval.domain.opening import AcceptedCase, open_work
+from services.approval.domain.opening import AcceptedCase, open_work, receipt
 
 
 async def when_case_accepted_open_work(
@@ -74,25 +76,34 @@ async def when_case_escalated_open_work(
         deemed_approval=event.deemed_approval,
         escalated_from=event.center,
     )
-    await _open(conn, ctx, case, escalate_to="")
+    received = receipt(event, by=ctx.center, now=ctx.now())
+    await _open(conn, ctx, case, escalate_to="", first=[received])
 
 
 async def _open(
-    conn: AsyncConnection, ctx: Context, accepted: AcceptedCase, *, escalate_to: str
+    conn: AsyncConnection,
+    ctx: Context,
+    accepted: AcceptedCase,
+    *,
+    escalate_to: str,
+    first: Sequence[Event] = (),
 ) -> None:
     case = await load_case(conn, ctx, accepted.case_id)
     if case.opened is not None:
         return  # opened before (a redelivery with a new id, or the other process)
     staff = await department(conn, ctx, accepted.department)
     rules = await item_rules(conn, ctx, accepted.item_code)
-    events = open_work(
-        accepted,
-        held_at=ctx.center,
-        escalate_to=escalate_to,
-        staff=staff,
-        rules=rules,
-        now=ctx.now(),
-    )
+    events = [
+        *first,
+        *open_work(
+            accepted,
+            held_at=ctx.center,
+            escalate_to=escalate_to,
+            staff=staff,
+            rules=rules,
+            now=ctx.now(),
+        ),
+    ]
     if accepted.kind == "joint" and not accepted.escalated_from:
         events = await joint_opening(conn, ctx, case, events)
     await commit(conn, ctx, case, events)

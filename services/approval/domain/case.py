@@ -17,6 +17,7 @@ from libs.events.schemas import (
     CaseDeemedApproved,
     CaseDelivered,
     CaseEscalated,
+    CaseEscalationReceived,
     CaseExtended,
     CaseResumed,
     CaseReviewed,
@@ -121,6 +122,7 @@ class ApprovalCase(Aggregate):
         self.extension: CaseExtended | None = None
         self.decision: Decision | None = None
         self.escalated_to = ""
+        self.received: CaseEscalationReceived | None = None  # escalated here from below
         self.handovers: list[WorkTransferred] = []
         self.delivered: CaseDelivered | None = None
         self.joint: JointState | None = None  # a joint case (联办件): its parts
@@ -158,6 +160,8 @@ class ApprovalCase(Aggregate):
                 self.reviews.append(Review(event.reviewer, event.opinion, event.comment))
             case CaseEscalated():
                 self.status, self.escalated_to = "escalated", event.to_center
+            case CaseEscalationReceived():
+                self.received = event
             case CaseCountersigned():
                 self.signatures[event.approver] = event
             case _:

@@ -7,7 +7,13 @@ from datetime import datetime
 
 from libs.events.calendar import Deadline
 from libs.events.registry import Event
-from libs.events.schemas import Step, WorkAssigned, WorkOpened
+from libs.events.schemas import (
+    CaseEscalated,
+    CaseEscalationReceived,
+    Step,
+    WorkAssigned,
+    WorkOpened,
+)
 from services.approval.domain.case import STEP_POST
 from services.approval.domain.department import Department, ItemRules
 
@@ -72,6 +78,21 @@ def open_work(
         assigned_at=now,
     )
     return [opened, assigned]
+
+
+def receipt(escalated: CaseEscalated, *, by: str, now: datetime) -> CaseEscalationReceived:
+    """The deciding center's own record of a case escalated to it, before the work it opens."""
+    return CaseEscalationReceived(
+        case_id=escalated.case_id,
+        center=escalated.center,
+        received_by=by,
+        case_no=escalated.case_no,
+        item_code=escalated.item_code,
+        department=escalated.department,
+        escalated_at=escalated.escalated_at,
+        received_at=now,
+        deadline=escalated.deadline,
+    )
 
 
 def _facts(case: AcceptedCase) -> dict[str, object]:

@@ -24,10 +24,13 @@ class LinkConsumer(IdempotentConsumer):
         self.gate = gate
         self.on_refused = on_refused
 
-    async def _apply_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> int:
-        """None in a batch: the core's batch path would bypass the gate, so every record goes
-        through `process`, one by one."""
-        return 0
+    def batchable(self, record: ConsumerRecord[bytes, bytes]) -> bool:
+        """A record that passes the gate may be applied in a batch; any other (refused, or
+        addressed elsewhere) goes through `process`, which deals with it."""
+        try:
+            return self.gate(record, from_message(record.key, record.headers, record.value or b""))
+        except (UnparseableMessage, LinkRefused):
+            return False
 
     async def process(self, record: ConsumerRecord[bytes, bytes]) -> Applied:
         """Check the record, then apply it the core's way (once, in order, DLQ on failure)."""

@@ -189,6 +189,8 @@ def _facts(event: s.CaseEvent) -> dict[str, Any]:
             }
         case s.CaseEscalated():
             return {"handled_by": event.to_center}
+        case s.CaseEscalationReceived():
+            return {"handled_by": event.received_by}
         case s.JointStarted():
             return {"stage": event.stage}
     return {}

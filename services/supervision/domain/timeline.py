@@ -124,6 +124,7 @@ NAMED_TEXT: dict[type[Event], Callable[[Any, Words], str]] = {
     s.CaseAccepted: _accepted,
     s.CaseDecided: _decided,
     s.CaseEscalated: lambda e, w: f"上报至 {w.center(e.to_center)} 审批",
+    s.CaseEscalationReceived: lambda e, w: f"{w.center(e.received_by)} 已接收上报件，开始审批",
     s.CaseEscalationReturned: lambda e, w: (
         f"{w.center(e.from_center)} 审批结果返回：{status_zh(e.decision)}"
     ),

@@ -260,7 +260,7 @@ def _approval_settings(
         database_url=url,
         seal_keys_dir=str(log_dir / f"seals-{center}"),
         seal_public_keys={f"{CITY}/{DEPT}": public_pem(SEAL_KEY.public_key())},
-        delivery_poll_seconds=0.1,
+        delivery_poll_seconds=0.5,  # a notice waits at most this long: plenty here
         delivery_backoff_seconds=0.05,
         **seal,
         **base,

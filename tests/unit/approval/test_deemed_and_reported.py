@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from libs.events.schemas import CaseDeemedApproved, CaseEscalated, WorkClosed
+from services.approval.domain.case import ApprovalCase
 from services.approval.domain.decisions import decide, deem_approved, review
-from services.approval.domain.opening import first_step
+from services.approval.domain.opening import first_step, receipt
 from services.approval.domain.rules import ReportedCasesAreDecidedAbove, WorkIsClosed
 from services.approval.domain.timing import suspend
 from tests.unit.approval.builders import (
@@ -92,6 +93,23 @@ def test_the_deciding_center_reviews_and_decides_an_escalated_case() -> None:
     assert types(decide(case, APPROVER, decision="approved", reasons="", now=AT)) == [
         "case.decided"
     ]
+
+
+def test_the_deciding_center_records_the_escalation_it_received() -> None:
+    below = opened(accepted("reported"), escalate_to="350000")
+    reviewed = review(below, REVIEWER, opinion="approve", comment="", staff=department(), now=AT)
+    escalated = reviewed[1]
+    assert isinstance(escalated, CaseEscalated)
+    received = receipt(escalated, by="350000", now=AT + timedelta(minutes=3))
+    assert (received.center, received.received_by, received.case_no) == (
+        "350500",
+        "350000",
+        "350500-2026-000001",
+    )
+    assert received.deadline == escalated.deadline and received.escalated_at == AT
+    above = ApprovalCase("c-1")
+    then(above, [received])
+    assert above.received == received and above.opened is None  # the work opens after it
 
 
 def test_a_reported_item_of_this_center_is_decided_here() -> None:

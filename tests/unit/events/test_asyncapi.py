@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import libs.events.schemas  # noqa: F401  (registers the contract's types)
-from libs.events.asyncapi import document
 from libs.events.registry import registry
+from services.asyncapi import document
+from services.linkage.domain.events import link_types
 
 pytestmark = pytest.mark.unit
 COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.json"
@@ -39,6 +39,7 @@ def test_every_contract_event_is_documented_on_its_topic() -> None:
         "decided",
         "deemed_approved",
         "escalated",
+        "escalation_received",
         "escalation_returned",
         "delivered",
     ):
@@ -53,3 +54,20 @@ def test_every_contract_event_is_documented_on_its_topic() -> None:
         "anomaly.detected",
     ):
         assert f"onewindow.{name}.v1" in supervision
+
+
+def test_every_event_that_crosses_a_link_is_documented_on_its_link_topic() -> None:
+    channels = document()["channels"]
+    up = {m["name"] for m in channels["link-up"]["messages"].values()}
+    down = {m["name"] for m in channels["link-down"]["messages"].values()}
+    assert set(link_types.models()) <= up  # heartbeats and acknowledgements
+    for name in ("case.escalated.v2", "case.escalation_received.v1", "work.opened.v1"):
+        assert f"onewindow.{name}" in up
+    assert down == {"onewindow.case.escalation_returned.v1"}
+    for channel in ("link-up", "link-down"):
+        for message in channels[channel]["messages"].values():
+            assert {"link_from", "link_signature"} <= set(message["headers"]["required"])
+    # linkage's LinkDown alert is an anomaly.detected on supervision-events
+    assert "onewindow.anomaly.detected.v1" in {
+        m["name"] for m in channels["supervision-events"]["messages"].values()
+    }
