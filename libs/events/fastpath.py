@@ -78,7 +78,7 @@ async def append_postgres(conn: AsyncConnection, batch: Batch) -> dict[str, int]
     """The position of each appended event by id, or None (nothing written, the transaction
     usable) when a stream's head is not the one the rows were chained from; StreamTaken when
     another writer got there first."""
-    driver = await _in_transaction(conn)
+    driver = await in_transaction(conn)
     rows, out = batch.rows, batch.outbox
     try:
         found = await driver.fetch(
@@ -109,14 +109,14 @@ def _columns(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> list[list[
 
 async def head_hash(conn: AsyncConnection, stream_id: str, version: int) -> str | None:
     """The hash of the stream's event at `version`, if it has one."""
-    driver = await _in_transaction(conn)
+    driver = await in_transaction(conn)
     found: str | None = await driver.fetchval(HEAD, stream_id, version)
     return found
 
 
 async def heads(conn: AsyncConnection, stream_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
     """(version, hash) of the newest event of each stream that has events."""
-    driver = await _in_transaction(conn)
+    driver = await in_transaction(conn)
     found = await driver.fetch(HEADS, list(stream_ids))
     return {r[0]: (r[1], r[2]) for r in found}
 
@@ -133,11 +133,11 @@ async def insert_rows(conn: AsyncConnection, table: Table, rows: Sequence[dict[s
     names = list(rows[0])
     as_json = {n for n in names if isinstance(table.c[n].type, JSON)}
     records = [tuple(json.dumps(r[n]) if n in as_json else r[n] for n in names) for r in rows]
-    driver = await _in_transaction(conn)
+    driver = await in_transaction(conn)
     await driver.copy_records_to_table(table.name, records=records, columns=names)
 
 
-async def _in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
+async def in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
     """The asyncpg connection, with the transaction SQLAlchemy opens lazily begun."""
     fairy = await conn.get_raw_connection()
     adapted: Any = fairy.dbapi_connection

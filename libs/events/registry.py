@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -71,6 +72,14 @@ class Registry:
         if model is None:
             raise UnknownEventType(type_name)
         return model.model_validate(data)
+
+    def load_json(self, type_name: str, text: str | bytes) -> Event:
+        """`load` from the payload's JSON text: parsed and validated at once by pydantic's core
+        (no Python dicts in between) when no upcaster applies."""
+        model = None if type_name in self._upcasters else self._models.get(type_name)
+        if model is None:
+            return self.load(type_name, json.loads(text))
+        return model.model_validate_json(text)
 
     def _resolve_name(self, type_name: str) -> str | None:
         while type_name in self._upcasters:

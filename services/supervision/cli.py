@@ -33,7 +33,7 @@ async def _rebuild(database_url: str | None, dry_run: bool) -> int:
         )
     finally:
         await engine.dispose()
-    counts = ", ".join(f"{name} {len(rows)}" for name, rows in done.after.items())
+    counts = ", ".join(f"{name} {rows}" for name, (rows, _) in done.after.items())
     verb = "would rebuild" if dry_run else "rebuilt"
     print(f"{verb} from {done.case_events} case events and {done.own_events} own events: {counts}")
     print("identical to the projection before" if done.identical else "differs from before")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import update
 
 from services.cli import main
+from services.supervision.adapters.tables import supervised_cases
 from services.supervision.application.rebuild import snapshot
 from tests.integration.supervision.harness import SUPERVISOR, Service
 from tests.support.services import bearer
@@ -79,7 +81,9 @@ async def a_busy_month(service: Service) -> None:
     assert notice_.status_code == 201, notice_.text
 
 
-async def test_a_rebuild_ends_with_exactly_the_same_projection(service: Service) -> None:
+async def test_a_rebuild_ends_with_exactly_the_same_projection(
+    service: Service, capsys: pytest.CaptureFixture[str]
+) -> None:
     await a_busy_month(service)
     async with service.sv.engine.connect() as conn:
         live = await snapshot(conn)
@@ -95,5 +99,12 @@ async def test_a_rebuild_ends_with_exactly_the_same_projection(service: Service)
     async with service.sv.engine.connect() as conn:
         rebuilt = await snapshot(conn)
     assert rebuilt == live
+    dry_run = [*command, "--dry-run"]
+    assert await asyncio.to_thread(main, dry_run) == 0
+    assert "identical to the projection before" in capsys.readouterr().out
+    async with service.sv.engine.begin() as conn:  # one fact the events do not say
+        await conn.execute(update(supervised_cases).values(item_name="改过"))
+    assert await asyncio.to_thread(main, dry_run) == 0
+    assert "differs from before" in capsys.readouterr().out
     board = await service.get("/v1/board")
     assert board["totals"] == {"green": 0, "yellow": 0, "red": 2}
