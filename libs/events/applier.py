@@ -98,6 +98,16 @@ class DeadLetter(Exception):
     """This record cannot be read as the event it claims to be (its payload breaks the schema)."""
 
 
+class Waiting(Exception):
+    """The event needs another aggregate's event first (`subject`), which comes on another key
+    or topic in no guaranteed order: its stream waits, parked as `waiting_for_<what>`, and is
+    applied once an event of `subject` is (libs/events/waiting.py)."""
+
+    def __init__(self, what: str, *, subject: str) -> None:
+        super().__init__(f"waiting_for_{what}")
+        self.subject = subject
+
+
 class Applier:
     """The exactly-once, in-order application of events for one consumer `name`."""
 

@@ -9,6 +9,8 @@ on and the stream resumes when the missing event arrives. A handler that keeps f
 its stream (later events of the stream wait in `parked`, other streams go on) until an
 operator replays it (`onewindow dlq replay`). A record that cannot be parsed, or whose
 payload breaks its schema, goes to `<topic>.dlq` with the error and is parked the same way.
+A handler that waits for another aggregate's event (`Waiting`) parks its stream until that
+event is applied, then the stream is replayed without an operator (libs/events/waiting.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from libs.events.applier import (
     DeadLetter,
     Handler,
     Raw,
+    Waiting,
     one_by_one,
 )
 from libs.events.db import is_unavailable
@@ -39,6 +42,7 @@ from libs.events.positions import stream_of
 from libs.events.registry import Registry, registry
 from libs.events.replay import replay_stream
 from libs.events.store import ConcurrencyError
+from libs.events.waiting import Waits
 
 __all__ = ["Applied", "BatchHandler", "DeadLetter", "Handler", "IdempotentConsumer"]
 log = logging.getLogger(__name__)
@@ -80,6 +84,7 @@ class IdempotentConsumer:
             name=name, engine=engine, handle=handle, types=types, after_commit=after_commit
         )
         self.handle_batch = handle_batch or one_by_one(handle)
+        self.waits = Waits(self.applier)
         self.gap_timeout = gap_timeout
         self.retry_delay = retry_delay
         self.consumer: AIOKafkaConsumer | None = None
@@ -106,6 +111,10 @@ class IdempotentConsumer:
                 await self.dead_letter(record, str(exc))
                 await self.applier.park(envelope, raw, reason="invalid", error=str(exc))
                 return PARKED
+            except Waiting as exc:  # no fault: retried when what it waits for is applied
+                await self.applier.park(envelope, raw, reason="waiting", error=str(exc))
+                self.waits.parked(exc.subject, stream_of(envelope))
+                return PARKED
             except TRANSIENT:
                 raise  # the run loop backs off and rewinds: never park a good event
             except Exception as exc:
@@ -122,6 +131,8 @@ class IdempotentConsumer:
             else:
                 if applied.reason == "held":  # the event a parked gap waited for may be here
                     await replay_stream(self.applier, stream_of(envelope), unless_blocked=True)
+                elif applied.applied:
+                    await self.waits.applied([envelope.subject])
                 return applied
         raise AssertionError("unreachable")
 
@@ -145,6 +156,7 @@ class IdempotentConsumer:
             batches = await self.consumer.getmany(timeout_ms=500, max_records=500)
             for tp, records in batches.items():
                 await self._consume(tp, records)
+            await self.waits.poll()
 
     async def _consume(
         self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
@@ -206,6 +218,7 @@ class IdempotentConsumer:
             self.applier.after_commit()
         if held is not None:  # the event a parked gap waited for may be here
             await replay_stream(self.applier, stream_of(held), unless_blocked=True)
+        await self.waits.applied(envelope.subject for envelope, _ in batch[:count])
         return count
 
     async def _gap_outlasted(

@@ -3,7 +3,9 @@
 A row is open until `resolved_at` is set, in the same transaction that applies it (or finds it
 applied already). Reasons: `failed` (the handler kept failing), `invalid` (the payload breaks
 its schema; also on `<topic>.dlq`), `unparseable` (not an event; also on `<topic>.dlq`), `gap`
-(an earlier event of the stream never came), `held` (waiting behind one of those).
+(an earlier event of the stream never came), `waiting` (the handler needs another aggregate's
+event first: replayed without an operator, libs/events/waiting.py), `held` (waiting behind one
+of those).
 """
 
 from __future__ import annotations
@@ -100,6 +102,15 @@ async def open_rows(
         query = query.where(t.c.id.in_(ids))
     async with engine.connect() as conn:
         return [_parked(r._mapping) for r in await conn.execute(query)]
+
+
+async def waiting(engine: AsyncEngine, consumer: str) -> list[Parked]:
+    """The consumer's open rows waiting for another aggregate's event, oldest first."""
+    query = select(t).where(
+        t.c.consumer == consumer, t.c.reason == "waiting", t.c.resolved_at.is_(None)
+    )
+    async with engine.connect() as conn:
+        return [_parked(r._mapping) for r in await conn.execute(query.order_by(t.c.id))]
 
 
 async def next_open(

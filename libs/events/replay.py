@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from libs.events import parking
-from libs.events.applier import Applier, DeadLetter, Raw
+from libs.events.applier import Applier, DeadLetter, Raw, Waiting
 from libs.events.envelope import UnparseableMessage, from_message
 from libs.events.metrics import REPLAYED
 from libs.events.store import ConcurrencyError
@@ -61,6 +61,8 @@ async def replay_one(applier: Applier, row: parking.Parked) -> Replayed:
         error = str(exc)
     except ConcurrencyError:
         raise  # another instance moved the stream: the caller tries again
+    except Waiting as exc:
+        error = str(exc)  # still waiting: retried later (libs/events/waiting.py)
     except Exception as exc:
         error = f"handler failed: {exc!r}"
     else:

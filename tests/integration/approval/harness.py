@@ -19,7 +19,7 @@ from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI, FixedClock
 from libs.events.envelope import Envelope, from_message, to_message
 from libs.events.registry import Event
-from libs.events.schemas import Applicant, CaseAccepted, CaseSubmitted
+from libs.events.schemas import Applicant, CaseAccepted, CaseSubmitted, ItemPublished
 from services.approval.adapters.notifier import LocalSink, Notifier
 from services.approval.application.context import Context
 from services.approval.config import Settings
@@ -164,6 +164,8 @@ async def publish(settings: Settings, *events: Event, service: str = "intake") -
             center = str(getattr(event, "center", CENTER))
             source = f"/centers/{center}/{service}"
             subject = str(getattr(event, "case_id", "") or event.TYPE)
+            if isinstance(event, ItemPublished):
+                subject = f"item-{event.code}"  # the stream of the item's versions at intake
             # Each stream numbered on as its producer would: consumers apply them in order.
             stream = (settings.kafka_topic_prefix, source, subject)
             _sequences[stream] += 1

@@ -59,7 +59,7 @@ class Trio:
             body = {k: v for k, v in ITEMS[code].items() if k != "code"}
             put = await self.intake.put(f"/v1/catalog/items/{code}", json=body, headers=admin())
             assert put.status_code in (200, 201), put.text
-        # A case accepted before approval knows its joint item would park (JointItemNotYetKnown).
+        # A case accepted before approval knows its joint item waits for it (test_waits_for_item).
         await eventually(lambda: self._known(codes))
 
     async def _known(self, codes: tuple[str, ...]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.aggregate import load
+from libs.events.applier import Waiting
 from libs.events.registry import Event
 from libs.events.schemas import CaseSubmitted, ItemPublished, WorkAssigned, WorkOpened
 from services.approval.adapters import joint_store
@@ -14,8 +15,13 @@ from services.approval.domain.department import Department, department_stream
 from services.approval.domain.joint import JointItem, StageStart, start_parts
 
 
-class JointItemNotYetKnown(LookupError):
-    """The case came before its catalogue item: the consumer retries, the item is on its way."""
+class JointItemNotYetKnown(Waiting):
+    """The case came before its catalogue item (another key, no order between them): its stream
+    waits until the item's `catalog.item_published` is applied here, then the case opens."""
+
+    def __init__(self, code: str) -> None:
+        # The subject of intake's item events: the stream of the item's versions.
+        super().__init__(f"item:{code}", subject=f"item-{code}")
 
 
 async def joint_opening(
@@ -25,7 +31,7 @@ async def joint_opening(
     opened = next(e for e in opening if isinstance(e, WorkOpened))
     item = await joint_store.joint_item_of(conn, opened.item_code)
     if item is None:
-        raise JointItemNotYetKnown(f"joint item {opened.item_code} is not known here yet")
+        raise JointItemNotYetKnown(opened.item_code)
     staff = {d: await load(ctx.store, conn, Department, department_stream(d)) for d in item.limits}
     bound = case.bound
     stage = (
