@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI
 from sqlalchemy import (
     Column,
     DateTime,
@@ -362,30 +361,3 @@ async def send_problem(
         headers.append((b"retry-after", b"%d" % retry_after))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
-
-
-PARAMETER = {
-    "name": HEADER,
-    "in": "header",
-    "required": False,
-    "description": "retry-safe key: the first answer to this caller's key is every retry's "
-    "answer (Idempotency-Replayed: true); another request under the same key is 422",
-    "schema": {"type": "string", "pattern": KEY_FORMAT.pattern, "maxLength": 200},
-}
-
-
-def document_header(app: FastAPI) -> None:
-    """State the header on every mutating operation of the app's OpenAPI document."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = generate()
-        for item in schema.get("paths", {}).values():
-            for method, operation in item.items():
-                if method.upper() in MUTATING:
-                    operation.setdefault("parameters", []).append(PARAMETER)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import idempotency
+from libs.events import idempotency, openapi
 from libs.events.applier import Applier, BatchHandler, Handler
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
@@ -329,6 +329,6 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = (
     for router in routers:
         _answers_in_beijing(router)
         app.include_router(router)
-    idempotency.document_header(app)
+    openapi.document(app)
     app.state.runtime = runtime
     return app

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from libs.events.auth import Principal
-from libs.events.http import Problem
+from libs.events.http import Problem, RequestBody
 from libs.events.instants import BeijingRoute
 from libs.events.runtime import Runtime
 from services.intake.api.deps import Admin, RuntimeDep
@@ -19,10 +19,8 @@ router = APIRouter(route_class=BeijingRoute, prefix="/v1/org", tags=["organisati
 DepartmentCode = Annotated[str, Path(pattern=CODE_PATTERN, description="the department's code")]
 
 
-class NamePut(BaseModel):
+class NamePut(RequestBody):
     """A name as people read it (e.g. 泉州市行政服务中心, 市场监督管理局)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, pattern=r"\S")
 

@@ -24,7 +24,16 @@ from services.supervision.application.reports import (
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/reports", tags=["reports"])
 
 
-@router.get("/{kind}", response_model=None)
+@router.get(
+    "/{kind}",
+    response_model=None,
+    responses={
+        200: {
+            "description": "the report: JSON, or its workbook or PDF (`format`)",
+            "content": {"application/json": {}, XLSX: {}, PDF: {}},
+        }
+    },
+)
 async def get_report(
     kind: Kind,
     principal: Viewer,
