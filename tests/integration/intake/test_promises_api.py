@@ -61,9 +61,10 @@ async def test_the_department_extends_once_and_the_case_survives(intake: Intake)
     path = f"/v1/cases/{case_id}/promise/extend"
     extension = {"supplement_by": "2026-12-07", "reason": "体检机构排期延后"}
     other_department = bearer("clerk", sub="clerk-5", department="GAJ")
+    # Another department's clerk does not see the case at all (no hint that it exists).
     assert (
         await intake.http.post(path, json=extension, headers=other_department)
-    ).status_code == 403
+    ).status_code == 404
     extended = await intake.http.post(path, json=extension, headers=CLERK)
     assert extended.status_code == 200 and extended.json()["supplement_by"] == "2026-12-07"
     assert extended.json()["reason"] == "体检机构排期延后"
