@@ -6,8 +6,6 @@ relay-after-ack        the relay got the broker's acknowledgement, the rows are 
 offset-commit          a consumer committed its projection, its Kafka offset is not committed
 append-before-commit   a case's events are inserted, their transaction not committed
 append-after-commit    the transaction committed, the client has no answer yet
-handler-bug            supervision's case handler fails on every event of item CHAOS-BUG (its
-                       stream is parked, not dead-lettered; fixed the same way)
 schema-bug             supervision's `cases` consumer finds every event of item CHAOS-BUG invalid
                        (not a crash: a defect, fixed by starting the service without it)
 """
@@ -98,30 +96,11 @@ def arm_schema_bug() -> None:
     Applier._load = strict  # type: ignore[method-assign]
 
 
-def arm_handler_bug() -> None:
-    import services.supervision.bootstrap as wiring
-
-    build = wiring.case_events_handler
-
-    def buggy(sv: Any) -> Any:
-        handle = build(sv)
-
-        async def failing(conn: AsyncConnection, envelope: Any, event: Any) -> None:
-            if envelope.data.get("item_code") == BUG_ITEM:
-                raise RuntimeError(f"a defect in supervision's handler ({BUG_ITEM})")
-            await handle(conn, envelope, event)
-
-        return failing
-
-    wiring.case_events_handler = buggy  # type: ignore[assignment]
-
-
 FAULTS = {
     "relay-after-ack": arm_relay_after_ack,
     "offset-commit": arm_offset_commit,
     "append-before-commit": lambda: arm_append("before"),
     "append-after-commit": lambda: arm_append("after"),
-    "handler-bug": arm_handler_bug,
     "schema-bug": arm_schema_bug,
 }
 
