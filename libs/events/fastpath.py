@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -70,6 +71,7 @@ class Batch:
     """The chained event rows of the streams appended together, and their outbox rows."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
+    data: list[str] = field(default_factory=list)  # each row's data as JSON, in row order
     outbox: list[dict[str, Any]] = field(default_factory=list)
     heads: list[tuple[str, int, str]] = field(default_factory=list)  # stream, version, hash
 
@@ -84,7 +86,7 @@ async def append_postgres(conn: AsyncConnection, batch: Batch) -> dict[str, int]
         found = await driver.fetch(
             APPEND,
             *_columns(rows, ("event_id", "stream_id", "version", "type")),
-            [json.dumps(r["data"]) for r in rows],
+            batch.data or [json.dumps(r["data"]) for r in rows],
             *_columns(rows, ("center", "traceparent", "recorded_at", "prev_hash", "hash")),
             *([list(c) for c in zip(*batch.heads, strict=True)] if batch.heads else [[], [], []]),
             *_columns(out, ("event_id", "topic", "key")),
@@ -131,10 +133,22 @@ async def insert_rows(conn: AsyncConnection, table: Table, rows: Sequence[dict[s
         await conn.execute(insert(table), list(rows))
         return
     names = list(rows[0])
-    as_json = {n for n in names if isinstance(table.c[n].type, JSON)}
-    records = [tuple(json.dumps(r[n]) if n in as_json else r[n] for n in names) for r in rows]
+    as_json = [i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON)]
+    take = itemgetter(*names)
+    records: list[tuple[Any, ...]] = (
+        [take(r) for r in rows] if len(names) > 1 else [(take(r),) for r in rows]
+    )
+    if as_json:
+        records = [_dumped(record, as_json) for record in records]
     driver = await in_transaction(conn)
     await driver.copy_records_to_table(table.name, records=records, columns=names)
+
+
+def _dumped(record: tuple[Any, ...], at: list[int]) -> tuple[Any, ...]:
+    values = list(record)
+    for i in at:
+        values[i] = json.dumps(values[i])
+    return tuple(values)
 
 
 async def in_transaction(conn: AsyncConnection) -> asyncpg.Connection:

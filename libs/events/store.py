@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events import idempotency
 from libs.events.audit import GENESIS, chain
 from libs.events.db import events, is_postgres, outbox
-from libs.events.envelope import Envelope, current_traceparent, source_of, to_message
+from libs.events.envelope import Envelope, current_traceparent, header_texts, source_of
 from libs.events.fastpath import Batch, StreamTaken, append_postgres, heads
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, registry
@@ -62,6 +63,15 @@ class Append:
     center: str | None = None
     publish: bool = True
     traceparents: Sequence[str] = ()  # each event's cause, when not the current span
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One stream's append before it is chained: event rows, their data as JSON, outbox rows."""
+
+    rows: list[dict[str, Any]]
+    texts: list[str]
+    outbox: list[dict[str, Any]]
 
 
 def chained(prev_hash: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -137,10 +147,11 @@ class EventStore:
         for fresh in (False, True):  # a remembered head may be stale: look again, once
             prevs = await self._prevs(conn, appends, fresh=fresh)
             batch = Batch()
-            for a, (rows, outbox_rows) in planned:
+            for a, planned_rows in planned:
                 batch.heads.append((a.stream_id, a.expected_version, prevs[a.stream_id]))
-                batch.rows += chained(prevs[a.stream_id], rows)
-                batch.outbox += outbox_rows
+                batch.rows += chained(prevs[a.stream_id], planned_rows.rows)
+                batch.data += planned_rows.texts
+                batch.outbox += planned_rows.outbox
             try:
                 positions = await append_postgres(conn, batch)
             except StreamTaken as exc:
@@ -149,8 +160,8 @@ class EventStore:
                 return self._stored(batch.rows, positions)
         raise ConcurrencyError(appends[0].stream_id, appends[0].expected_version)
 
-    def _rows(self, a: Append) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The event rows (not yet chained) and outbox rows of one stream's append."""
+    def _rows(self, a: Append) -> Planned:
+        """The event rows (not yet chained), their data as JSON and outbox rows of one append."""
         now, trace = datetime.now(UTC), current_traceparent()
         envelopes = [
             Envelope(
@@ -165,8 +176,13 @@ class EventStore:
             )
             for i, e in enumerate(a.events, start=1)
         ]
-        outbox_rows = [self._outbox_row(env, now) for env in envelopes] if a.publish else []
-        return [_event_row(env) for env in envelopes], outbox_rows
+        texts = [json.dumps(env.data) for env in envelopes]  # the stored data and Kafka's value
+        outbox_rows = (
+            [self._outbox_row(env, text, now) for env, text in zip(envelopes, texts, strict=True)]
+            if a.publish
+            else []
+        )
+        return Planned([_event_row(env) for env in envelopes], texts, outbox_rows)
 
     async def _prevs(
         self, conn: AsyncConnection, appends: Sequence[Append], *, fresh: bool
@@ -211,11 +227,11 @@ class EventStore:
         self,
         conn: AsyncConnection,
         a: Append,
-        planned: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+        planned: Planned,
     ) -> list[StoredEvent]:
         """The portable path (SQLite): the stream's head, then Core inserts."""
-        rows, outbox_rows = planned
-        rows = chained(await self._head(conn, a.stream_id, a.expected_version), rows)
+        outbox_rows = planned.outbox
+        rows = chained(await self._head(conn, a.stream_id, a.expected_version), planned.rows)
         try:
             result = await conn.execute(insert(events).returning(events.c.position), rows)
         except IntegrityError as exc:
@@ -261,14 +277,14 @@ class EventStore:
         )
         return [_stored(r._mapping) for r in rows]
 
-    def _outbox_row(self, env: Envelope, now: datetime) -> dict[str, Any]:
-        key, headers, value = to_message(env)
+    def _outbox_row(self, env: Envelope, data: str, now: datetime) -> dict[str, Any]:
+        """The Kafka binary mode's record (`to_message`), its headers as text."""
         return {
             "event_id": env.id,
             "topic": self.kafka.topic_for(env.type),
-            "key": key.decode(),
-            "headers": [[name, raw.decode()] for name, raw in headers],
-            "value": value,
+            "key": env.subject,
+            "headers": [list(pair) for pair in header_texts(env)],
+            "value": data.encode(),
             "created_at": now,
         }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast, overload
 
@@ -160,20 +160,43 @@ def as_stored(row: LightRow) -> LightRow:
     """The light as the table hands it back (instants in UTC), so a row kept in memory reads,
     and is published, exactly as one read again (pauses keep their JSON text either way)."""
     c = row.clock
+    if _in_utc(row, c):  # most rows: nothing to replace (a replace costs as much as the fold)
+        return row
     d = c.deadline
     if d.at.tzinfo is not UTC:
         d = deadline_of(d.at.astimezone(UTC), d.due_day, d.provisional)
-    clock = replace(
-        c,
+    # Built, not `replace`d: dataclasses.replace cost a rebuild a sixth of its client CPU.
+    clock = CaseClock(
         deadline=d,
+        limit_days=c.limit_days,
         started_at=_utc(c.started_at),
+        department=c.department,
+        stage=c.stage,
         suspended_since=_utc(c.suspended_since),
         completed_at=_utc(c.completed_at),
         closed_at=_utc(c.closed_at),
+        outcome=c.outcome,
+        used_days=c.used_days,
+        kind=c.kind,
+        pauses=c.pauses,
+        extension_days=c.extension_days,
     )
-    return replace(
-        row, clock=clock, color_since=_utc(row.color_since), next_change_at=_utc(row.next_change_at)
+    return with_clock(row, clock, _utc(row.color_since), _utc(row.next_change_at))
+
+
+def with_clock(
+    row: LightRow, clock: CaseClock, color_since: datetime | None, next_change_at: datetime | None
+) -> LightRow:
+    """The light with another clock (`replace` without its cost)."""
+    return LightRow(
+        row.case_id, row.part, row.center, clock, row.color, color_since, row.fired, next_change_at
     )
+
+
+def _in_utc(row: LightRow, c: CaseClock) -> bool:
+    instants = [c.started_at, c.suspended_since, c.completed_at, c.closed_at, row.color_since]
+    instants.append(row.next_change_at)
+    return c.deadline.at.tzinfo is UTC and all(i is None or i.tzinfo is UTC for i in instants)
 
 
 @overload

@@ -121,7 +121,7 @@ class CaseBatch:
             row = rows.get(part) or LightRow(
                 event.case_id, part, event.center, clock, None, None, frozenset(), None
             )
-            self._put(replace(row, clock=clock))
+            self._put(light_rows.with_clock(row, clock, row.color_since, row.next_change_at))
 
     def refresh(
         self, sv: Supervision, case_id: str, *, now: datetime, calendar: WorkCalendar, trace: str

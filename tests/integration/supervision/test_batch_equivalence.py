@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from libs.events.applier import Batched
 from libs.events.clock import FixedClock
-from libs.events.db import migrate
-from libs.events.envelope import Envelope, source_of
+from libs.events.db import migrate, outbox
+from libs.events.envelope import Envelope, source_of, to_message
 from libs.events.schemas import CaseEvent
 from services.supervision.adapters.tables import notifications
 from services.supervision.application.context import Supervision
@@ -112,7 +112,31 @@ async def state(sv: Supervision) -> dict[str, Any]:
         queued = (await conn.execute(select(*columns).order_by(notifications.c.id))).all()
     found["own"] = sorted((e.stream_id, e.version, e.type, str(e.data)) for e in own)
     found["notifications"] = sorted(tuple(r) for r in queued)
+    found["published"] = await published(sv)
     return found
+
+
+async def published(sv: Supervision) -> list[tuple[str, str, bytes]]:
+    """Each outbox record, checked to be the Kafka binary mode of its stored event."""
+    async with sv.engine.connect() as conn:
+        own = {e.event_id: e for e in await sv.store.read_all(conn, 0, limit=10_000)}
+        records = (await conn.execute(select(outbox))).all()
+    for record in records:
+        e = own[record.event_id]
+        envelope = Envelope(
+            id=e.event_id,
+            type=e.type,
+            source=sv.store.source,
+            subject=e.stream_id,
+            time=e.recorded_at,
+            center=e.center,
+            sequence=e.version,
+            traceparent=e.traceparent,
+            data=e.data,
+        )
+        headers = [(name, value.encode()) for name, value in record.headers]
+        assert (record.key.encode(), headers, record.value) == to_message(envelope)
+    return sorted((r.topic, r.key, bytes(r.value)) for r in records)
 
 
 async def test_a_folded_poll_and_a_batched_tick_equal_the_one_by_one_paths(
@@ -127,7 +151,7 @@ async def test_a_folded_poll_and_a_batched_tick_equal_the_one_by_one_paths(
         async with batched.engine.begin() as conn:
             await supervise_batch(batched, conn, part)
     first = await state(one)
-    assert first["own"] and first["case_ledger"] and first["anomalies"]
+    assert first["own"] and first["case_ledger"] and first["anomalies"] and first["published"]
     assert await state(batched) == first
 
     for at in (bj(2026, 9, 29, 9), bj(2026, 10, 8, 9), bj(2026, 10, 12, 9)):
