@@ -180,6 +180,9 @@ class WorkCalendar:
 
     def add_working_days(self, day: date, n: int) -> date:
         """Return the nth working day after day (before it when n < 0); day itself when n == 0."""
+        return self.memo(("add_working_days", day, n), lambda: self._walk(day, n))
+
+    def _walk(self, day: date, n: int) -> date:
         step = _ONE_DAY if n > 0 else -_ONE_DAY
         left = abs(n)
         while left:

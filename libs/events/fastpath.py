@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any
 
 import asyncpg
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import JSON, Table, and_, bindparam, insert, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -142,6 +142,43 @@ async def insert_rows(conn: AsyncConnection, table: Table, rows: Sequence[dict[s
         records = [_dumped(record, as_json) for record in records]
     driver = await in_transaction(conn)
     await driver.copy_records_to_table(table.name, records=records, columns=names)
+
+
+async def update_rows(
+    conn: AsyncConnection, table: Table, keys: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Rewrite rows found by their `keys` columns (every row names the same columns): on
+    PostgreSQL in one statement, the rows sent as one array a column and unnested; elsewhere
+    an executemany."""
+    if not rows:
+        return
+    names = list(rows[0])
+    if conn.dialect.name != "postgresql":
+        where = and_(*(table.c[k] == bindparam(f"b_{k}") for k in keys))
+        values: dict[str, Any] = {n: bindparam(f"b_{n}") for n in names if n not in keys}
+        await conn.execute(
+            update(table).where(where).values(values),
+            [{f"b_{n}": v for n, v in r.items()} for r in rows],
+        )
+        return
+    as_json = [i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON)]
+    columns = [[r[n] for r in rows] for n in names]
+    for i in as_json:
+        columns[i] = [json.dumps(v) for v in columns[i]]
+    driver = await in_transaction(conn)
+    await driver.execute(_update_statement(conn, table, names, keys), *columns)
+
+
+def _update_statement(
+    conn: AsyncConnection, table: Table, names: Sequence[str], keys: Sequence[str]
+) -> str:
+    quote = conn.dialect.identifier_preparer.quote
+    types = [table.c[n].type.compile(dialect=conn.dialect) for n in names]
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
+    sets = ", ".join(f"{quote(n)} = u.{quote(n)}" for n in names if n not in keys)
+    match = " AND ".join(f"t.{quote(k)} = u.{quote(k)}" for k in keys)
+    unnested = f"unnest({arrays}) AS u({', '.join(quote(n) for n in names)})"
+    return f"UPDATE {quote(table.name)} AS t SET {sets} FROM {unnested} WHERE {match}"
 
 
 def _dumped(record: tuple[Any, ...], at: list[int]) -> tuple[Any, ...]:

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast, overload
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.caseclock import pauses_from_json
-from libs.events.fastpath import insert_rows
+from libs.events.fastpath import insert_rows, update_rows
 from services.supervision.adapters.tables import lights
 from services.supervision.domain.clock import CaseClock, Clocks, deadline_of
 from services.supervision.domain.lights import Color, Outcome
+
+KEY = ("case_id", "part")
 
 
 @dataclass(frozen=True)
@@ -144,16 +146,12 @@ def row_values(row: LightRow) -> dict[str, Any]:
 
 
 async def write_many(conn: AsyncConnection, new: list[LightRow], changed: list[LightRow]) -> None:
-    """Insert the `new` lights and rewrite the `changed` ones, each kind in one executemany."""
+    """Insert the `new` lights (COPY) and rewrite the `changed` ones (one statement)."""
     await insert_rows(
         conn, lights, [{"case_id": r.case_id, "part": r.part, **row_values(r)} for r in new]
     )
-    if changed:
-        rows = [{"b_case_id": r.case_id, "b_part": r.part, **row_values(r)} for r in changed]
-        where = (lights.c.case_id == bindparam("b_case_id")) & (
-            lights.c.part == bindparam("b_part")
-        )
-        await conn.execute(update(lights).where(where), rows)
+    rows = [{"case_id": r.case_id, "part": r.part, **row_values(r)} for r in changed]
+    await update_rows(conn, lights, KEY, rows)
 
 
 def as_stored(row: LightRow) -> LightRow:
@@ -209,12 +207,7 @@ def _utc(at: datetime | None) -> datetime | None:
 
 async def set_next_changes(conn: AsyncConnection, moved: list[LightRow]) -> None:
     """Update only `next_change_at` of these lights, in one executemany."""
-    if moved:
-        rows = [
-            {"b_case_id": r.case_id, "b_part": r.part, "next_change_at": r.next_change_at}
-            for r in moved
-        ]
-        where = (lights.c.case_id == bindparam("b_case_id")) & (
-            lights.c.part == bindparam("b_part")
-        )
-        await conn.execute(update(lights).where(where), rows)
+    rows = [
+        {"case_id": r.case_id, "part": r.part, "next_change_at": r.next_change_at} for r in moved
+    ]
+    await update_rows(conn, lights, KEY, rows)
