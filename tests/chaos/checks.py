@@ -55,6 +55,11 @@ async def _rows(node: Node, service: str, query: str) -> list[tuple[object, ...]
         await conn.close()
 
 
+async def cases(node: Node) -> int:
+    """How many cases intake has."""
+    return await _scalar(node, "intake", "SELECT count(*) FROM cases")
+
+
 async def delivered(node: Node) -> int:
     """How many cases approval delivered a decision for."""
     return await _scalar(
@@ -168,7 +173,10 @@ async def each_published_once(node: Node) -> dict[str, int]:
     counts: dict[str, int] = {}
     sent = await published(node)
     inbox = await _rows(node, "supervision", "SELECT event_id FROM supervision_inbox")
-    assert Counter(str(r[0]) for r in inbox) == Counter(sent.all), "inbox != published"
+    got = Counter(str(r[0]) for r in inbox)
+    if got != Counter(sent.all):
+        where = await _describe(node, set(got) ^ sent.all)
+        raise AssertionError(f"inbox {len(got)} != published {len(sent.all)}: {where}")
     timeline = await _rows(node, "intake", "SELECT event_id FROM case_timeline")
     theirs = Counter(str(r[0]) for r in timeline)
     assert all(theirs[e] == 1 for e in sent.by_service["approval"]), "timeline misses events"
@@ -176,6 +184,22 @@ async def each_published_once(node: Node) -> dict[str, int]:
     counts["supervision inbox"] = len(inbox)
     counts["intake timeline"] = len(timeline)
     return counts
+
+
+async def _describe(node: Node, event_ids: set[str]) -> list[tuple[object, ...]]:
+    """Where the given events are: service, type and subject."""
+    found: list[tuple[object, ...]] = []
+    for service in PUBLISHERS:
+        for event_id in sorted(event_ids)[:10]:
+            found += [
+                (service, *r)
+                for r in await _rows(
+                    node,
+                    service,
+                    f"SELECT type, stream_id FROM events WHERE event_id = '{event_id}'",
+                )
+            ]
+    return found
 
 
 async def same_state_everywhere(node: Node, cases: dict[str, str]) -> Counter[str]:
