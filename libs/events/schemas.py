@@ -143,6 +143,17 @@ class CaseWithdrawalRefused(CaseEvent):
     refused_at: datetime
 
 
+@registry.register("onewindow.case.withdrawal_refusal_noted.v1")
+class CaseWithdrawalRefusalNoted(CaseEvent):
+    """Intake took approval's refusal of the withdrawal: its case is accepted again, as before
+    the request; `reason` is approval's, `summary` what the applicant reads."""
+
+    reason: str
+    decision: str = ""
+    summary: str
+    noted_at: datetime
+
+
 @registry.register("onewindow.case.returned.v1")
 class CaseReturned(CaseEvent):
     """退件: a tolerated (容缺) material was not supplied by the promised date."""

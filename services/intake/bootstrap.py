@@ -20,16 +20,18 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     """The intake runtime; tests pass their own settings and a FixedClock."""
     settings = settings or Settings()
-    return Runtime(
+    wired: list[Runtime] = []  # the consumer appends through the runtime built below
+    track = tracking(source_of(settings.center_code, SERVICE), lambda: wired[0])
+    runtime = Runtime(
         service=SERVICE,
         settings=settings,
         migrations=MIGRATIONS,
-        subscriptions=[
-            Subscription("cases", [CASE_EVENTS], tracking(source_of(settings.center_code, SERVICE)))
-        ],
+        subscriptions=[Subscription("cases", [CASE_EVENTS], track)],
         background=[
             every(settings.overdue_check_seconds),
             judging_every(settings.judgement_check_seconds),
         ],
         clock=clock,
     )
+    wired.append(runtime)
+    return runtime

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from libs.events.auth import Principal
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseWithdrawalRequested, CaseWithdrawn
+from libs.events.schemas import CaseWithdrawalRefused, CaseWithdrawalRequested, CaseWithdrawn
 from services.intake.application.common import case_row, load_case, save_case
 
 
@@ -30,3 +32,13 @@ async def withdraw_case(
     first = events[0] if events else None
     stored = first.reason if isinstance(first, CaseWithdrawn | CaseWithdrawalRequested) else reason
     return {"case_id": case_id, "status": case.status, "reason": stored}
+
+
+async def when_withdrawal_refused_reaccept(
+    conn: AsyncConnection, runtime: Runtime, event: CaseWithdrawalRefused
+) -> None:
+    """Approval refused the withdrawal intake asked for: intake's case is accepted again."""
+    case = await load_case(runtime, conn, event.case_id, None)
+    now = runtime.clock.now()
+    events = case.note_withdrawal_refused(event.reason, decision=event.decision, now=now)
+    await save_case(runtime, conn, case, events)

@@ -15,13 +15,15 @@ from libs.events.caseclock import ClockFacts
 from libs.events.consumer import Handler
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
+from libs.events.runtime import Runtime
 from libs.events.schedules import CalendarCache
 from services.intake.adapters.tables import case_timeline, cases, published_decisions, utc
+from services.intake.application.withdraw_case import when_withdrawal_refused_reaccept
 
 CLOCK_FACTS = (s.CaseSuspended, s.CaseResumed, s.CaseExtended)
 
 
-def tracking(own_source: str) -> Handler:
+def tracking(own_source: str, runtime: Callable[[], Runtime]) -> Handler:
     """The handler for `case-events`; intake's own events are already applied, so skipped."""
     calendars = CalendarCache()
 
@@ -48,6 +50,8 @@ def tracking(own_source: str) -> Handler:
                 data=data,
             )
         )
+        if isinstance(event, s.CaseWithdrawalRefused):
+            await when_withdrawal_refused_reaccept(conn, runtime(), event)
 
     return when_case_event_elsewhere_track_case
 

@@ -19,6 +19,7 @@ from libs.events.schemas import (
     CaseSubmitted,
     CaseSupplemented,
     CaseSupplementRequested,
+    CaseWithdrawalRefusalNoted,
     CaseWithdrawalRequested,
     CaseWithdrawn,
 )
@@ -100,6 +101,8 @@ class Case(Aggregate):
                 self.closing, self.status = event, "refused"
             case CaseWithdrawalRequested():
                 self.status = "withdrawal_requested"
+            case CaseWithdrawalRefusalNoted():
+                self.status = "accepted"  # a withdrawal is requested of an accepted case only
             case CaseWithdrawn():
                 self.closing, self.status = event, "withdrawn"
             case CaseReturned():
@@ -241,6 +244,21 @@ class Case(Aggregate):
             ]
         return [
             CaseWithdrawn(**self._event(), reason=reason.strip(), withdrawn_at=now, withdrawn_by=by)
+        ]
+
+    def note_withdrawal_refused(self, reason: str, *, decision: str, now: datetime) -> list[Event]:
+        """Approval refused the requested withdrawal (decided first): the case is accepted
+        again; nothing when no request waits (an answer seen before)."""
+        if self.status != "withdrawal_requested":
+            return []
+        return [
+            CaseWithdrawalRefusalNoted(
+                **self._event(),
+                reason=reason,
+                decision=decision,
+                summary=f"撤回申请未予办理：{reason}",
+                noted_at=now,
+            )
         ]
 
     def extend_promise(

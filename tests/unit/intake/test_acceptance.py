@@ -11,6 +11,7 @@ from libs.events.clock import SHANGHAI
 from libs.events.schemas import (
     CaseAccepted,
     CaseRefused,
+    CaseWithdrawalRefusalNoted,
     CaseWithdrawalRequested,
     CaseWithdrawn,
 )
@@ -160,6 +161,17 @@ def test_withdrawal_after_acceptance_is_a_request_for_approval_to_answer() -> No
     assert isinstance(event, CaseWithdrawalRequested) and event.reason == "不再需要"
     assert then(case, [event]).status == "withdrawal_requested"
     assert case.withdraw("", now=NOW, by="applicant-1", decided=False) == []  # asked once
+
+
+def test_a_refused_withdrawal_leaves_the_case_accepted_as_before() -> None:
+    case = submitted(COMPLETE)
+    then(case, case.accept(item(), Acceptance(NOW, "c"), CALENDAR))
+    then(case, case.withdraw("不再需要", now=NOW, by="applicant-1", decided=False))
+    [event] = case.note_withdrawal_refused("已作出决定，不能撤回", decision="approved", now=NOW)
+    assert isinstance(event, CaseWithdrawalRefusalNoted)
+    assert event.summary == "撤回申请未予办理：已作出决定，不能撤回"
+    assert then(case, [event]).status == "accepted"
+    assert case.note_withdrawal_refused("again", decision="approved", now=NOW) == []
 
 
 def test_a_loaded_schedule_overrides_the_library() -> None:
