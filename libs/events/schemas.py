@@ -91,6 +91,9 @@ class CaseAccepted(CaseEvent):
     supplement_by: date | None = None
     promise: str = ""  # the applicant's written promise (承诺书) for the tolerated materials
     item_name: str = ""
+    # A reported case (上报件): the center that decides it, as its item names it, so approval
+    # escalates it rightly even before the item's own event reached it.
+    decided_by_center: str | None = None
     # Why, when no clerk accepted it: `deemed_art32` = materials not judged within 5 working
     # days of receipt, so accepted from the day they were received (行政许可法 art. 32).
     cause: str = ""

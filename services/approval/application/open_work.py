@@ -47,7 +47,7 @@ async def when_case_accepted_open_work(
     )
     decider = ""
     if event.kind == "reported":  # 上报件: the catalogue names the deciding center
-        named = extra.get("decided_by_center") or (item.decided_by_center if item else None)
+        named = event.decided_by_center or (item.decided_by_center if item else None)
         decider = str(named or ctx.settings.parent_center)
     await _open(conn, ctx, case, escalate_to=decider)
 

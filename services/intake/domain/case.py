@@ -212,6 +212,7 @@ class Case(Aggregate):
                 tolerated_missing=missing,
                 supplement_by=intake.supplement_by if missing else None,
                 promise=intake.promise_text(item, missing),
+                decided_by_center=item.decided_by_center if s.kind == "reported" else None,
             )
         ]
 

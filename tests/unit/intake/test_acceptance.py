@@ -174,6 +174,14 @@ def test_a_refused_withdrawal_leaves_the_case_accepted_as_before() -> None:
     assert case.note_withdrawal_refused("again", decision="approved", now=NOW) == []
 
 
+def test_a_reported_case_names_its_deciding_center_on_acceptance() -> None:
+    reported = item(kind="reported", decided_by_center="350000")
+    [event] = submitted(COMPLETE, reported).accept(reported, Acceptance(NOW, "c"), CALENDAR)
+    assert isinstance(event, CaseAccepted) and event.decided_by_center == "350000"
+    [other] = submitted(COMPLETE).accept(item(), Acceptance(NOW, "c"), CALENDAR)
+    assert isinstance(other, CaseAccepted) and other.decided_by_center is None
+
+
 def test_a_loaded_schedule_overrides_the_library() -> None:
     extra_holiday = YearSchedule(year=2026, holidays=[date(2026, 11, 26)], workdays=[])
     calendar = WorkCalendar({2026: extra_holiday})
