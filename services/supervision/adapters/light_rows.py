@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +12,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.caseclock import pauses_from_json
-from libs.events.fastpath import insert_rows, update_rows
+from libs.events.db import is_postgres
+from libs.events.fastpath import in_transaction, insert_rows, update_rows
 from services.supervision.adapters.tables import lights
 from services.supervision.domain.clock import CaseClock, Clocks, deadline_of
 from services.supervision.domain.lights import Color, Outcome
@@ -131,6 +133,31 @@ async def load_many(
     for r in (await conn.execute(query)).mappings():
         found[r["case_id"]][r["part"]] = from_row(r)
     return found
+
+
+CHANGING = """
+SELECT * FROM lights
+WHERE (suspended_since IS NULL AND completed_at IS NULL AND closed_at IS NULL)
+   OR next_change_at IS NOT NULL
+"""
+
+
+async def load_changing(conn: AsyncConnection) -> list[LightRow]:
+    """Every light whose clock runs or that says it changes (a stopped clock never changes);
+    on PostgreSQL read on the driver, without SQLAlchemy's per-value processing."""
+    if not is_postgres(conn):
+        stopped = lights.c.suspended_since.isnot(None) | lights.c.completed_at.isnot(None)
+        stopped |= lights.c.closed_at.isnot(None)
+        query = select(lights).where(~stopped | lights.c.next_change_at.isnot(None))
+        return [from_row(r) for r in (await conn.execute(query)).mappings()]
+    driver = await in_transaction(conn)
+    found = await driver.fetch(CHANGING)
+    return [from_row({**r, "pauses": _parsed(r["pauses"])}) for r in found]
+
+
+def _parsed(pauses: Any) -> Any:
+    """The pauses column as data: JSON text, unless the connection decodes JSON itself."""
+    return json.loads(pauses) if isinstance(pauses, str) else pauses
 
 
 def row_values(row: LightRow) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.registry import Event
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.light_rows import LightRow
-from services.supervision.adapters.tables import lights, notifications, supervised_cases
+from services.supervision.adapters.tables import notifications, supervised_cases
 from services.supervision.application.context import Supervision
 from services.supervision.application.own_events import record
 from services.supervision.domain.clock import WHOLE
@@ -185,12 +185,7 @@ async def reschedule_all(
 ) -> int:
     """Recompute every stored light's next change (a calendar year loaded; a rebuild)."""
     changed = []
-    # A stopped clock never changes (next_change is None): only those that run or say otherwise.
-    stopped = lights.c.suspended_since.isnot(None) | lights.c.completed_at.isnot(None)
-    stopped |= lights.c.closed_at.isnot(None)
-    query = select(lights).where(~stopped | lights.c.next_change_at.isnot(None))
-    for row in (await conn.execute(query)).mappings().all():
-        light = light_rows.from_row(row)
+    for light in await light_rows.load_changing(conn):
         due = reschedule(light, calendar, escalate_after_days=escalate_after_days)
         if due != light.next_change_at:
             changed.append(replace(light, next_change_at=due))
