@@ -185,7 +185,12 @@ def is_unavailable(exc: BaseException) -> bool:
     if exc.connection_invalidated:
         return True
     for cause in (exc.orig, getattr(exc.orig, "__cause__", None)):
-        if type(cause).__name__ in ("ConnectionDoesNotExistError", "InterfaceError"):
+        # InternalClientError: asyncpg's rollback on a connection the server just dropped.
+        if type(cause).__name__ in (
+            "ConnectionDoesNotExistError",
+            "InterfaceError",
+            "InternalClientError",
+        ):
             return True
         if str(getattr(cause, "sqlstate", "") or "")[:2] in UNAVAILABLE_SQLSTATES:
             return True

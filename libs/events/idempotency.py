@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from libs.events.auth import InvalidToken, Principal, decode_token, get_auth_settings
-from libs.events.db import is_postgres, metadata
+from libs.events.db import is_postgres, is_unavailable, metadata
 
 HEADER = "Idempotency-Key"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -217,9 +217,23 @@ class Idempotency:
         found = Claim(
             caller_scope(principal), key, fingerprint(scope["method"], scope["path"], query, body)
         )
-        if await self._answered(found, send, wait=False):
-            return
-        await self._first(found, scope, body, receive, send)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            if await self._answered(found, tracked, wait=False):
+                return
+            await self._first(found, scope, body, receive, tracked)
+        except Exception as exc:
+            # The claim's own reads and writes meet a database outage outside the app's
+            # handlers: answer it as they do (503, Retry-After), never a bare 500.
+            if started or not is_unavailable(exc):
+                raise
+            await send_problem(send, 503, _UNAVAILABLE_PROBLEM, retry_after=2)
 
     async def _first(
         self, found: Claim, scope: Scope, body: bytes, receive: Receive, send: Send
@@ -336,6 +350,12 @@ def _reused_problem(key: str) -> dict[str, str]:
         "rule": "IdempotencyKeyReused",
         "field": HEADER,
     }
+
+
+_UNAVAILABLE_PROBLEM = {
+    "detail": "the database is unreachable; retry",
+    "detail_zh": "后台服务暂时不可用，请稍后重试",
+}
 
 
 def _in_flight_problem(key: str) -> dict[str, str]:
