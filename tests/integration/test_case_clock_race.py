@@ -19,24 +19,12 @@ from datetime import datetime
 import pytest
 
 from libs.events.clock import SHANGHAI, FixedClock
-from services.intake.config import Settings as IntakeSettings
-from services.intake.main import create as create_intake
-from services.supervision.config import Settings as SupervisionSettings
-from services.supervision.main import create as create_supervision
-from tests.integration.approval.harness import admin, approval_settings, running, staff
+from tests.integration.approval.harness import admin, staff
+from tests.integration.one_center import CLERK, SUPERVISOR, one_center
 from tests.support.polling import eventually
-from tests.support.services import bearer, serve, settings_for
 
 pytestmark = pytest.mark.integration
 
-ITEM = {
-    "name": "建设工程规划许可证核发",
-    "department": "land",
-    "kind": "promised",
-    "legal_limit_days": 20,
-    "promised_limit_days": 10,
-    "materials": [{"code": "APPLY", "name": "申请书", "required": True, "key": True}],
-}
 APPLICANT = {
     "name": "王五",
     "id_type": "resident",
@@ -44,26 +32,14 @@ APPLICANT = {
     "phone": "13900000003",
 }
 YEAR_2027 = {"year": 2027, "holidays": ["2027-01-01"], "workdays": []}
-CLERK = bearer("clerk", sub="clerk-1", center="350500", department="land")
-SUPERVISOR = bearer("supervisor", sub="sup-1", center="350500")
 EXPECTED = ("2027-01-19", False)
 
 
 async def test_resume_racing_a_calendar_load_ends_with_one_deadline_everywhere(
     databases, broker, tmp_path
 ) -> None:
-    settings = await approval_settings(databases, broker, tmp_path)
-    prefix = settings.kafka_topic_prefix
-    intake_settings = await settings_for(IntakeSettings, databases, broker, prefix=prefix)
-    supervision_settings = await settings_for(SupervisionSettings, databases, broker, prefix=prefix)
     clock = FixedClock(datetime(2026, 12, 24, 10, 0, tzinfo=SHANGHAI))
-    async with (
-        serve(lambda s: create_intake(s, clock=clock), intake_settings) as intake,
-        serve(lambda s: create_supervision(s, clock=clock), supervision_settings) as sv,
-        running(settings, clock=clock) as approval,
-    ):
-        put = await intake.put("/v1/catalog/items/LAND-02", json=ITEM, headers=admin())
-        assert put.status_code == 201, put.text
+    async with one_center(databases, broker, tmp_path, clock, "LAND-02") as (intake, approval, sv):
         before, during, after = [await _accepted_and_suspended(intake, approval) for _ in range(3)]
         clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
 

@@ -18,32 +18,18 @@ import httpx
 import pytest
 
 from libs.events.clock import SHANGHAI, FixedClock
-from services.intake.config import Settings as IntakeSettings
-from services.intake.main import create as create_intake
-from services.supervision.config import Settings as SupervisionSettings
-from services.supervision.main import create as create_supervision
-from tests.integration.approval.harness import Node, admin, approval_settings, running, staff
+from tests.integration.approval.harness import Node, staff
+from tests.integration.one_center import CLERK, SUPERVISOR, one_center
 from tests.support.polling import eventually
-from tests.support.services import bearer, serve, settings_for
 
 pytestmark = pytest.mark.integration
 
-ITEM = {
-    "name": "建设工程规划许可证核发",
-    "department": "land",
-    "kind": "promised",
-    "legal_limit_days": 20,
-    "promised_limit_days": 10,
-    "materials": [{"code": "APPLY", "name": "申请书", "required": True, "key": True}],
-}
 APPLICANT = {
     "name": "李四",
     "id_type": "resident",
     "id_no": "11010519491231002X",
     "phone": "13900000002",
 }
-CLERK = bearer("clerk", sub="clerk-1", center="350500", department="land")
-SUPERVISOR = bearer("supervisor", sub="sup-1", center="350500")
 REVIEWER = staff("reviewer", "rev-a")
 APPROVER = staff("approver", "app-a")
 
@@ -51,18 +37,8 @@ APPROVER = staff("approver", "app-a")
 async def test_every_service_answers_the_same_status_at_every_step(
     databases, broker, tmp_path
 ) -> None:
-    settings = await approval_settings(databases, broker, tmp_path)
-    prefix = settings.kafka_topic_prefix
-    intake_settings = await settings_for(IntakeSettings, databases, broker, prefix=prefix)
-    supervision_settings = await settings_for(SupervisionSettings, databases, broker, prefix=prefix)
     clock = FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI))
-    async with (
-        serve(lambda s: create_intake(s, clock=clock), intake_settings) as intake,
-        serve(lambda s: create_supervision(s, clock=clock), supervision_settings) as sv,
-        running(settings, clock=clock) as approval,
-    ):
-        put = await intake.put("/v1/catalog/items/LAND-03", json=ITEM, headers=admin())
-        assert put.status_code == 201, put.text
+    async with one_center(databases, broker, tmp_path, clock, "LAND-03") as (intake, approval, sv):
         body = {"item_code": "LAND-03", "applicant": APPLICANT, "materials": ["APPLY"]}
         received = await intake.post("/v1/cases", json=body, headers=CLERK)
         assert received.status_code == 201, received.text

@@ -18,44 +18,20 @@ from datetime import datetime
 import pytest
 
 from libs.events.clock import SHANGHAI, FixedClock
-from services.intake.config import Settings as IntakeSettings
-from services.intake.main import create as create_intake
-from services.supervision.config import Settings as SupervisionSettings
-from services.supervision.main import create as create_supervision
-from tests.integration.approval.harness import admin, approval_settings, running, staff
+from tests.integration.approval.harness import staff
+from tests.integration.one_center import CLERK, SUPERVISOR, one_center
 from tests.support.polling import eventually
-from tests.support.services import bearer, serve, settings_for
 
 pytestmark = pytest.mark.integration
 
-ITEM = {
-    "name": "建设工程规划许可证核发",
-    "department": "land",
-    "kind": "promised",
-    "legal_limit_days": 20,
-    "promised_limit_days": 10,
-    "materials": [{"code": "APPLY", "name": "申请书", "required": True, "key": True}],
-}
-CLERK = bearer("clerk", sub="clerk-1", center="350500", department="land")
-SUPERVISOR = bearer("supervisor", sub="sup-1", center="350500")
 APPROVER = staff("approver", "app-a")
 
 
 async def test_withdrawal_and_decision_race_ends_with_one_outcome_everywhere(
     databases, broker, tmp_path
 ) -> None:
-    settings = await approval_settings(databases, broker, tmp_path)
-    prefix = settings.kafka_topic_prefix
-    intake_settings = await settings_for(IntakeSettings, databases, broker, prefix=prefix)
-    supervision_settings = await settings_for(SupervisionSettings, databases, broker, prefix=prefix)
     clock = FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI))
-    async with (
-        serve(lambda s: create_intake(s, clock=clock), intake_settings) as intake,
-        serve(lambda s: create_supervision(s, clock=clock), supervision_settings) as sv,
-        running(settings, clock=clock) as approval,
-    ):
-        put = await intake.put("/v1/catalog/items/LAND-02", json=ITEM, headers=admin())
-        assert put.status_code == 201, put.text
+    async with one_center(databases, broker, tmp_path, clock, "LAND-02") as (intake, approval, sv):
         phones = [f"1390000{n:04d}" for n in range(4)]
         first, second, *both = await asyncio.gather(
             *(_reviewed(intake, approval, phone) for phone in phones)
