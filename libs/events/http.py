@@ -16,10 +16,13 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from libs.events.db import is_unavailable
+from libs.events.rules import Kind, Rule
 from libs.events.store import ConcurrencyError
 from libs.events.words import http_zh, validation_zh
 
 log = logging.getLogger(__name__)
+# The status each kind of rule is answered with.
+STATUS_OF = {Kind.invalid: 422, Kind.forbidden: 403, Kind.conflict: 409, Kind.not_found: 404}
 PROBLEM = "application/problem+json"
 # What a 503 tells the client to wait before retrying: a database or broker outage is short.
 RETRY_AFTER_SECONDS = "2"
@@ -191,6 +194,17 @@ def install_problem_handlers(app: FastAPI) -> None:
             **exc.extra,
         )
 
+    async def on_rule(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Rule)
+        return problem(
+            STATUS_OF[exc.kind],
+            exc.detail,
+            rule=exc.rule,
+            detail_zh=exc.detail_zh,
+            chinese=prefers_chinese(request),
+            **exc.extra,
+        )
+
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
         response = problem(exc.status_code, str(exc.detail), chinese=prefers_chinese(request))
@@ -238,6 +252,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return response
 
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(Rule, on_rule)
     app.add_exception_handler(OperationalError, on_unavailable)
     app.add_exception_handler(InterfaceError, on_unavailable)
     app.add_exception_handler(DBAPIError, on_database_error)

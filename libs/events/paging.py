@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Query, Request, Response
 from sqlalchemy import ColumnElement, Select, and_, or_
 
-from libs.events.http import RuleViolation
+from libs.events.rules import Rule
 
 T = TypeVar("T")
 Key = list[Any]  # the sort values of the last item of a page, then its id
@@ -26,15 +26,13 @@ Cursor = Annotated[
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size, at most {MAX_PAGE}")]
 
 
-class InvalidCursor(RuleViolation):
+class InvalidCursor(Rule):
     """A cursor is handed back exactly as a page's Next-Cursor gave it."""
 
     zh = "翻页游标无效：请使用上一页返回的 Next-Cursor"
 
     def __init__(self) -> None:
-        super().__init__(
-            "InvalidCursor", "the cursor is not one this list handed out", field="cursor"
-        )
+        super().__init__("the cursor is not one this list handed out", field="cursor")
 
 
 def encode_cursor(key: Key) -> str:
@@ -100,13 +98,13 @@ def finish(
     return page
 
 
-class DateRangeReversed(RuleViolation):
+class DateRangeReversed(Rule):
     """A date range starts no later than it ends."""
 
     zh = "日期范围的开始日期不能晚于结束日期"
 
     def __init__(self, first: date, last: date, *, field: str) -> None:
-        super().__init__("DateRangeReversed", f"{field} {first} is after {last}", field=field)
+        super().__init__(f"{field} {first} is after {last}", field=field)
 
 
 def date_range(first: date | None, last: date | None, *, field: str) -> None:

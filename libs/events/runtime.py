@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
@@ -48,8 +48,10 @@ from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store
 from libs.events.security import install_security
 from libs.events.store import EventStore
 from libs.events.tracing import tracer_provider
+from libs.events.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
+V = TypeVar("V")
 # Spans give every event the traceparent of the request or event that caused it.
 TRACER_PROVIDER = tracer_provider()
 
@@ -135,6 +137,16 @@ class Runtime:
         """One unit of work; its events reach the relay as soon as it commits."""
         async with self.engine.begin() as conn:
             yield conn
+        if self.relay:
+            self.relay.notify()
+
+    def unit_of_work(self, views: Callable[[AsyncConnection], V]) -> SqlUnitOfWork[V]:
+        """The service's unit of work on this database; each commit wakes the relay."""
+        return SqlUnitOfWork(
+            self.engine, self.store, views, calendars=self._calendars, on_commit=self._wake_relay
+        )
+
+    def _wake_relay(self) -> None:
         if self.relay:
             self.relay.notify()
 

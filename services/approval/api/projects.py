@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load
 from libs.events.auth import Principal, Role, require
 from libs.events.http import Problem
 from libs.events.instants import BeijingRoute
+from libs.events.store import load
 from services.approval.api.deps import Admin, Ctx, Viewer
 from services.approval.api.project_schemas import (
     CODE,

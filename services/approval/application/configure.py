@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import save
 from libs.events.auth import Principal
 from libs.events.schemas import (
     ApprovalItemRulesSet,
@@ -14,6 +13,7 @@ from libs.events.schemas import (
     DepartmentPostsNamed,
     PostHolders,
 )
+from libs.events.store import save
 from services.approval.application.context import Context
 from services.approval.application.unit import department, item_rules
 from services.approval.domain.department import Department, ItemRules, check_extension_cap

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import save
 from libs.events.auth import Principal
 from libs.events.schemas import DepartmentAbsenceMarked
+from libs.events.store import save
 from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
 from services.approval.application.unit import commit, department, load_case

@@ -14,10 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import org
-from libs.events.aggregate import load, save
 from libs.events.registry import Event
 from libs.events.schemas import CaseDecisionIssued, CaseEscalationReturned
-from libs.events.store import ConcurrencyError
+from libs.events.store import ConcurrencyError, load, save
 from services.approval.adapters import deliveries, documents, projection
 from services.approval.adapters.pdf import render_decision
 from services.approval.adapters.references import contact_of

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load, save
 from libs.events.auth import Principal, Role, same_department
 from libs.events.http import Problem
 from libs.events.registry import Event
 from libs.events.schemas import JointCompleted, WorkClosed
+from libs.events.store import load, save
 from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
 from services.approval.application.joint.stages import follow_stage

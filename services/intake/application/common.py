@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load, save
 from libs.events.auth import Principal, Role, can_see_center, within_department
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
+from libs.events.store import load, save
 from libs.events.words import case_status
 from services.intake.adapters import catalog
 from services.intake.adapters.projection import project_case

@@ -15,9 +15,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import schemas as s
-from libs.events.aggregate import load
 from libs.events.registry import UnknownEventType, registry
 from libs.events.runtime import Runtime
+from libs.events.store import load
 from services.intake.adapters.projection import project_case
 from services.intake.adapters.tables import case_timeline, cases
 from services.intake.consumers.case_events import apply_reported

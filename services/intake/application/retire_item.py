@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from libs.events.aggregate import load, save
 from libs.events.runtime import Runtime
 from libs.events.schemas import ItemRetired
+from libs.events.store import load, save
 from services.intake.adapters import catalog
 from services.intake.domain.catalog import CatalogItem, ItemVersion, RetireItem, item_stream
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load
 from libs.events.applier import Waiting
 from libs.events.registry import Event
 from libs.events.schemas import CaseSubmitted, ItemPublished, WorkAssigned, WorkOpened
+from libs.events.store import load
 from services.approval.adapters import joint_store
 from services.approval.application.context import Context
 from services.approval.domain.case import ApprovalCase

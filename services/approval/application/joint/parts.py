@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load
 from libs.events.auth import Principal
 from libs.events.calendar import WorkCalendar
 from libs.events.registry import Event
 from libs.events.schemas import Procedure
+from libs.events.store import load
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, department
 from services.approval.domain.agency import ensure_materials_complete

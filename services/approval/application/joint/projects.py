@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load, save
 from libs.events.auth import Principal
 from libs.events.http import Problem
 from libs.events.projects import SeriesDefined, SiteOpinion, StageDefinition
+from libs.events.store import load, save
 from services.approval.adapters import joint_store
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, commit, load_case

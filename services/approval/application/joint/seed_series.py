@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from libs.events.aggregate import load, save
 from libs.events.projects import SeriesDefined, StageDefinition
 from libs.events.runtime import Runtime
+from libs.events.store import load, save
 from services.approval.domain.projects import Series, series_stream
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "seed" / "series.json"

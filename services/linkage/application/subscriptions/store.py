@@ -10,10 +10,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.aggregate import load, save
 from libs.events.http import Problem
 from libs.events.registry import Event
-from libs.events.store import EventStore
+from libs.events.store import EventStore, load, save
 from services.linkage.adapters.webhook_tables import subscription_secrets, subscriptions
 from services.linkage.domain.subscriptions import Subscription, stream_of
 
