@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,33 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.types import TypeDecorator
+
+
+class Instant(TypeDecorator[datetime]):
+    """A timezone-aware instant stored in UTC; SQLite's naive values come back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: a timezone is required")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Read back aware UTC."""
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 7_300_001  # pg advisory lock key: two processes never migrate one database at once
@@ -46,7 +72,7 @@ events = Table(
     Column("data", JSON, nullable=False),
     Column("center", String(64), nullable=False),
     Column("traceparent", String(64), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),
     # The hash chain of each stream (libs/events/audit.py): tampering shows in `audit verify`.
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
@@ -67,8 +93,8 @@ def outbox_table(name: str, meta: MetaData = metadata) -> Table:
         Column("key", String(200), nullable=False),
         Column("headers", JSON, nullable=False),
         Column("value", LargeBinary, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True)),
+        Column("created_at", Instant(), nullable=False),
+        Column("sent_at", Instant()),
         Index(
             f"ix_{name}_unsent",
             "id",
@@ -87,7 +113,7 @@ processed = Table(
     metadata,
     Column("consumer", String(100), primary_key=True),
     Column("event_id", String(64), primary_key=True),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", Instant(), nullable=False),
 )
 
 # Per consumer and stream (`source subject`), the last applied sequence, written in the
@@ -98,7 +124,7 @@ stream_positions = Table(
     Column("consumer", String(100), primary_key=True),
     Column("stream", String(400), primary_key=True),
     Column("sequence", Integer, nullable=False),
-    Column("parked_at", DateTime(timezone=True)),
+    Column("parked_at", Instant()),
 )
 
 # Records a consumer could not apply (and those of a parked stream waiting behind them),
@@ -117,8 +143,8 @@ parked = Table(
     Column("key", LargeBinary),
     Column("headers", JSON, nullable=False),
     Column("value", LargeBinary, nullable=False),
-    Column("parked_at", DateTime(timezone=True), nullable=False),
-    Column("resolved_at", DateTime(timezone=True)),
+    Column("parked_at", Instant(), nullable=False),
+    Column("resolved_at", Instant()),
     Index("ix_parked_open", "consumer", "stream", "sequence"),
 )
 
@@ -134,9 +160,9 @@ outbox_rejected = Table(
     Column("key", String(200), nullable=False),
     Column("headers", JSON, nullable=False),
     Column("value", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Instant(), nullable=False),
     Column("error", Text, nullable=False),
-    Column("rejected_at", DateTime(timezone=True), nullable=False),
+    Column("rejected_at", Instant(), nullable=False),
 )
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
 
-from services.supervision.adapters.tables import Instant
+from libs.events.db import Instant
 
 # Its own metadata: the first migration creates `tables.metadata` whole, this one only these.
 metadata = MetaData()
