@@ -1,9 +1,10 @@
 """A load generator: clients run cases through submit, accept, review and decide, retrying
 whatever was not answered (a killed service, an outage) until its effect is there.
 
-A retry is safe: submission carries the same `Idempotency-Key`; before retrying the other
-steps the client reads the case's state and stops when the step already took effect (its
-answer was lost with the process that gave it). Every 2xx is noted, so the checks at the end
+A retry is safe: every step carries its own `Idempotency-Key` and a retry sends the same one
+(a replayed answer is counted). Only when a process died after its commit but before its answer
+was stored does the key stay unanswered (409 in flight): then the client reads the case's state
+and stops when the step already took effect. Every 2xx is noted, so the checks at the end
 can prove none of them was lost.
 """
 
@@ -130,6 +131,10 @@ class Client:
     async def run_case(self, index: int, *, deadline: float) -> None:
         """Submit, accept, review and decide one case."""
         key = {"Idempotency-Key": f"{self.node.prefix}case-{index}"}
+
+        def keyed(headers: dict[str, str], step: str) -> dict[str, str]:
+            return {**headers, "Idempotency-Key": f"{self.node.prefix}case-{index}-{step}"}
+
         body = {
             "item_code": ITEM_CODE,
             "applicant": APPLICANT,
@@ -158,7 +163,9 @@ class Client:
 
         await self.until_done(
             "accept",
-            lambda: self.request("POST", "intake", path + "/accept", json={}, headers=CLERK),
+            lambda: self.request(
+                "POST", "intake", path + "/accept", json={}, headers=keyed(CLERK, "accept")
+            ),
             accepted,
             deadline=deadline,
         )
@@ -177,7 +184,7 @@ class Client:
         await self.until_done(
             "review",
             lambda: self.request(
-                "POST", "approval", path + "/review", json=review, headers=REVIEWER
+                "POST", "approval", path + "/review", json=review, headers=keyed(REVIEWER, "review")
             ),
             reviewed,
             deadline=deadline,
@@ -190,7 +197,11 @@ class Client:
         await self.until_done(
             "decide",
             lambda: self.request(
-                "POST", "approval", path + "/decide", json=decision, headers=APPROVER
+                "POST",
+                "approval",
+                path + "/decide",
+                json=decision,
+                headers=keyed(APPROVER, "decide"),
             ),
             decided,
             deadline=deadline,
