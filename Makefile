@@ -14,7 +14,7 @@ TEST_SESSION_TIMEOUT ?= 2700
 # The pinned versions the suite is green with: `make lock` regenerates them from pyproject.toml.
 LOCK      := requirements.txt requirements-dev.txt
 
-.PHONY: venv provision lock lock-check run run-multi test unit chaos lint bench clean
+.PHONY: venv provision lock lock-check run run-multi test unit chaos lint audit bench clean
 
 venv: $(STAMP)
 
@@ -71,11 +71,15 @@ chaos: provision venv
 unit: venv
 	$(BIN)/pytest -m unit -q $(PYTEST_ARGS)
 
-lint: venv lock-check
+lint: venv lock-check audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python scripts/validate_deploy.py
+
+# Known vulnerabilities of the locked pins, from PyPI's advisory data (scripts/audit_pins.py).
+audit: | $(BIN)/python
+	$(BIN)/python scripts/audit_pins.py
 
 # The `bench` extra (eventsourcing, psycopg-binary, profilers) is in requirements-dev.txt only.
 bench: venv
