@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from libs.events.registry import Event, Registry
+from libs.events.registry import CASE_EVENTS, Event, Registry
 
 ADMIN = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -24,7 +24,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 types = Registry()
 
 
-@types.register("onewindow.bench.noted.v1")
+@types.register("onewindow.bench.noted.v1", topic=CASE_EVENTS)
 class Noted(Event):
     """The benchmarks' event: a number and some Chinese text, about 200 bytes."""
 

@@ -19,7 +19,7 @@ from typing import Any
 import asyncpg
 
 from bench.common import ROUNDS, database
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.db import migrate
 from services.supervision.application.rebuild import rebuild
 from services.supervision.application.tick import tick

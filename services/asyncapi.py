@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import libs.events.schemas  # noqa: F401  (registers the contract's types)
 from libs.events import asyncapi
 from services.linkage.domain.channels import link_channels
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
-from libs.events.registry import Event, Registry, registry
+from libs.events.contract import contract_types
+from libs.events.registry import CASE_EVENTS, SUPERVISION_EVENTS, Event, Registry, registry
 
 HEADERS: dict[str, Any] = {
     "type": "object",
@@ -49,13 +49,18 @@ def message(type_name: str, model: type[Event], headers: dict[str, Any]) -> dict
     }
 
 
-def document(types: Registry = registry, *, extra: Sequence[Channel] = ()) -> dict[str, Any]:
-    """AsyncAPI for every registered event type, by the topic it travels on (and `extra`)."""
-    topics = KafkaSettings()
+def document(
+    types: Mapping[str, type[Event]] | None = None,
+    *,
+    topics: Registry = registry,
+    extra: Sequence[Channel] = (),
+) -> dict[str, Any]:
+    """AsyncAPI for the contract's types (or `types`), each on the topic its registration
+    declares (and `extra`). A service's own events are not the contract: left out."""
     messages: dict[str, dict[str, Any]] = {CASE_EVENTS: {}, SUPERVISION_EVENTS: {}}
-    for type_name, model in sorted(types.models().items()):
-        channel = topics.topic_for(type_name)
-        messages[channel][type_name.replace(".", "_")] = message(type_name, model, HEADERS)
+    for type_name, model in sorted((contract_types() if types is None else types).items()):
+        channel = messages.setdefault(topics.topic_of(type_name) or CASE_EVENTS, {})
+        channel[type_name.replace(".", "_")] = message(type_name, model, HEADERS)
     channels = {name: {"address": name, "messages": msgs} for name, msgs in messages.items()}
     for more in extra:
         channels[more.address] = {

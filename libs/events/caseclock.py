@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event

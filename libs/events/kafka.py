@@ -7,11 +7,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from pydantic_settings import BaseSettings
 
-CASE_EVENTS = "case-events"
-SUPERVISION_EVENTS = "supervision-events"
-SUPERVISION_FAMILIES = frozenset(
-    {"light", "opinion", "complaint", "anomaly", "rating", "notice", "subscription"}
-)
+from libs.events.registry import CASE_EVENTS, SUPERVISION_EVENTS, Registry, registry
+
+__all__ = ["CASE_EVENTS", "SUPERVISION_EVENTS", "KafkaSettings"]
 
 
 class KafkaSettings(BaseSettings):
@@ -28,10 +26,11 @@ class KafkaSettings(BaseSettings):
         """A topic name with this deployment's prefix."""
         return f"{self.kafka_topic_prefix}{name}"
 
-    def topic_for(self, event_type: str) -> str:
-        """`supervision-events` for supervision families, `case-events` for everything else."""
-        family = event_type.split(".")[1]
-        return self.topic(SUPERVISION_EVENTS if family in SUPERVISION_FAMILIES else CASE_EVENTS)
+    def topic_for(self, event_type: str, types: Registry = registry) -> str:
+        """The topic the type declared at its registration. A type this process does not know
+        goes to `case-events`: linkage republishes other centers' case streams whatever their
+        types (the relay never asks: each outbox row keeps the topic it was written with)."""
+        return self.topic(types.topic_of(event_type) or CASE_EVENTS)
 
     def producer(self) -> AIOKafkaProducer:
         """acks=all; per-key order holds: aiokafka keeps one request in flight per partition."""

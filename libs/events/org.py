@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, MetaData, String, Table, and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.contract import CenterNamed, DepartmentNamed
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
-from libs.events.schemas import CenterNamed, DepartmentNamed
 
 metadata = MetaData()
 

@@ -10,6 +10,9 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 TYPE_PATTERN = re.compile(r"^onewindow\.(?P<name>[a-z_]+(?:\.[a-z_]+)+)\.v(?P<major>\d+)$")
+# The topics every center has (before the deployment's prefix): each type declares its own.
+CASE_EVENTS = "case-events"
+SUPERVISION_EVENTS = "supervision-events"
 
 
 class Event(BaseModel):
@@ -32,16 +35,19 @@ class Registry:
 
     def __init__(self) -> None:
         self._models: dict[str, type[Event]] = {}
+        self._topics: dict[str, str] = {}
         self._upcasters: dict[str, tuple[str, Upcaster]] = {}
 
-    def register(self, type_name: str) -> Callable[[E], E]:
-        """Class decorator: `@registry.register("onewindow.case.accepted.v1")`."""
+    def register(self, type_name: str, *, topic: str) -> Callable[[E], E]:
+        """Class decorator: `@registry.register("onewindow.case.accepted.v1", topic=CASE_EVENTS)`,
+        the topic (without prefix) the type travels on."""
         if not TYPE_PATTERN.match(type_name):
             raise ValueError(f"event type {type_name!r} is not onewindow.<family>.<event>.v<N>")
 
         def decorate(model: E) -> E:
             model.TYPE = type_name
             self._models[type_name] = model
+            self._topics[type_name] = topic
             return model
 
         return decorate
@@ -58,6 +64,11 @@ class Registry:
     def models(self) -> dict[str, type[Event]]:
         """Every registered type and its model."""
         return dict(self._models)
+
+    def topic_of(self, type_name: str) -> str | None:
+        """The topic the type (or the newest major it upcasts to) declared; None when unknown."""
+        name = self._resolve_name(type_name)
+        return None if name is None else self._topics[name]
 
     def knows(self, type_name: str) -> bool:
         """True when the type or an upcast of it is registered."""
@@ -85,6 +96,22 @@ class Registry:
         while type_name in self._upcasters:
             type_name = self._upcasters[type_name][0]
         return type_name if type_name in self._models else None
+
+
+class Passthrough(Registry):
+    """The models of `known`; a type it does not know passes as a bare `Event` (its payload
+    kept whole), for a subscription that forwards every record whatever its type."""
+
+    def __init__(self, known: Registry) -> None:
+        super().__init__()
+        self.known = known
+
+    def load(self, type_name: str, data: dict[str, Any]) -> Event:
+        """The known model (upcast when older), else the payload as it came."""
+        try:
+            return self.known.load(type_name, data)
+        except UnknownEventType:
+            return Event.model_validate(data)
 
 
 registry = Registry()

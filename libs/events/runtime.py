@@ -43,7 +43,7 @@ from libs.events.metrics import (
 )
 from libs.events.org import when_named_store_name
 from libs.events.outbox import OutboxRelay
-from libs.events.registry import Event
+from libs.events.registry import Event, Registry, registry
 from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store_schedule
 from libs.events.security import install_security
 from libs.events.store import EventStore
@@ -81,6 +81,7 @@ class Subscription:
     handle: Handler
     handle_batch: BatchHandler | None = None  # the same effect as `handle`, for a poll at once
     families: frozenset[str] | None = None  # None: every record; else only these families
+    types: Registry = registry  # the models its records are read with (unknown types skipped)
 
 
 async def when_shared_fact(conn: AsyncConnection, envelope: Envelope, event: Event) -> None:
@@ -220,6 +221,7 @@ class Runtime:
                 after_commit=self.relay.notify,
                 gap_timeout=self.settings.consumer_gap_timeout_s,
                 families=sub.families,
+                types=sub.types,
             )
             self.consumers.append(consumer)  # appended first: stop() closes a half-started one
             await consumer.start()
@@ -232,7 +234,7 @@ class Runtime:
         """Each subscription's applier by consumer name, for replaying parked records."""
         return {
             self.consumer_name(sub): Applier(
-                name=self.consumer_name(sub), engine=self.engine, handle=sub.handle
+                name=self.consumer_name(sub), engine=self.engine, handle=sub.handle, types=sub.types
             )
             for sub in self.subscriptions
         }

@@ -12,9 +12,9 @@ from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, delete,
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import WorkCalendar, YearSchedule
+from libs.events.contract import CalendarYearLoaded
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
-from libs.events.schemas import CalendarYearLoaded
 
 metadata = MetaData()
 

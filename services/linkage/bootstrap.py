@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.clock import Clock
 from libs.events.envelope import Envelope
 from libs.events.kafka import CASE_EVENTS
-from libs.events.registry import Event
+from libs.events.registry import Event, Passthrough, registry
 from libs.events.runtime import Runtime, Subscription
 from services.linkage.adapters.keys import LinkKeys, signing_key
 from services.linkage.application.context import Linkage
@@ -52,7 +52,13 @@ def bootstrap(
         migrations=Path(__file__).parent / "migrations",
         subscriptions=[
             Subscription("links", [CASE_EVENTS], on_local_event),
-            Subscription("webhooks", [CASE_EVENTS], when_case_event_queue_deliveries),
+            # Integrators receive every record of the topic, a service's own types included.
+            Subscription(
+                "webhooks",
+                [CASE_EVENTS],
+                when_case_event_queue_deliveries,
+                types=Passthrough(registry),
+            ),
         ],
         background=[links, watch, dispatcher(settings), pruner(settings)],
         clock=clock,

@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from playwright.async_api import async_playwright
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.auth import issue_dev_token
 from libs.events.broker import free_port
 from libs.events.clock import FixedClock

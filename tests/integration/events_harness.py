@@ -16,17 +16,17 @@ from libs.events.consumer import IdempotentConsumer
 from libs.events.db import make_engine, migrate, stream_positions
 from libs.events.envelope import Envelope, to_message
 from libs.events.kafka import KafkaSettings
-from libs.events.registry import Event, Registry
+from libs.events.registry import CASE_EVENTS, Event, Registry
 
 types = Registry()
 
 
-@types.register("onewindow.case.pinged.v1")
+@types.register("onewindow.case.pinged.v1", topic=CASE_EVENTS)
 class Pinged(Event):
     n: int
 
 
-@types.register("onewindow.case.padded.v1")
+@types.register("onewindow.case.padded.v1", topic=CASE_EVENTS)
 class Padded(Event):
     pad: str
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from libs.events.contract import CalendarYearLoaded
 from libs.events.envelope import Envelope, source_of, to_message
-from libs.events.schemas import CalendarYearLoaded
 from services.supervision.config import Settings
 from services.supervision.main import create
 from tests.support.polling import eventually

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from libs.events.envelope import Envelope
 from libs.events.outbox import OutboxRelay
-from libs.events.registry import Event, Registry
+from libs.events.registry import CASE_EVENTS, Event, Registry
 from libs.events.store import EventStore
 from tests.integration.events_harness import (
     Pinged,
@@ -60,7 +60,7 @@ async def test_a_poll_is_applied_in_few_transactions_and_a_failure_falls_back(
 notes = Registry()
 
 
-@notes.register("onewindow.org.noted.v1")
+@notes.register("onewindow.org.noted.v1", topic=CASE_EVENTS)
 class Noted(Event):
     """An event of a family the consumer below does not follow."""
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from libs.events.applier import Applier, Raw
+from libs.events.contract import CalendarYearLoaded
 from libs.events.db import make_engine, stream_positions
 from libs.events.envelope import Envelope
 from libs.events.schedules import calendar_schedules
-from libs.events.schemas import CalendarYearLoaded
 from services.cli import main
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from libs.events.audit import verify
 from libs.events.db import make_engine, migrate
 from libs.events.kafka import KafkaSettings
-from libs.events.registry import Event, Registry
+from libs.events.registry import CASE_EVENTS, Event, Registry
 from libs.events.store import Append, ConcurrencyError, EventStore
 
 pytestmark = pytest.mark.integration
@@ -140,7 +140,7 @@ async def test_appends_to_several_streams_are_all_or_nothing(
 def test_upcaster_reads_a_stored_v1_event_as_v2() -> None:
     types = Registry()
 
-    @types.register("onewindow.test.greeted.v2")
+    @types.register("onewindow.test.greeted.v2", topic=CASE_EVENTS)
     class GreetedV2(Event):
         given_name: str
         family_name: str

@@ -14,7 +14,7 @@ from libs.events.applier import Applier
 from libs.events.db import outbox, outbox_rejected, parked, stream_positions
 from libs.events.envelope import Envelope
 from libs.events.outbox import OutboxRelay
-from libs.events.registry import Event, Registry
+from libs.events.registry import CASE_EVENTS, Event, Registry
 from libs.events.replay import replay
 from libs.events.store import EventStore
 from tests.integration.events_harness import (
@@ -97,7 +97,7 @@ async def test_a_failing_handler_parks_its_stream_until_replayed_once(
 fixed = Registry()
 
 
-@fixed.register("onewindow.case.pinged.v1")
+@fixed.register("onewindow.case.pinged.v1", topic=CASE_EVENTS)
 class PingedFixed(Event):
     """The fix: a producer that wrote `number` for `n` is now understood."""
 

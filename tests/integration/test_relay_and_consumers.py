@@ -20,7 +20,7 @@ from libs.events.db import make_engine, migrate, outbox, parked
 from libs.events.envelope import Envelope, from_message
 from libs.events.kafka import KafkaSettings
 from libs.events.outbox import OutboxRelay
-from libs.events.registry import Event, Registry
+from libs.events.registry import CASE_EVENTS, Event, Registry
 from libs.events.store import EventStore
 from tests.support.kafka import read_topic
 from tests.support.polling import eventually
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.integration
 types = Registry()
 
 
-@types.register("onewindow.case.pinged.v1")
+@types.register("onewindow.case.pinged.v1", topic=CASE_EVENTS)
 class Pinged(Event):
     n: int
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from libs.events.aggregate import Aggregate
+from libs.events.contract import CenterNamed
 from libs.events.db import make_engine, migrate
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event
-from libs.events.schemas import CenterNamed
 from libs.events.store import ConcurrencyError, EventStore
 from libs.events.uow import SqlUnitOfWork
 from tests.support.fakes import FakeUnitOfWork

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.auth import Principal, Role, same_department
 from libs.events.http import Problem
 from libs.events.instants import BeijingRoute
-from libs.events.schemas import PostHolders
 from services.approval.adapters.references import item_of
 from services.approval.api.deps import Admin, Ctx, Manager, Viewer
 from services.approval.api.schemas import (
@@ -31,6 +30,7 @@ from services.approval.application.configure import (
 from services.approval.application.mark_absence import MarkAbsence, mark_absence
 from services.approval.application.unit import department, item_rules
 from services.approval.domain.department import Department, ItemRules
+from services.approval.events import PostHolders
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["configuration"])
 

@@ -7,10 +7,11 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
+from libs.events.contract.projects import StageDefinition
 from libs.events.http import RequestBody, invalid
-from libs.events.projects import SiteOpinion, StageDefinition
 from services.approval.domain.parts import JointState, Part
 from services.approval.domain.projects import Project, StageState
+from services.approval.events import SiteOpinion
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 Code = Annotated[str, StringConstraints(pattern=CODE)]

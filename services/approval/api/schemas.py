@@ -8,8 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from libs.events.clock import BeijingTime
+from libs.events.contract import Procedure
 from libs.events.http import Code, RequestBody
-from libs.events.schemas import Procedure
 from libs.events.words import case_status, status_zh
 from services.approval.api.project_schemas import JointRead
 from services.approval.domain.case import ApprovalCase

@@ -6,14 +6,14 @@ import base64
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseEscalationReturned,
     CaseWithdrawalRefused,
     CaseWithdrawalRequested,
     CaseWithdrawn,
     WorkClosed,
 )
+from libs.events.registry import Event
 from services.approval.adapters import documents
 from services.approval.application.context import Context
 from services.approval.application.sealing import tell_applicant

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
-from libs.events.schemas import (
+from libs.events.store import save
+from services.approval.application.context import Context
+from services.approval.application.unit import department, item_rules
+from services.approval.domain.department import Department, ItemRules, check_extension_cap
+from services.approval.events import (
     ApprovalItemRulesSet,
     DepartmentAuthorized,
     DepartmentPostsNamed,
     PostHolders,
 )
-from libs.events.store import save
-from services.approval.application.context import Context
-from services.approval.application.unit import department, item_rules
-from services.approval.domain.department import Department, ItemRules, check_extension_cap
 
 
 @dataclass(frozen=True)

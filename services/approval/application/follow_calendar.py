@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import YearSchedule
+from libs.events.contract import CalendarYearLoaded
 from libs.events.schedules import store_schedule
-from libs.events.schemas import CalendarYearLoaded
 from services.approval.adapters import projection
 from services.approval.application.context import Context
 from services.approval.application.unit import load_case

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
-from libs.events.schemas import DepartmentAbsenceMarked
 from libs.events.store import save
 from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context
@@ -15,6 +14,7 @@ from services.approval.application.unit import commit, department, load_case
 from services.approval.domain.department import Department
 from services.approval.domain.handover import route_around
 from services.approval.domain.joint_parts import route_part_around
+from services.approval.events import DepartmentAbsenceMarked
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import Deadline
+from libs.events.contract import CaseAccepted, CaseEscalated
 from libs.events.registry import Event
-from libs.events.schemas import CaseAccepted, CaseEscalated
 from services.approval.adapters.references import (
     Contact,
     item_of,
@@ -28,8 +27,6 @@ async def when_case_accepted_open_work(
     """Every case accepted at this center becomes work for its department."""
     if event.center != ctx.center:
         return
-    extra = event.model_extra or {}
-    await _remember_applicant(conn, event.case_id, extra)
     item = await item_of(conn, event.item_code)
     case = AcceptedCase(
         case_id=event.case_id,
@@ -107,13 +104,3 @@ async def _open(
     if accepted.kind == "joint" and not accepted.escalated_from:
         events = await joint_opening(conn, ctx, case, events)
     await commit(conn, ctx, case, events)
-
-
-async def _remember_applicant(conn: AsyncConnection, case_id: str, extra: dict[str, Any]) -> None:
-    applicant = extra.get("applicant")
-    if isinstance(applicant, dict):
-        name, phone = applicant.get("name"), applicant.get("phone")
-    else:
-        name, phone = extra.get("applicant_name"), extra.get("applicant_phone")
-    if name or phone:
-        await remember_contact(conn, case_id, Contact(str(name or ""), str(phone or "")))

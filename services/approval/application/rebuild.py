@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.contract import WorkOpened
 from libs.events.db import events
-from libs.events.schemas import WorkOpened
 from services.approval.adapters import joint_store, projection
 from services.approval.adapters.joint_tables import joint_parts
 from services.approval.adapters.tables import work_items

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.contract import CaseSubmitted, CaseSupplemented, ItemPublished
 from libs.events.privacy import id_digest
-from libs.events.schemas import CaseSubmitted, CaseSupplemented, ItemPublished
 from services.approval.adapters.references import (
     CatalogItem,
     Contact,

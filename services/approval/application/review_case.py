@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
+from libs.events.contract import MaskedApplicant
 from libs.events.privacy import mask_name, mask_number
-from libs.events.schemas import MaskedApplicant
 from services.approval.adapters.references import contact_of, materials_of
 from services.approval.application.context import Context
 from services.approval.application.joint.parts import review_joint_part

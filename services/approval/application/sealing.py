@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import org
+from libs.events.contract import CaseDecisionIssued, CaseEscalationReturned
 from libs.events.registry import Event
-from libs.events.schemas import CaseDecisionIssued, CaseEscalationReturned
 from libs.events.store import ConcurrencyError, load, save
 from services.approval.adapters import deliveries, documents, projection
 from services.approval.adapters.pdf import render_decision

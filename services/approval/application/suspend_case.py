@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
-from libs.events.schemas import Procedure
+from libs.events.contract import Procedure
 from services.approval.application.context import Context
 from services.approval.application.joint.parts import suspend_joint_part
 from services.approval.application.sealing import notify_suspension

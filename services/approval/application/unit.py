@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role, same_department
+from libs.events.contract import JointCompleted, WorkClosed
 from libs.events.http import Problem
 from libs.events.registry import Event
-from libs.events.schemas import JointCompleted, WorkClosed
 from libs.events.store import load, save
 from services.approval.adapters import joint_store, projection
 from services.approval.application.context import Context

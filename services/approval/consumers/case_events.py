@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.envelope import Envelope
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CalendarYearLoaded,
     CaseAccepted,
     CaseEscalated,
@@ -17,6 +15,8 @@ from libs.events.schemas import (
     CaseWithdrawn,
     ItemPublished,
 )
+from libs.events.envelope import Envelope
+from libs.events.registry import Event
 from services.approval.application.close_work import (
     when_case_withdrawn_close_work,
     when_escalation_returned_close_work,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from libs.events.projects import ProjectAgentAppointed, ProjectSupplemented
+from libs.events.contract.projects import ProjectAgentAppointed
 from libs.events.registry import Event
 from services.approval.domain import joint_rules as rules
 from services.approval.domain.case import Actor
 from services.approval.domain.project_rules import acting_for, ensure_open
 from services.approval.domain.projects import Project
+from services.approval.events import ProjectSupplemented
 
 
 def supplement(

@@ -9,9 +9,7 @@ from typing import TypedDict
 from libs.events.aggregate import Aggregate
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.caseclock import ClockFacts
-from libs.events.projects import WorkStageBound
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseCountersigned,
     CaseDecided,
     CaseDeemedApproved,
@@ -31,6 +29,8 @@ from libs.events.schemas import (
     WorkOpened,
     WorkTransferred,
 )
+from libs.events.contract.projects import WorkStageBound
+from libs.events.registry import Event
 from services.approval.domain.parts import JointState
 from services.approval.domain.rules import (
     DecisionsAreFinal,

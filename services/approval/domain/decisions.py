@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from libs.events.clock import SHANGHAI
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseCountersigned,
     CaseDecided,
     CaseDeemedApproved,
@@ -17,6 +16,7 @@ from libs.events.schemas import (
     MaskedApplicant,
     WorkAssigned,
 )
+from libs.events.registry import Event
 from services.approval.domain.case import Actor, ApprovalCase, document_id_for
 from services.approval.domain.department import Department
 from services.approval.domain.rules import (

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 
 from libs.events.aggregate import Aggregate
 from libs.events.registry import Event
-from libs.events.schemas import (
+from services.approval.domain.rules import ExtensionCapNeedsLegalBasis
+from services.approval.events import (
     ApprovalItemRulesSet,
     DepartmentAbsenceMarked,
     DepartmentAuthorized,
     DepartmentPostsNamed,
     PostHolders,
 )
-from services.approval.domain.rules import ExtensionCapNeedsLegalBasis
 
 # Quanzhou's template: the window decides 即办件, 补办件 and 退回件 alone.
 DEFAULT_WINDOW_DECIDES = ("immediate", "supplement", "returned")

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from libs.events.clock import SHANGHAI, beijing_iso
+from libs.events.contract import CaseDelivered
 from libs.events.org import Names
 from libs.events.registry import Event
-from libs.events.schemas import CaseDelivered
 from libs.events.words import PROCEDURE_ZH
 from services.approval.domain.case import ApprovalCase, Pause
 from services.approval.domain.parts import PartPause

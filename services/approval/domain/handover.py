@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from libs.events.contract import WorkAssigned, WorkCountersignRequired, WorkTransferred
 from libs.events.registry import Event
-from libs.events.schemas import WorkAssigned, WorkCountersignRequired, WorkTransferred
 from services.approval.domain.case import STEP_POST, Actor, ApprovalCase
 from services.approval.domain.decisions import decided
 from services.approval.domain.department import Department

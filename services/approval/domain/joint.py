@@ -14,8 +14,7 @@ from datetime import datetime
 
 from libs.events import caseclock
 from libs.events.calendar import WorkCalendar
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseReviewed,
     JointCompleted,
     JointPartDecided,
@@ -23,6 +22,7 @@ from libs.events.schemas import (
     WorkAssigned,
     WorkOpened,
 )
+from libs.events.registry import Event
 from services.approval.domain import joint_rules as rules
 from services.approval.domain.case import Actor, ApprovalCase
 from services.approval.domain.department import Department

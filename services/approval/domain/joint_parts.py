@@ -6,8 +6,8 @@ from datetime import datetime
 
 from libs.events import caseclock
 from libs.events.calendar import WorkCalendar
+from libs.events.contract import JointPartResumed, JointPartSuspended, Procedure, WorkAssigned
 from libs.events.registry import Event
-from libs.events.schemas import JointPartResumed, JointPartSuspended, Procedure, WorkAssigned
 from services.approval.domain import joint_rules as rules
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.department import Department

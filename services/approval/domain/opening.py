@@ -6,14 +6,14 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from libs.events.calendar import Deadline
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseEscalated,
     CaseEscalationReceived,
     Step,
     WorkAssigned,
     WorkOpened,
 )
+from libs.events.registry import Event
 from services.approval.domain.case import STEP_POST
 from services.approval.domain.department import Department, ItemRules
 

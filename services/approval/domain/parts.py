@@ -12,8 +12,7 @@ from datetime import date, datetime
 from libs.events.calendar import Deadline
 from libs.events.caseclock import ClockFacts
 from libs.events.clock import SHANGHAI
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseReviewed,
     JointCompleted,
     JointPartDecided,
@@ -24,6 +23,7 @@ from libs.events.schemas import (
     WorkAssigned,
     WorkClosed,
 )
+from libs.events.registry import Event
 
 PartStatus = str  # open | suspended | approved | denied | closed
 

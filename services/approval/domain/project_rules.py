@@ -8,26 +8,28 @@ from datetime import datetime
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
-from libs.events.projects import (
+from libs.events.contract import JointCompleted, JointStarted
+from libs.events.contract.projects import (
     ProjectAgentAppointed,
     ProjectCompleted,
     ProjectCreated,
     ProjectGreenChannelMarked,
-    ProjectSiteReviewRecorded,
     ProjectStageCompleted,
-    ProjectStageRequested,
     ProjectStageStarted,
     ProjectStageWithdrawn,
-    SeriesDefined,
-    SiteOpinion,
     WorkStageBound,
 )
 from libs.events.registry import Event
-from libs.events.schemas import JointCompleted, JointStarted
 from services.approval.domain import joint_rules as rules
 from services.approval.domain.case import Actor
 from services.approval.domain.joint import JointItem
 from services.approval.domain.projects import Project, StageState
+from services.approval.events import (
+    ProjectSiteReviewRecorded,
+    ProjectStageRequested,
+    SeriesDefined,
+    SiteOpinion,
+)
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,23 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from libs.events.aggregate import Aggregate
-from libs.events.projects import (
+from libs.events.contract.projects import (
     ProjectAgentAppointed,
     ProjectCompleted,
     ProjectCreated,
     ProjectGreenChannelMarked,
-    ProjectSiteReviewRecorded,
     ProjectStageCompleted,
-    ProjectStageRequested,
     ProjectStageStarted,
     ProjectStageWithdrawn,
-    ProjectSupplemented,
-    SeriesDefined,
     StageDefinition,
 )
 from libs.events.registry import Event
+from services.approval.events import (
+    ProjectSiteReviewRecorded,
+    ProjectStageRequested,
+    ProjectSupplemented,
+    SeriesDefined,
+)
 
 
 def project_stream(project_id: str) -> str:

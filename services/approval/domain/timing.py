@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseDeadlineChanged,
     CaseExtended,
     CaseResumed,
     CaseSuspended,
     Procedure,
 )
+from libs.events.registry import Event
 from services.approval.domain.case import Actor, ApprovalCase
 from services.approval.domain.rules import (
     ExtensionBeforeDeadline,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.schemas import ItemPublished, ItemRetired
+from libs.events.contract import ItemPublished
 from services.intake.adapters.tables import catalog_items as t
 from services.intake.domain.catalog import ItemVersion
+from services.intake.events import ItemRetired
 
 
 async def record_version(conn: AsyncConnection, event: ItemPublished) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.caseclock import ClockFacts
+from libs.events.contract import CaseAccepted, CaseDeadlineChanged, CaseSubmitted
 from libs.events.registry import Event
-from libs.events.schemas import CaseAccepted, CaseDeadlineChanged, CaseSubmitted
 from services.intake.adapters.tables import cases as t
 from services.intake.adapters.tables import utc
 from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE, Case

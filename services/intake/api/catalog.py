@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from libs.events.calendar import YearSchedule
+from libs.events.contract import Kind
 from libs.events.instants import BeijingRoute
-from libs.events.schemas import Kind
 from services.intake.adapters import catalog
 from services.intake.api.deps import Admin, RuntimeDep
 from services.intake.api.schemas import CalendarLoaded, ItemRead

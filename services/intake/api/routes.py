@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from libs.events.auth import CENTER_WIDE_ROLES, Principal, Role
+from libs.events.contract import Applicant, Channel
 from libs.events.http import CODE_PATTERN, Problem
 from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, finish
-from libs.events.schemas import Applicant, Channel
 from libs.events.words import CaseStatus
 from services.intake.api.deps import (
     Clerk,

@@ -9,8 +9,8 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from libs.events.clock import BeijingTime
+from libs.events.contract import Channel, Kind
 from libs.events.http import RequestBody
-from libs.events.schemas import Channel, Kind
 from services.intake.domain.catalog import CODE_PATTERN, TEXT_PATTERN, ItemVersion
 from services.intake.domain.identity import IdType
 

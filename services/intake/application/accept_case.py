@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from libs.events.auth import Principal
+from libs.events.contract import CaseAccepted
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseAccepted
 from services.intake.application.common import item_of, load_case, save_case
 from services.intake.domain.acceptance import Acceptance
 

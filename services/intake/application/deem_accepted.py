@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from libs.events.contract import CaseAccepted
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseAccepted
 from libs.events.store import ConcurrencyError
 from services.intake.adapters.tables import cases
 from services.intake.application.common import item_of, load_case, save_case

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from libs.events.auth import Principal, Role
+from libs.events.contract import CasePromiseExtended
 from libs.events.http import Problem
 from libs.events.runtime import Runtime
-from libs.events.schemas import CasePromiseExtended
 from services.intake.application.common import load_case, save_case
 
 

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.calendar import Deadline, WorkCalendar, YearSchedule
 from libs.events.caseclock import ClockFacts
+from libs.events.contract import CalendarYearLoaded
 from libs.events.runtime import Runtime
 from libs.events.schedules import store_schedule
-from libs.events.schemas import CalendarYearLoaded
 from services.intake.adapters.tables import cases
 from services.intake.application.common import load_case, save_case
 from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE

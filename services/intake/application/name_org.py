@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import and_, select
 
 from libs.events import org
+from libs.events.contract import CenterNamed, DepartmentNamed
 from libs.events.org import CENTER, DEPARTMENT, org_names, store_name
 from libs.events.runtime import Runtime
-from libs.events.schemas import CenterNamed, DepartmentNamed
 
 
 def org_stream(kind: str, code: str) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 from libs.events import org
 from libs.events.auth import Principal
 from libs.events.caseclock import ClockFacts
+from libs.events.contract import CaseAccepted, CaseSubmitted
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseAccepted, CaseSubmitted
 from services.intake.adapters.receipt import ReceiptData, render_receipt
 from services.intake.application.common import case_row, item_of, load_case
 from services.intake.domain.case import Case

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from libs.events.contract import ItemPublished
 from libs.events.runtime import Runtime
-from libs.events.schemas import ItemPublished
 from libs.events.store import load, save
 from services.intake.adapters import catalog
 from services.intake.domain.catalog import CatalogItem, ItemSpec, ItemVersion, item_stream

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.registry import UnknownEventType, registry
 from libs.events.runtime import Runtime
 from libs.events.store import load

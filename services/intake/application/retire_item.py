@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from libs.events.runtime import Runtime
-from libs.events.schemas import ItemRetired
 from libs.events.store import load, save
 from services.intake.adapters import catalog
 from services.intake.domain.catalog import CatalogItem, ItemVersion, RetireItem, item_stream
+from services.intake.events import ItemRetired
 
 
 async def retire_item(*, runtime: Runtime, code: str, order: RetireItem, by: str) -> ItemVersion:

@@ -11,9 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import idempotency
+from libs.events.contract import Applicant, CaseSupplementRequested, Channel
 from libs.events.registry import Event
 from libs.events.runtime import Runtime
-from libs.events.schemas import Applicant, CaseSupplementRequested, Channel
 from services.intake.adapters import catalog
 from services.intake.adapters.sequences import next_sequence
 from services.intake.adapters.tables import cases

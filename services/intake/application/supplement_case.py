@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from libs.events.auth import Principal
+from libs.events.contract import CaseSupplemented, CaseSupplementRequested
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseSupplemented, CaseSupplementRequested
 from services.intake.application.common import item_of, load_case, notice, save_case
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
+from libs.events.contract import CaseWithdrawalRefused, CaseWithdrawalRequested, CaseWithdrawn
 from libs.events.runtime import Runtime
-from libs.events.schemas import CaseWithdrawalRefused, CaseWithdrawalRequested, CaseWithdrawn
 from services.intake.application.common import case_row, load_case, save_case
 
 

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from libs.events.aggregate import Aggregate
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.caseclock import ClockFacts, deadline
-from libs.events.registry import Event
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseAcceptanceDue,
     CaseAccepted,
     CaseDeadlineChanged,
@@ -23,6 +22,7 @@ from libs.events.schemas import (
     CaseWithdrawalRequested,
     CaseWithdrawn,
 )
+from libs.events.registry import Event
 from services.intake.domain import rules
 from services.intake.domain.acceptance import Acceptance, today
 from services.intake.domain.catalog import ItemVersion

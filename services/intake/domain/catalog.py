@@ -9,10 +9,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from libs.events.aggregate import Aggregate
+from libs.events.contract import ItemPublished, Kind
 from libs.events.http import RequestBody
 from libs.events.registry import Event
-from libs.events.schemas import ItemPublished, ItemRetired, Kind
 from services.intake.domain import rules
+from services.intake.events import ItemRetired
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 # Printable text: no NUL or other control characters (tab and line breaks allowed).

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from libs.events.calendar import WorkCalendar
+from libs.events.contract import CaseAcceptanceDue
 from libs.events.registry import Event
-from libs.events.schemas import CaseAcceptanceDue
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion

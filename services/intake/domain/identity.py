@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from libs.events.schemas import Applicant
+from libs.events.contract import Applicant
 from services.intake.domain.rules import InvalidApplicant
 
 IdType = Literal[

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from libs.events.contract import Applicant, CaseSubmitted, CaseSupplementRequested, Channel
 from libs.events.registry import Event
-from libs.events.schemas import Applicant, CaseSubmitted, CaseSupplementRequested, Channel
 from services.intake.domain import rules
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.identity import check_applicant, normalize_id, normalize_phone

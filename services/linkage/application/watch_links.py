@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from libs.events.schemas import AnomalyDetected
+from libs.events.contract import AnomalyDetected
 from services.linkage.adapters import link_rows, metrics
 from services.linkage.application.context import Linkage
 from services.linkage.application.link_status import measured_links

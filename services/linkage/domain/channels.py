@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from libs.events.asyncapi import HEADERS, Channel
-from libs.events.registry import Event, registry
+from libs.events.contract import contract_types
+from libs.events.registry import Event
 from services.linkage.domain.events import LINK_DOWN, LINK_UP, link_types
 from services.linkage.domain.routing import CASE_FAMILIES, DOWN_NAMES
 from services.linkage.domain.signing import FROM_HEADER, SIGNATURE_HEADER
@@ -40,7 +41,7 @@ DOWN = (
 
 def link_channels() -> list[Channel]:
     """`link-up` and `link-down`, with every type that may cross them."""
-    contract = registry.models()
+    contract = contract_types()
     up: dict[str, type[Event]] = {
         name: model for name, model in contract.items() if name.split(".")[1] in CASE_FAMILIES
     }

@@ -29,7 +29,7 @@ class LinkTypes(Registry):
 link_types = LinkTypes()
 
 
-@link_types.register("onewindow.link.heartbeat.v1")
+@link_types.register("onewindow.link.heartbeat.v1", topic=LINK_UP)
 class LinkHeartbeat(Event):
     """A child tells its parent it is there; the broker's acknowledgement is the round trip."""
 
@@ -39,7 +39,7 @@ class LinkHeartbeat(Event):
     sent_at: datetime
 
 
-@link_types.register("onewindow.link.acknowledged.v1")
+@link_types.register("onewindow.link.acknowledged.v1", topic=LINK_UP)
 class LinkAcknowledged(Event):
     """A child applied an event its parent sent down."""
 

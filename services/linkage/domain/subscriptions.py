@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from libs.events import integrators as i
 from libs.events.aggregate import Aggregate
 from libs.events.auth import Principal, Role
+from libs.events.contract import subscriptions as i
 from libs.events.http import Problem, RuleViolation
 from libs.events.registry import Event
 from services.linkage.domain.centers import within

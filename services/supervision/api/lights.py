@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from sse_starlette import EventSourceResponse
 
+from libs.events.contract import Color
 from libs.events.http import CODE_PATTERN, CenterCode
 from libs.events.instants import BeijingRoute, in_beijing
 from libs.events.paging import (
@@ -21,7 +22,6 @@ from libs.events.paging import (
     finish,
     page_in_memory,
 )
-from libs.events.schemas import Color
 from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
 from services.supervision.api.schemas import PartLightRead
 from services.supervision.application.board import board

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from libs.events.clock import BeijingTime
-from libs.events.schemas import Color
+from libs.events.contract import Color
 
 
 class PartLightRead(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import Deadline
 from libs.events.clock import SHANGHAI, beijing_iso
 from services.supervision.adapters.tables import ledger, supervised_cases

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import WorkCalendar
 from libs.events.fastpath import insert_rows
 from libs.events.registry import Event
@@ -41,6 +41,7 @@ from services.supervision.application.refresh_lights import (
 from services.supervision.domain.clock import WHOLE, Clocks, fold
 from services.supervision.domain.facts import Happened, instant_of
 from services.supervision.domain.timeline import describe
+from services.supervision.events import WarningIssued
 
 CASE_COLUMNS = [c.name for c in supervised_cases.columns]
 
@@ -139,7 +140,7 @@ class CaseBatch:
             pending = self.pending.setdefault(case_id, Pending(first.center))
             pending.events += new
             pending.traces += [trace] * len(new)
-            warnings = [e for e in new if isinstance(e, s.WarningIssued)]
+            warnings = [e for e in new if isinstance(e, WarningIssued)]
             case = self.cases.get(case_id) or {}
             label = label_of(case_id, case.get("case_no"), case.get("item_name"))
             self.notices += notification_rows(warnings, first.clock.deadline, now, calendar, label)
@@ -155,7 +156,7 @@ class CaseBatch:
         rows = self.lights[case_id]
         if isinstance(event, s.LightChanged):
             self._put(replace(rows[event.part], color=event.color, color_since=event.at))
-        elif isinstance(event, s.WarningIssued):
+        elif isinstance(event, WarningIssued):
             self._put(replace(rows[WHOLE], fired=rows[WHOLE].fired | {event.rung}))
 
     def _put(self, row: LightRow) -> None:

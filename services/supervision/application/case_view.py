@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.auth import Principal, Role
 from libs.events.calendar import WorkCalendar
 from libs.events.http import Problem
@@ -35,6 +35,7 @@ from services.supervision.domain.timeline import (
     outcome_text,
     when,
 )
+from services.supervision.events import WarningIssued
 
 
 async def visible_case(
@@ -110,7 +111,7 @@ async def timeline(
         event = stored.load()
         if isinstance(event, s.LightChanged):
             ordered.append((event.at, _entry(event, event.at)))
-        elif isinstance(event, s.WarningIssued):
+        elif isinstance(event, WarningIssued):
             ordered.append((event.fired_at, _entry(event, event.fired_at)))
     ordered.sort(key=lambda pair: pair[0])  # stable: the ledger's own order within ties
     entries = [entry for _, entry in ordered]

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import Table
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.auth import Principal
 from libs.events.http import RequestBody, RuleViolation
 from libs.events.registry import Event
@@ -22,6 +22,7 @@ from services.supervision.application.own_events import find, record
 from services.supervision.application.staff import must_be_the_department
 from services.supervision.domain.followups import answer_while_open
 from services.supervision.domain.scope import scope_of
+from services.supervision.events import RectificationNoticeAnswered
 
 
 class AnswerOpinion(RequestBody):
@@ -76,7 +77,7 @@ OPINION = Loop(
     "opinion", opinions, opinion_stream, s.OpinionAnswered, "answered", _department_answers
 )
 NOTICE = Loop(
-    "notice", notices, notice_stream, s.RectificationNoticeAnswered, "answered", _department_answers
+    "notice", notices, notice_stream, RectificationNoticeAnswered, "answered", _department_answers
 )
 COMPLAINT = Loop(
     "complaint",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import WorkCalendar
 from services.supervision.application.context import Supervision
 from services.supervision.application.own_events import record

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.auth import Principal
 from libs.events.http import Code, Problem, Prose, RequestBody, RuleViolation
 from services.supervision.adapters.tables import complaints

@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
 from libs.events.auth import Principal
 from libs.events.http import RequestBody, RuleViolation
 from libs.events.registry import Event
@@ -25,6 +24,7 @@ from services.supervision.domain.followups import (
     appeal_only_after_an_answer,
     only_bad_ratings_are_answered,
 )
+from services.supervision.events import RatingAnswered, RatingAppealDecided, RatingAppealed
 
 
 class AnswerRating(RequestBody):
@@ -64,7 +64,7 @@ async def answer_rating(
         must_be_the_department(principal, rating["center"], rating["department"])
         only_bad_ratings_are_answered(rating["score"])
         answer_while_open("rating", rating["status"], ("awaiting_answer",))
-        answered = s.RatingAnswered(
+        answered = RatingAnswered(
             rating_id=rating_id,
             answered_by=principal.sub,
             answered_at=sv.clock.now(),
@@ -88,7 +88,7 @@ async def appeal_rating(
             )
         appeal_once(rating["appealed_at"] is not None)
         appeal_only_after_an_answer(rating["status"])
-        appealed = s.RatingAppealed(
+        appealed = RatingAppealed(
             rating_id=rating_id, reason=command.reason, appealed_at=sv.clock.now()
         )
         return await _append(sv, conn, rating, appealed)
@@ -104,7 +104,7 @@ async def decide_appeal(
         must_be_in_scope(principal, sv, rating["center"], rating["department"])
         answer_while_open("appeal", rating["status"], ("appealed",))
         cal = await sv.calendars.get(conn)
-        decided = s.RatingAppealDecided(
+        decided = RatingAppealDecided(
             rating_id=rating_id,
             upheld=command.upheld,
             note=command.note,

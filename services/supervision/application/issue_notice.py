@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from libs.events import schemas as s
 from libs.events.auth import Principal
 from libs.events.http import Code, Prose, RequestBody
 from services.supervision.adapters.tables import notices
@@ -13,6 +12,7 @@ from services.supervision.application.context import Supervision
 from services.supervision.application.issue_opinion import must_be_in_scope
 from services.supervision.application.own_events import find, record
 from services.supervision.domain.followups import answer_deadline
+from services.supervision.events import RectificationNoticeIssued
 
 
 class IssueNotice(RequestBody):
@@ -39,7 +39,7 @@ async def issue_notice(
     notice_id = f"nt-{uuid.uuid4().hex[:12]}"
     async with sv.runtime.transaction() as conn:
         cal = await sv.calendars.get(conn)
-        issued = s.RectificationNoticeIssued(
+        issued = RectificationNoticeIssued(
             notice_id=notice_id,
             center=center,
             department=command.department,

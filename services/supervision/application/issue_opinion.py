@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.auth import Principal
 from libs.events.http import Code, Prose, RequestBody, RuleViolation
 from services.supervision.adapters.tables import opinions

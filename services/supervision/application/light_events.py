@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.db import events
 from services.supervision.application.context import Supervision
 from services.supervision.domain.scope import Scope
+from services.supervision.events import WarningIssued
 
-FEED_TYPES = (s.LightChanged.TYPE, s.WarningIssued.TYPE)
+FEED_TYPES = (s.LightChanged.TYPE, WarningIssued.TYPE)
 BATCH = 200
 
 

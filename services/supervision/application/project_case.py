@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import WorkCalendar
 from libs.events.registry import Event
 from services.supervision.adapters import light_rows

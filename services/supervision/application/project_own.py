@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.registry import Event
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.tables import (
@@ -25,6 +25,15 @@ from services.supervision.adapters.tables import (
     ratings,
 )
 from services.supervision.domain.followups import is_bad
+from services.supervision.events import (
+    CaseRated,
+    RatingAnswered,
+    RatingAppealDecided,
+    RatingAppealed,
+    RectificationNoticeAnswered,
+    RectificationNoticeIssued,
+    WarningIssued,
+)
 
 Apply = Callable[[AsyncConnection, Any], Awaitable[None]]
 
@@ -33,7 +42,7 @@ async def _light_changed(conn: AsyncConnection, e: s.LightChanged) -> None:
     await light_rows.set_light(conn, e.case_id, e.part, color=e.color, color_since=e.at)
 
 
-async def _warning_issued(conn: AsyncConnection, e: s.WarningIssued) -> None:
+async def _warning_issued(conn: AsyncConnection, e: WarningIssued) -> None:
     where = (lights.c.case_id == e.case_id) & (lights.c.part == "")
     fired = (await conn.execute(select(lights.c.rungs).where(where))).scalar_one_or_none() or ""
     rungs = sorted({*fired.split(","), e.rung} - {""})
@@ -60,15 +69,15 @@ async def _opinion_issued(conn: AsyncConnection, e: s.OpinionIssued) -> None:
     await _insert(opinions, conn, e, status="open", issued_at=e.issued_at or e.answer_by)
 
 
-async def _rated(conn: AsyncConnection, e: s.CaseRated) -> None:
+async def _rated(conn: AsyncConnection, e: CaseRated) -> None:
     await _insert(ratings, conn, e, status="awaiting_answer" if is_bad(e.score) else "closed")
 
 
-async def _rating_appealed(conn: AsyncConnection, e: s.RatingAppealed) -> None:
+async def _rating_appealed(conn: AsyncConnection, e: RatingAppealed) -> None:
     await _update(ratings, conn, e, status="appealed", appeal=e.reason)
 
 
-async def _appeal_decided(conn: AsyncConnection, e: s.RatingAppealDecided) -> None:
+async def _appeal_decided(conn: AsyncConnection, e: RatingAppealDecided) -> None:
     values: dict[str, Any] = {
         "appeal_upheld": e.upheld,
         "appeal_note": e.note,
@@ -86,17 +95,17 @@ async def _anomaly(conn: AsyncConnection, e: s.AnomalyDetected) -> None:
 
 APPLY: dict[type[Event], Apply] = {
     s.LightChanged: _light_changed,
-    s.WarningIssued: _warning_issued,
+    WarningIssued: _warning_issued,
     s.OpinionIssued: _opinion_issued,
     s.OpinionAnswered: partial(_update, opinions, status="answered"),
     s.ComplaintFiled: partial(_insert, complaints, status="open"),
     s.ComplaintResolved: partial(_update, complaints, status="resolved"),
-    s.RectificationNoticeIssued: partial(_insert, notices, status="open"),
-    s.RectificationNoticeAnswered: partial(_update, notices, status="answered"),
-    s.CaseRated: _rated,
-    s.RatingAnswered: partial(_update, ratings, status="answered"),
-    s.RatingAppealed: _rating_appealed,
-    s.RatingAppealDecided: _appeal_decided,
+    RectificationNoticeIssued: partial(_insert, notices, status="open"),
+    RectificationNoticeAnswered: partial(_update, notices, status="answered"),
+    CaseRated: _rated,
+    RatingAnswered: partial(_update, ratings, status="answered"),
+    RatingAppealed: _rating_appealed,
+    RatingAppealDecided: _appeal_decided,
     s.AnomalyDetected: _anomaly,
 }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from libs.events import schemas as s
 from libs.events.auth import Principal
 from libs.events.http import RequestBody, RuleViolation
 from services.supervision.adapters.tables import ratings
@@ -17,6 +16,7 @@ from services.supervision.domain.followups import (
     only_completed_cases_are_rated,
     rating_must_be_in_range,
 )
+from services.supervision.events import CaseRated
 
 
 class RateCase(RequestBody):
@@ -55,7 +55,7 @@ async def rate_case(
                 detail_zh="每个案件只能评价一次",
             )
         cal = await sv.calendars.get(conn)
-        rated = s.CaseRated(
+        rated = CaseRated(
             rating_id=rating_id_of(command.case_id),
             case_id=command.case_id,
             center=case["center"],

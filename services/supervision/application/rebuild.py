@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from sqlalchemy import Column, Table, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import WorkCalendar, YearSchedule
+from libs.events.contract.projects import ProjectEvent
 from libs.events.db import is_postgres
-from libs.events.projects import ProjectEvent
 from libs.events.registry import Event, UnknownEventType, registry
 from libs.events.store import EventStore
 from services.supervision.adapters import inbox

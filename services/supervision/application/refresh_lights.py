@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.registry import Event
 from services.supervision.adapters import light_rows
@@ -34,6 +34,7 @@ from services.supervision.domain.ladder import (
 )
 from services.supervision.domain.lights import remaining_days, schedule
 from services.supervision.domain.timeline import by_day
+from services.supervision.events import WarningIssued
 
 
 def light_stream(case_id: str) -> str:
@@ -55,7 +56,7 @@ async def refresh_lights(
     if new:
         first = rows.get(WHOLE) or next(iter(rows.values()))
         await record(sv, conn, light_stream(case_id), new, center=first.center)
-        warnings = [e for e in new if isinstance(e, s.WarningIssued)]
+        warnings = [e for e in new if isinstance(e, WarningIssued)]
         await _enqueue(conn, warnings, first.clock.deadline, now, calendar)
     for part, evaluation in found.items():
         if evaluation.next_change_at != rows[part].next_change_at:
@@ -110,7 +111,7 @@ def _warnings(
     plan = schedule(clock.deadline, clock.limit_days, calendar, escalate_after_days=days)
     notify_at = sv.settings.hours().next_moment(now, calendar)
     return [
-        s.WarningIssued(
+        WarningIssued(
             case_id=row.case_id,
             center=row.center,
             rung=rung,
@@ -126,7 +127,7 @@ def _warnings(
 
 async def _enqueue(
     conn: AsyncConnection,
-    warnings: list[s.WarningIssued],
+    warnings: list[WarningIssued],
     deadline: Deadline,
     now: datetime,
     calendar: WorkCalendar,
@@ -148,7 +149,7 @@ def label_of(case_id: str, case_no: str | None, item_name: str | None) -> str:
 
 
 def notification_rows(
-    warnings: list[s.WarningIssued],
+    warnings: list[WarningIssued],
     deadline: Deadline,
     now: datetime,
     calendar: WorkCalendar,

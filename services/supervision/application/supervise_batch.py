@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.applier import Batched, span_of
+from libs.events.contract.projects import ProjectEvent
 from libs.events.envelope import current_traceparent
-from libs.events.projects import ProjectEvent
 from services.supervision.adapters import inbox
 from services.supervision.adapters.ledger_rows import read_history
 from services.supervision.application.case_batch import CaseBatch

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import YearSchedule
+from libs.events.contract.projects import ProjectEvent
 from libs.events.envelope import Envelope
-from libs.events.projects import ProjectEvent
 from libs.events.registry import Event
 from libs.events.schedules import store_schedule
 from services.supervision.adapters import inbox, light_rows

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import projects as p
+from libs.events.contract import projects as p
 from services.supervision.adapters.project_tables import project_stages, projects
 
 

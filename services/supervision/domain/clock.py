@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.caseclock import ClockFacts, Pause
 from libs.events.clock import SHANGHAI

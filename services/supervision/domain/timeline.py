@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
 from libs.events.words import PROCEDURE_ZH, status_zh
 from services.supervision.domain.ladder import RUNG_NAMES
+from services.supervision.events import WarningIssued
 
 COLOR_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临界预警）", "red": "红灯（超时警告）"}
 OUTCOMES = {"early": "提前办结", "on_time": "按期办结", "overdue": "超期办结"}
@@ -96,7 +97,7 @@ def _decided(e: s.CaseDecided, w: Words) -> str:
     return f"办结：{status_zh(e.decision)}（{w.department(e.department)} {e.decided_by}）{reasons}"
 
 
-def _warning(e: s.WarningIssued) -> str:
+def _warning(e: WarningIssued) -> str:
     heard = "、".join(e.notify)
     return f"{RUNG_NAMES[e.rung]}：已通知 {heard}（工作时间内送达，{when(e.notify_at)}）"
 
@@ -174,7 +175,7 @@ TEXT: dict[type[Event], Callable[[Any], str]] = {
     s.CaseDelivered: lambda e: f"结果已送达（{DELIVERY_CHANNELS.get(e.channel, e.channel)}）",
     s.JointCompleted: lambda e: f"并联审批完成：{status_zh(e.outcome)}",
     s.WorkClosed: lambda e: "审批工作结束" + ("（申请人撤回）" if e.cause == "withdrawn" else ""),
-    s.WarningIssued: _warning,
+    WarningIssued: _warning,
     s.LightChanged: _light,
 }
 

@@ -17,9 +17,9 @@ from fastapi import FastAPI
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI, FixedClock
+from libs.events.contract import Applicant, CaseAccepted, CaseSubmitted, ItemPublished
 from libs.events.envelope import Envelope, from_message, to_message
 from libs.events.registry import Event
-from libs.events.schemas import Applicant, CaseAccepted, CaseSubmitted, ItemPublished
 from services.approval.adapters.notifier import LocalSink, Notifier
 from services.approval.application.context import Context
 from services.approval.config import Settings

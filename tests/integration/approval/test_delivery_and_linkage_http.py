@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import CaseEscalated, CaseEscalationReturned, CaseWithdrawn
+from libs.events.contract import CaseEscalated, CaseEscalationReturned, CaseWithdrawn
 from services.approval.adapters.notifier import LocalSink, Message, NotificationFailed
 from services.approval.adapters.tables import deliveries
 from tests.integration.approval.harness import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events.schemas import ItemPublished
+from libs.events.contract import ItemPublished
 from tests.integration.approval.harness import (
     MONDAY,
     accepted,

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from libs.events.db import events, parked, stream_positions
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseWithdrawalRequested,
     CatalogMaterial,
     ItemPublished,
     JointDepartment,
 )
+from libs.events.db import events, parked, stream_positions
 from tests.integration.approval.harness import (
     CENTER,
     MONDAY,

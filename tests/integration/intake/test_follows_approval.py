@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from libs.events.contract import CaseEscalated, CaseEscalationReturned
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
-from libs.events.schemas import CaseEscalated, CaseEscalationReturned
 from tests.integration.intake.harness import CLERK, NOW, Intake
 from tests.support.polling import eventually
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from libs.events.contract import CaseSupplemented, CaseSupplementRequested
 from libs.events.registry import Event
-from libs.events.schemas import CaseSupplemented, CaseSupplementRequested
 from tests.integration.intake.harness import CLERK, Intake
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from libs.events.clock import SHANGHAI, FixedClock
+from libs.events.contract import CaseDecided, CaseExtended
 from libs.events.envelope import Envelope
-from libs.events.schemas import CaseDecided, CaseExtended
 from services.intake.application.deem_accepted import Judged, judge_unjudged_cases
 from services.intake.config import Settings
 from services.intake.main import create

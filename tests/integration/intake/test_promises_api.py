@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from libs.events.clock import SHANGHAI
+from libs.events.contract import CaseDecided
 from libs.events.envelope import Envelope
-from libs.events.schemas import CaseDecided
 from services.intake.application.return_overdue import return_overdue_cases
 from tests.integration.intake.harness import CLERK, Intake, types
 from tests.support.polling import eventually

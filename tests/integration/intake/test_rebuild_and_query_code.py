@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from libs.events.contract import CaseDecided, CaseResumed, CaseSuspended
 from libs.events.db import events, outbox
 from libs.events.envelope import Envelope, source_of
 from libs.events.registry import Event
-from libs.events.schemas import CaseDecided, CaseResumed, CaseSuspended
 from services.intake.application.rebuild import rebuild_cases
 from services.intake.domain.query_codes import QueryCodeIssued, query_code_stream
 from tests.integration.intake.harness import CLERK, NOW, Intake

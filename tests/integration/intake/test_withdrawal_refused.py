@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from libs.events.contract import CaseDecided, CaseWithdrawalRefused
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
-from libs.events.schemas import CaseDecided, CaseWithdrawalRefused
 from tests.integration.intake.harness import CLERK, NOW, Intake
 from tests.support.polling import eventually
 

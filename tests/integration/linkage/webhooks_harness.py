@@ -18,7 +18,7 @@ import uvicorn
 from sqlalchemy import select
 
 from examples.webhook_receiver import Receiver
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.broker import free_port
 from libs.events.clock import Clock
 from libs.events.db import make_engine, migrate

@@ -15,10 +15,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from libs.events.clock import FixedClock
+from libs.events.contract import CaseEvent
 from libs.events.db import outbox
 from libs.events.envelope import Envelope, from_message, source_of, to_message
 from libs.events.registry import Event
-from libs.events.schemas import CaseEvent
 from services.supervision.adapters.tables import inbox
 from services.supervision.application.context import Supervision
 from services.supervision.application.tick import Ticked, tick

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from libs.events.applier import Batched
 from libs.events.clock import FixedClock
+from libs.events.contract import CaseEvent
 from libs.events.db import migrate, outbox
 from libs.events.envelope import Envelope, source_of, to_message
-from libs.events.schemas import CaseEvent
 from services.supervision.adapters.tables import notifications
 from services.supervision.application.context import Supervision
 from services.supervision.application.rebuild import snapshot

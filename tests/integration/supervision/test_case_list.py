@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from tests.integration.supervision.harness import Service
 from tests.support.services import bearer
 from tests.unit.supervision.given import accepted, bj, submitted, suspended

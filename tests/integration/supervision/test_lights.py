@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.clock import FixedClock
 from services.supervision.application.tick import tick
 from services.supervision.config import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from tests.integration.supervision.harness import Service
 from tests.support.services import bearer
 from tests.unit.supervision.given import accepted, bj, decided, submitted

@@ -7,16 +7,16 @@ from datetime import datetime, timedelta
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
-from libs.events.schemas import (
+from services.approval.domain.case import Actor, ApprovalCase
+from services.approval.domain.department import Department, ItemRules
+from services.approval.domain.opening import AcceptedCase, open_work
+from services.approval.events import (
     ApprovalItemRulesSet,
     DepartmentAbsenceMarked,
     DepartmentAuthorized,
     DepartmentPostsNamed,
     PostHolders,
 )
-from services.approval.domain.case import Actor, ApprovalCase
-from services.approval.domain.department import Department, ItemRules
-from services.approval.domain.opening import AcceptedCase, open_work
 
 CALENDAR = WorkCalendar()
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)  # no holiday near it

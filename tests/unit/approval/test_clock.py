@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import CaseDeadlineChanged, CaseExtended, CaseResumed, CaseSuspended
+from libs.events.contract import CaseDeadlineChanged, CaseExtended, CaseResumed, CaseSuspended
 from services.approval.domain.decisions import decide, review
 from services.approval.domain.document import suspension_text
 from services.approval.domain.rules import (

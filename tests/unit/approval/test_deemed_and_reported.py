@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from libs.events.schemas import CaseDeemedApproved, CaseEscalated, WorkClosed
+from libs.events.contract import CaseDeemedApproved, CaseEscalated, WorkClosed
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.decisions import decide, deem_approved, review
 from services.approval.domain.opening import first_step, receipt

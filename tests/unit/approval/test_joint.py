@@ -6,19 +6,16 @@ from datetime import timedelta
 
 import pytest
 
-from libs.events.registry import Event
-from libs.events.schemas import (
-    DepartmentAbsenceMarked,
-    DepartmentPostsNamed,
+from libs.events.contract import (
     JointCompleted,
     JointPartDecided,
     JointPartResumed,
     JointPartSuspended,
     JointStarted,
-    PostHolders,
     WorkAssigned,
     WorkOpened,
 )
+from libs.events.registry import Event
 from services.approval.domain import joint_rules
 from services.approval.domain.case import Actor, ApprovalCase
 from services.approval.domain.department import Department, ItemRules
@@ -38,6 +35,7 @@ from services.approval.domain.rules import (
     ReviewerMayNotDecide,
     SpecialProcedureStatesItsDuration,
 )
+from services.approval.events import DepartmentAbsenceMarked, DepartmentPostsNamed, PostHolders
 from tests.unit.approval.builders import AT, CALENDAR, MONDAY, accepted, department
 
 pytestmark = pytest.mark.unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events.schemas import CaseCountersigned, CaseDecided, WorkAssigned, WorkTransferred
+from libs.events.contract import CaseCountersigned, CaseDecided, WorkAssigned, WorkTransferred
 from services.approval.domain.case import Actor
 from services.approval.domain.decisions import decide, review
 from services.approval.domain.handover import hand_over, require_countersign, route_around

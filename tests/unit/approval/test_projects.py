@@ -6,20 +6,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from libs.events.projects import (
-    ProjectCompleted,
-    ProjectStageCompleted,
-    SeriesDefined,
-    SiteOpinion,
-    StageDefinition,
-)
+from libs.events.contract import JointCompleted, JointStarted
+from libs.events.contract.projects import ProjectCompleted, ProjectStageCompleted, StageDefinition
 from libs.events.registry import Event
-from libs.events.schemas import JointCompleted, JointStarted
 from services.approval.domain import agency, joint_rules, project_rules
 from services.approval.domain.case import Actor
 from services.approval.domain.joint import JointItem
 from services.approval.domain.project_rules import NewProject
 from services.approval.domain.projects import Project, project_stream
+from services.approval.events import SeriesDefined, SiteOpinion
 from tests.unit.approval.builders import CALENDAR, MONDAY
 
 pytestmark = pytest.mark.unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events.schemas import CaseDecided, CaseReviewed, WorkAssigned
+from libs.events.contract import CaseDecided, CaseReviewed, WorkAssigned
 from services.approval.domain.decisions import decide, review
 from services.approval.domain.rules import (
     DecisionsAreFinal,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from libs.events.schemas import CaseDecided
+from libs.events.contract import CaseDecided
 from services.approval.domain.decisions import decide, review
 from services.approval.domain.department import DEFAULT_WINDOW_DECIDES
 from services.approval.domain.rules import WindowDecidesSameDay, WindowMustBeAuthorized

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import services.approval.events
+import services.supervision.events
 from libs.events.registry import registry
 from services.asyncapi import document
 from services.linkage.domain.events import link_types
@@ -71,3 +73,14 @@ def test_every_event_that_crosses_a_link_is_documented_on_its_link_topic() -> No
     assert "onewindow.anomaly.detected.v1" in {
         m["name"] for m in channels["supervision-events"]["messages"].values()
     }
+
+
+def test_a_services_own_events_are_not_the_contract() -> None:
+    documented = {
+        m["name"]
+        for channel in document()["channels"].values()
+        for m in channel["messages"].values()
+    }
+    own = [services.approval.events.DepartmentPostsNamed, services.supervision.events.CaseRated]
+    assert {model.TYPE for model in own}.isdisjoint(documented)
+    assert all(registry.knows(model.TYPE) for model in own)  # registered where imported

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import WorkCalendar, YearSchedule
 from libs.events.caseclock import ClockFacts, Pause, deadline
 from libs.events.clock import SHANGHAI

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import Deadline, WorkCalendar, YearSchedule
 from libs.events.caseclock import ClockFacts
 from libs.events.clock import SHANGHAI

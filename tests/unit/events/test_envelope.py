@@ -6,9 +6,9 @@ import pytest
 from cloudevents.core.bindings import kafka
 from cloudevents.core.v1.event import CloudEvent
 
+from libs.events.contract import CaseWithdrawn
 from libs.events.envelope import Envelope, UnparseableMessage, from_message, source_of, to_message
 from libs.events.registry import Event, Registry, UnknownEventType
-from libs.events.schemas import CaseWithdrawn
 
 pytestmark = pytest.mark.unit
 
@@ -123,4 +123,4 @@ def test_registry_tolerates_newer_minor_versions_and_names_unknown_types() -> No
     with pytest.raises(UnknownEventType):
         types.load("onewindow.case.withdrawn.v1", {})
     with pytest.raises(ValueError, match="onewindow"):
-        types.register("case.withdrawn")(Event)
+        types.register("case.withdrawn", topic="case-events")(Event)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from libs.events.clock import SHANGHAI
+from libs.events.contract import Applicant
 from libs.events.registry import Event
-from libs.events.schemas import Applicant
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemSpec, ItemVersion
 from services.intake.domain.submission import Receipt, submit

@@ -8,7 +8,7 @@ import pytest
 
 from libs.events.calendar import WorkCalendar, YearSchedule
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import (
+from libs.events.contract import (
     CaseAccepted,
     CaseRefused,
     CaseWithdrawalRefusalNoted,

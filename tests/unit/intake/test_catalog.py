@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from libs.events.schemas import ItemPublished
+from libs.events.contract import ItemPublished
 from services.intake.domain import rules
 from services.intake.domain.catalog import (
     CatalogItem,

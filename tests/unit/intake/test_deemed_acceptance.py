@@ -8,7 +8,7 @@ import pytest
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import CaseAcceptanceDue, CaseAccepted
+from libs.events.contract import CaseAcceptanceDue, CaseAccepted
 from services.intake.domain.deemed import deem_accepted, warn_acceptance_due
 from tests.unit.intake.given import NOW, item, submitted, then
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events.schemas import Applicant
+from libs.events.contract import Applicant
 from services.intake.domain.identity import check_applicant, masked_applicant
 from services.intake.domain.rules import InvalidApplicant
 

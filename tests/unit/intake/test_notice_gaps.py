@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from libs.events.calendar import WorkCalendar
-from libs.events.schemas import CaseSubmitted, CaseSupplementRequested
+from libs.events.contract import CaseSubmitted, CaseSupplementRequested
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.submission import submit
 from tests.unit.intake.given import NOW, case_from, item, receipt, submitted, then

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events.schemas import CaseSubmitted, CaseSupplemented, CaseSupplementRequested
+from libs.events.contract import CaseSubmitted, CaseSupplemented, CaseSupplementRequested
 from services.intake.domain import rules
 from services.intake.domain.submission import submit
 from tests.unit.intake.given import NOW, applicant, case_from, item, receipt, submitted, then

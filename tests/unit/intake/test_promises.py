@@ -8,7 +8,7 @@ import pytest
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import CasePromiseExtended, CaseReturned, CaseSupplemented
+from libs.events.contract import CasePromiseExtended, CaseReturned, CaseSupplemented
 from services.intake.domain import rules
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.case import Case

@@ -9,7 +9,7 @@ import pytest
 from libs.events.calendar import Deadline, WorkCalendar, YearSchedule
 from libs.events.caseclock import ClockFacts, Pause
 from libs.events.clock import SHANGHAI
-from libs.events.schemas import CaseAccepted, CaseDeadlineChanged
+from libs.events.contract import CaseAccepted, CaseDeadlineChanged
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.case import Case
 from tests.unit.intake.given import NOW, item, submitted, then

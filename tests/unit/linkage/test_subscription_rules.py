@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from libs.events import integrators as i
 from libs.events.auth import Principal, Role
+from libs.events.contract import subscriptions as i
 from libs.events.http import RuleViolation
 from services.linkage.domain.delivery import backoff_s, next_up
 from services.linkage.domain.subscriptions import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from libs.events.contract import CaseEscalated
 from libs.events.envelope import Envelope
 from libs.events.registry import registry
-from libs.events.schemas import CaseEscalated
 from services.linkage.application.receive import upcast
 from services.linkage.domain.events import LinkHeartbeat, link_types
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from libs.events.registry import Event
 from services.supervision.domain.anomalies import Thresholds, detect
 from services.supervision.domain.facts import Happened, instant_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events import schemas as s
+from libs.events import contract as s
 from services.supervision.domain.clock import WHOLE, Clocks, fold, part_key
 from tests.unit.supervision.given import CAL, CENTER, accepted, bj, joint_started
 

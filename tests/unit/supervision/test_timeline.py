@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from libs.events import schemas as s
 from services.supervision.application.case_view import explain
 from services.supervision.application.light_views import view
 from services.supervision.domain.clock import WHOLE, Clocks, fold
 from services.supervision.domain.facts import Happened, instant_of
 from services.supervision.domain.timeline import describe
+from services.supervision.events import WarningIssued
 from tests.unit.supervision.given import CAL, accepted, bj, resumed, submitted, suspended
 
 pytestmark = pytest.mark.unit
@@ -26,7 +26,7 @@ def test_each_step_of_the_clock_is_a_plain_sentence() -> None:
     assert "一次性告知缺少 LAY" in (
         describe(submitted("c", bj(2026, 9, 15), missing=("LAY",))) or ""
     )
-    warning = s.WarningIssued(
+    warning = WarningIssued(
         case_id="c",
         center="350500",
         rung="red",

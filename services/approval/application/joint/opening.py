@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.applier import Waiting
+from libs.events.contract import CaseSubmitted, ItemPublished, WorkAssigned, WorkOpened
 from libs.events.registry import Event
-from libs.events.schemas import CaseSubmitted, ItemPublished, WorkAssigned, WorkOpened
 from libs.events.store import load
 from services.approval.adapters import joint_store
 from services.approval.application.context import Context

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
 from libs.events.calendar import WorkCalendar
+from libs.events.contract import Procedure
 from libs.events.registry import Event
-from libs.events.schemas import Procedure
 from libs.events.store import load
 from services.approval.application.context import Context
 from services.approval.application.unit import actor_of, department

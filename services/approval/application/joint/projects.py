@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
+from libs.events.contract.projects import StageDefinition
 from libs.events.http import Problem
-from libs.events.projects import SeriesDefined, SiteOpinion, StageDefinition
 from libs.events.store import load, save
 from services.approval.adapters import joint_store
 from services.approval.application.context import Context
@@ -20,6 +20,7 @@ from services.approval.domain.joint_parts import resume_part
 from services.approval.domain.joint_rules import StageCaseAlreadyStarted
 from services.approval.domain.project_rules import NewProject
 from services.approval.domain.projects import Project, Series, project_stream, series_stream
+from services.approval.events import SeriesDefined, SiteOpinion
 
 
 async def define_series(

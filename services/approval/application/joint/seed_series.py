@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from libs.events.projects import SeriesDefined, StageDefinition
+from libs.events.contract.projects import StageDefinition
 from libs.events.runtime import Runtime
 from libs.events.store import load, save
 from services.approval.domain.projects import Series, series_stream
+from services.approval.events import SeriesDefined
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "seed" / "series.json"
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.contract import CaseWithdrawn, JointCompleted, JointStarted, WorkClosed
 from libs.events.registry import Event
-from libs.events.schemas import CaseWithdrawn, JointCompleted, JointStarted, WorkClosed
 from libs.events.store import load, save
 from services.approval.application.context import Context
 from services.approval.domain import project_rules

@@ -13,8 +13,8 @@ from pydantic import AnyHttpUrl, Field, StringConstraints, UrlConstraints
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import integrators as i
 from libs.events.auth import Principal, Role
+from libs.events.contract import subscriptions as i
 from libs.events.http import Code, RequestBody, RuleViolation
 from libs.events.registry import Event
 from libs.events.runtime import Runtime

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import integrators as i
+from libs.events.contract import subscriptions as i
 from libs.events.envelope import Envelope
 from services.linkage.adapters import webhook_metrics as metrics
 from services.linkage.adapters.webhook_tables import deliveries, subscriptions, webhook_events

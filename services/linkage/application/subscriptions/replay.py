@@ -10,8 +10,8 @@ from pydantic import AwareDatetime, Field, model_validator
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import integrators as i
 from libs.events.auth import Principal
+from libs.events.contract import subscriptions as i
 from libs.events.http import Problem, RequestBody, invalid
 from libs.events.runtime import Runtime
 from services.linkage.adapters import webhook_metrics as metrics

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from libs.events.registry import Event, registry
+from libs.events.registry import CASE_EVENTS, Event, registry
 
 Outcome = Literal["approved", "denied"]
 
@@ -23,18 +23,6 @@ class StageDefinition(Event):
     item_code: str
 
 
-@registry.register("onewindow.project.series_defined.v1")
-class SeriesDefined(Event):
-    """A project series (交通工程, 水利工程 …) and its stages in order."""
-
-    center: str
-    code: str
-    name: str
-    stages: list[StageDefinition]
-    by: str = ""
-    at: datetime
-
-
 class ProjectEvent(Event):
     """Every project event names its project and the center that holds it."""
 
@@ -42,7 +30,7 @@ class ProjectEvent(Event):
     center: str
 
 
-@registry.register("onewindow.project.created.v1")
+@registry.register("onewindow.project.created.v1", topic=CASE_EVENTS)
 class ProjectCreated(ProjectEvent):
     name: str
     series: str
@@ -53,7 +41,7 @@ class ProjectCreated(ProjectEvent):
     created_at: datetime
 
 
-@registry.register("onewindow.project.agent_appointed.v1")
+@registry.register("onewindow.project.agent_appointed.v1", topic=CASE_EVENTS)
 class ProjectAgentAppointed(ProjectEvent):
     """全程代办: a center agent acts for the applicant through every stage."""
 
@@ -62,7 +50,7 @@ class ProjectAgentAppointed(ProjectEvent):
     at: datetime
 
 
-@registry.register("onewindow.project.green_channel_marked.v1")
+@registry.register("onewindow.project.green_channel_marked.v1", topic=CASE_EVENTS)
 class ProjectGreenChannelMarked(ProjectEvent):
     """绿色通道: a key project; stage limits shrink by `factor` and it is tracked (跟踪督办)."""
 
@@ -72,21 +60,7 @@ class ProjectGreenChannelMarked(ProjectEvent):
     at: datetime
 
 
-@registry.register("onewindow.project.stage_requested.v1")
-class ProjectStageRequested(ProjectEvent):
-    """The next stage's case is filed; its parts start when the lead department accepts it."""
-
-    stage: str
-    stage_name: str
-    case_id: str
-    item_code: str
-    by: str
-    on_behalf_of: str = ""  # set when the project's agent acted for the applicant
-    prereview_missing: list[str] = []  # 容缺预审: non-key materials still to come
-    at: datetime
-
-
-@registry.register("onewindow.project.stage_started.v1")
+@registry.register("onewindow.project.stage_started.v1", topic=CASE_EVENTS)
 class ProjectStageStarted(ProjectEvent):
     stage: str
     case_id: str
@@ -98,7 +72,7 @@ class ProjectStageStarted(ProjectEvent):
     green_channel: bool = False
 
 
-@registry.register("onewindow.project.stage_completed.v1")
+@registry.register("onewindow.project.stage_completed.v1", topic=CASE_EVENTS)
 class ProjectStageCompleted(ProjectEvent):
     stage: str
     case_id: str
@@ -111,7 +85,7 @@ class ProjectStageCompleted(ProjectEvent):
     result_to: str = ""  # who received the result: the agent, or the applicant
 
 
-@registry.register("onewindow.project.stage_withdrawn.v1")
+@registry.register("onewindow.project.stage_withdrawn.v1", topic=CASE_EVENTS)
 class ProjectStageWithdrawn(ProjectEvent):
     """The stage's case was withdrawn (撤回) before a decision: the stage may be filed again."""
 
@@ -120,7 +94,7 @@ class ProjectStageWithdrawn(ProjectEvent):
     at: datetime
 
 
-@registry.register("onewindow.project.completed.v1")
+@registry.register("onewindow.project.completed.v1", topic=CASE_EVENTS)
 class ProjectCompleted(ProjectEvent):
     """Every stage approved, or one denied: the project's total elapsed working days."""
 
@@ -129,41 +103,7 @@ class ProjectCompleted(ProjectEvent):
     elapsed_days: int
 
 
-@registry.register("onewindow.project.supplemented.v1")
-class ProjectSupplemented(ProjectEvent):
-    """Materials supplied for a part paused for 补正 (by the agent on the applicant's behalf)."""
-
-    stage: str
-    department: str
-    materials: list[str]
-    by: str
-    on_behalf_of: str = ""
-    at: datetime
-
-
-class SiteOpinion(Event):
-    """One department's opinion at a 现场会审."""
-
-    department: str
-    attendee: str
-    opinion: Literal["agree", "agree_with_conditions", "disagree"]
-    comment: str = ""
-
-
-@registry.register("onewindow.project.site_review_recorded.v1")
-class ProjectSiteReviewRecorded(ProjectEvent):
-    """现场会审: the departments met on site; each one's opinion, attached to the stage."""
-
-    review_id: str
-    stage: str
-    held_at: datetime
-    place: str
-    opinions: list[SiteOpinion]
-    recorded_by: str
-    recorded_at: datetime
-
-
-@registry.register("onewindow.work.stage_bound.v1")
+@registry.register("onewindow.work.stage_bound.v1", topic=CASE_EVENTS)
 class WorkStageBound(Event):
     """On the case's stream: this case is a stage of a project (before its acceptance)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from libs.events.registry import Event, registry
+from libs.events.registry import SUPERVISION_EVENTS, Event, registry
 
 Scope = Literal["personal_data"]
 
@@ -31,7 +31,7 @@ class SubscriptionEvent(Event):
     center: str
 
 
-@registry.register("onewindow.subscription.created.v1")
+@registry.register("onewindow.subscription.created.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionCreated(SubscriptionEvent):
     """An integrator subscribed a callback URL to case events."""
 
@@ -43,7 +43,7 @@ class SubscriptionCreated(SubscriptionEvent):
     created_by: str
 
 
-@registry.register("onewindow.subscription.changed.v1")
+@registry.register("onewindow.subscription.changed.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionChanged(SubscriptionEvent):
     """The callback URL, the filters or the scopes changed (the fields given are the new ones)."""
 
@@ -54,7 +54,7 @@ class SubscriptionChanged(SubscriptionEvent):
     changed_by: str
 
 
-@registry.register("onewindow.subscription.secret_rotated.v1")
+@registry.register("onewindow.subscription.secret_rotated.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionSecretRotated(SubscriptionEvent):
     """A new signing secret; the previous one stays valid until `previous_valid_until`."""
 
@@ -65,7 +65,7 @@ class SubscriptionSecretRotated(SubscriptionEvent):
     rotated_by: str
 
 
-@registry.register("onewindow.subscription.failing.v1")
+@registry.register("onewindow.subscription.failing.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionFailing(SubscriptionEvent):
     """Deliveries to this subscription have kept failing since `since` (an alert)."""
 
@@ -76,14 +76,14 @@ class SubscriptionFailing(SubscriptionEvent):
     pause_at: datetime  # when it pauses by itself unless a delivery gets through before
 
 
-@registry.register("onewindow.subscription.recovered.v1")
+@registry.register("onewindow.subscription.recovered.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionRecovered(SubscriptionEvent):
     """A delivery got through again after the subscription was failing."""
 
     recovered_at: datetime
 
 
-@registry.register("onewindow.subscription.paused.v1")
+@registry.register("onewindow.subscription.paused.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionPaused(SubscriptionEvent):
     """Deliveries stop (they queue up) until the subscription is resumed."""
 
@@ -92,7 +92,7 @@ class SubscriptionPaused(SubscriptionEvent):
     paused_by: str
 
 
-@registry.register("onewindow.subscription.resumed.v1")
+@registry.register("onewindow.subscription.resumed.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionResumed(SubscriptionEvent):
     """Deliveries start again, from the oldest queued one."""
 
@@ -100,7 +100,7 @@ class SubscriptionResumed(SubscriptionEvent):
     resumed_by: str
 
 
-@registry.register("onewindow.subscription.replay_requested.v1")
+@registry.register("onewindow.subscription.replay_requested.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionReplayRequested(SubscriptionEvent):
     """Events from a time or after an event id are delivered again; or dead letters retried."""
 
@@ -112,7 +112,7 @@ class SubscriptionReplayRequested(SubscriptionEvent):
     requested_by: str
 
 
-@registry.register("onewindow.subscription.deleted.v1")
+@registry.register("onewindow.subscription.deleted.v1", topic=SUPERVISION_EVENTS)
 class SubscriptionDeleted(SubscriptionEvent):
     """The subscription ends; nothing more is delivered to it."""
 
