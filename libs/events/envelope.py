@@ -65,17 +65,24 @@ def to_message(envelope: Envelope) -> tuple[bytes, list[tuple[str, bytes]], byte
 
 def header_texts(envelope: Envelope) -> list[tuple[str, str]]:
     """The binary mode's headers, their values as text (the outbox keeps them so)."""
+    return [(name, text) for name, text in header_lists(envelope.__dict__)]
+
+
+def header_lists(attributes: dict[str, Any]) -> list[list[str]]:
+    """The binary mode's headers of an event's attributes (an envelope's fields, `id` to
+    `traceparent`), each a [name, text] pair: the outbox row's JSON and the Kafka headers."""
+    a = attributes
     return [
-        ("ce_id", envelope.id),
-        ("ce_type", envelope.type),
-        ("ce_source", envelope.source),
-        ("ce_subject", envelope.subject),
-        ("ce_time", _rfc3339(envelope.time)),
-        ("content-type", "application/json"),
-        ("ce_center", envelope.center),
-        ("ce_sequence", str(envelope.sequence)),
-        ("ce_traceparent", envelope.traceparent),
-        ("ce_specversion", "1.0"),
+        ["ce_id", a["id"]],
+        ["ce_type", a["type"]],
+        ["ce_source", a["source"]],
+        ["ce_subject", a["subject"]],
+        ["ce_time", _rfc3339(a["time"])],
+        ["content-type", "application/json"],
+        ["ce_center", a["center"]],
+        ["ce_sequence", str(a["sequence"])],
+        ["ce_traceparent", a["traceparent"]],
+        ["ce_specversion", "1.0"],
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from libs.events import idempotency
 from libs.events.aggregate import Aggregate
 from libs.events.audit import GENESIS, chain
 from libs.events.db import events, is_postgres, outbox
-from libs.events.envelope import Envelope, current_traceparent, header_texts, source_of
+from libs.events.envelope import current_traceparent, header_lists, source_of
 from libs.events.fastpath import Batch, StreamTaken, append_postgres, heads
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import Event, UnknownEventType, registry
@@ -163,28 +164,30 @@ class EventStore:
         raise ConcurrencyError(appends[0].stream_id, appends[0].expected_version)
 
     def _rows(self, a: Append) -> Planned:
-        """The event rows (not yet chained), their data as JSON and outbox rows of one append."""
-        now, trace = datetime.now(UTC), current_traceparent()
-        envelopes = [
-            Envelope(
-                type=e.TYPE,
-                source=self.source,
-                subject=a.stream_id,
-                time=now,
-                center=a.center or self.center,
-                sequence=a.expected_version + i,
-                traceparent=a.traceparents[i - 1] if a.traceparents else trace,
-                data=e.model_dump(mode="json"),
-            )
-            for i, e in enumerate(a.events, start=1)
-        ]
-        texts = [json.dumps(env.data) for env in envelopes]  # the stored data and Kafka's value
-        outbox_rows = (
-            [self._outbox_row(env, text, now) for env, text in zip(envelopes, texts, strict=True)]
-            if a.publish
-            else []
-        )
-        return Planned([_event_row(env) for env in envelopes], texts, outbox_rows)
+        """The event rows (not yet chained), their data as JSON and outbox rows of one append.
+
+        Each row holds what the event's envelope would (id, subject, sequence, ...), built as
+        plain dicts: a pydantic envelope an event cost the append more than its statement."""
+        now, trace, center = datetime.now(UTC), current_traceparent(), a.center or self.center
+        rows, texts, outbox_rows = [], [], []
+        for i, e in enumerate(a.events, start=1):
+            data = e.model_dump(mode="json")
+            row = {
+                "event_id": str(uuid.uuid4()),
+                "stream_id": a.stream_id,
+                "version": a.expected_version + i,
+                "type": e.TYPE,
+                "data": data,
+                "center": center,
+                "traceparent": a.traceparents[i - 1] if a.traceparents else trace,
+                "recorded_at": now,
+            }
+            text = json.dumps(data)  # the stored data and Kafka's value
+            rows.append(row)
+            texts.append(text)
+            if a.publish:
+                outbox_rows.append(self._outbox_row(row, text))
+        return Planned(rows, texts, outbox_rows)
 
     async def _prevs(
         self, conn: AsyncConnection, appends: Sequence[Append], *, fresh: bool
@@ -279,29 +282,26 @@ class EventStore:
         )
         return [_stored(r._mapping) for r in rows]
 
-    def _outbox_row(self, env: Envelope, data: str, now: datetime) -> dict[str, Any]:
-        """The Kafka binary mode's record (`to_message`), its headers as text."""
-        return {
-            "event_id": env.id,
-            "topic": self.kafka.topic_for(env.type),
-            "key": env.subject,
-            "headers": [list(pair) for pair in header_texts(env)],
-            "value": data.encode(),
-            "created_at": now,
+    def _outbox_row(self, row: dict[str, Any], data: str) -> dict[str, Any]:
+        """The Kafka binary mode's record (`to_message`) of an event row, its headers as text."""
+        attributes = {
+            "id": row["event_id"],
+            "type": row["type"],
+            "source": self.source,
+            "subject": row["stream_id"],
+            "time": row["recorded_at"],
+            "center": row["center"],
+            "sequence": row["version"],
+            "traceparent": row["traceparent"],
         }
-
-
-def _event_row(env: Envelope) -> dict[str, Any]:
-    return {
-        "event_id": env.id,
-        "stream_id": env.subject,
-        "version": env.sequence,
-        "type": env.type,
-        "data": env.data,
-        "center": env.center,
-        "traceparent": env.traceparent,
-        "recorded_at": env.time,
-    }
+        return {
+            "event_id": row["event_id"],
+            "topic": self.kafka.topic_for(row["type"]),
+            "key": row["stream_id"],
+            "headers": header_lists(attributes),
+            "value": data.encode(),
+            "created_at": row["recorded_at"],
+        }
 
 
 def _stored(row: Any) -> StoredEvent:

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.events.audit import verify
-from libs.events.db import make_engine, migrate
+from libs.events.db import make_engine, migrate, outbox
 from libs.events.kafka import KafkaSettings
 from libs.events.registry import CASE_EVENTS, Event, Registry
 from libs.events.store import Append, ConcurrencyError, EventStore
@@ -135,6 +136,22 @@ async def test_appends_to_several_streams_are_all_or_nothing(
         everything = await store.read_all(conn, 0)
     assert report.intact and report.events == 4
     assert [e.position for e in everything] == sorted(e.position for e in everything)
+
+
+async def test_one_event_appended_writes_its_outbox_row_unless_unpublished(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    async with engine.begin() as conn:
+        published = await store.append(conn, "p-1", 0, [Noted(n=1)])
+        await store.append(conn, "own-1", 0, [Noted(n=2)], publish=False)
+        await store.append(conn, "p-1", 1, [Noted(n=3)])
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(outbox).order_by(outbox.c.id))).all()
+        report = await verify(conn)
+    assert [r.key for r in rows] == ["p-1", "p-1"]
+    assert rows[0].event_id == published[0].event_id
+    assert rows[0].value == b'{"n": 1}' and ["ce_sequence", "1"] in rows[0].headers
+    assert report.intact and report.events == 3
 
 
 def test_upcaster_reads_a_stored_v1_event_as_v2() -> None:
