@@ -45,8 +45,9 @@ def _runtime(service: str, database_url: str | None) -> tuple[Runtime, dict[str,
         from services.approval.bootstrap import bootstrap as approval
         from services.approval.config import Settings as ApprovalSettings
 
-        settings = ApprovalSettings(database_url=url) if url else ApprovalSettings()
-        runtime = approval(settings).runtime
+        wired = approval(ApprovalSettings(database_url=url) if url else ApprovalSettings())
+        assert wired.runtime is not None  # bootstrapped without a fake unit of work
+        runtime = wired.runtime
     elif service == "supervision":
         from services.supervision.bootstrap import bootstrap as supervision
         from services.supervision.config import Settings as SupervisionSettings

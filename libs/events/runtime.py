@@ -107,7 +107,7 @@ class Runtime:
         service: str,
         settings: ServiceSettings,
         migrations: Path | None = None,
-        subscriptions: Sequence[Subscription] = (),
+        subscriptions: Sequence[Subscription] | Callable[[Runtime], Sequence[Subscription]] = (),
         background: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
         clock: Clock | None = None,
         samplers: Sequence[Sampler] = (),
@@ -117,10 +117,6 @@ class Runtime:
         self.gauges = ScrapedGauges()
         self.settings = settings
         self.migrations = migrations
-        calendar = Subscription(
-            "calendar", [CASE_EVENTS], when_shared_fact, families=frozenset({"calendar", "org"})
-        )
-        self.subscriptions = [*subscriptions, calendar]
         self.background = background
         self.clock: Clock = clock or SystemClock()
         self._tasks: list[asyncio.Task[None]] = []
@@ -132,6 +128,12 @@ class Runtime:
         self.relay: OutboxRelay | None = None
         self.consumers: list[IdempotentConsumer] = []
         self._kafka_task: asyncio.Task[None] | None = None
+        # Given as a function, the subscriptions are made on this runtime's unit of work.
+        own = subscriptions(self) if callable(subscriptions) else subscriptions
+        calendar = Subscription(
+            "calendar", [CASE_EVENTS], when_shared_fact, families=frozenset({"calendar", "org"})
+        )
+        self.subscriptions = [*own, calendar]
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:

@@ -2,22 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from libs.events.clock import Clock
-from libs.events.envelope import Envelope
+from libs.events.clock import Clock, SystemClock
 from libs.events.kafka import CASE_EVENTS
-from libs.events.registry import Event
 from libs.events.runtime import Runtime, Subscription
-from services.approval.adapters.notifier import HttpGateway, LocalSink, Notifier
+from services.approval.adapters.notifier import HttpGateway, LocalSink
 from services.approval.adapters.seals import SealKeys
-from services.approval.application.context import Context
+from services.approval.adapters.views import SqlApprovalViews
 from services.approval.application.deem_overdue import deem_overdue_forever
 from services.approval.application.deliver_notices import deliver_forever
+from services.approval.application.ports import ApprovalUnit, Notifier
 from services.approval.config import Settings
-from services.approval.consumers.case_events import when_case_event
+from services.approval.consumers.case_events import CaseEvents
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True)
+class App:
+    """The approval service as wired: its settings, clock, unit of work and adapters;
+    `runtime` (database, relay, consumers, jobs) is None with a fake unit of work."""
+
+    settings: Settings
+    clock: Clock
+    uow: ApprovalUnit
+    runtime: Runtime | None
+    seals: SealKeys
+    notifier: Notifier
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the runtime runs besides the API: the `cases` consumer and the background jobs,
+    each on the unit of work of the runtime that runs it."""
+
+    settings: Settings
+    clock: Clock
+    seals: SealKeys
+    notifier: Notifier
+
+    def subscriptions(self, runtime: Runtime) -> Sequence[Subscription]:
+        """The `cases` consumer, in the transaction the consumer records its positions in."""
+        uow = runtime.unit_of_work(SqlApprovalViews)
+        handle = uow.handler(CaseEvents(self.settings, self.clock))
+        return [Subscription("cases", [CASE_EVENTS], handle)]
+
+    async def deem_overdue_cases(self, runtime: Runtime) -> None:
+        """超时默许 and the documents left to seal, every `deemed_scan_seconds`."""
+        uow = runtime.unit_of_work(SqlApprovalViews)
+        s, c = self.settings, self.clock
+        await deem_overdue_forever(uow=uow, clock=c, settings=s, seals=self.seals)
+
+    async def deliver_notices(self, runtime: Runtime) -> None:
+        """送达: the queued notices, every `delivery_poll_seconds`."""
+        uow = runtime.unit_of_work(SqlApprovalViews)
+        s, c = self.settings, self.clock
+        await deliver_forever(uow=uow, clock=c, settings=s, notifier=self.notifier)
 
 
 def make_notifier(settings: Settings) -> Notifier:
@@ -44,36 +87,24 @@ def bootstrap(
     settings: Settings | None = None,
     *,
     clock: Clock | None = None,
+    uow: ApprovalUnit | None = None,
     notifier: Notifier | None = None,
     seals: SealKeys | None = None,
-) -> Context:
-    """The approval context: runtime with its consumer and background jobs, seals, notifier."""
+) -> App:
+    """The approval service; with `uow` given (tests), no runtime: no database, no broker."""
     settings = settings or Settings()
-    wired: list[Context] = []  # the jobs and the consumer need the context built below
-
-    async def deem_overdue_cases(_: Runtime) -> None:
-        await deem_overdue_forever(wired[0])
-
-    async def deliver_notices(_: Runtime) -> None:
-        await deliver_forever(wired[0])
-
-    async def on_case_event(conn: AsyncConnection, env: Envelope, event: Event) -> None:
-        await when_case_event(conn, wired[0], env, event)
-
+    clock = clock or SystemClock()
+    seals = seals or make_seals(settings)
+    notifier = notifier or make_notifier(settings)
+    if uow is not None:
+        return App(settings, clock, uow, None, seals, notifier)
+    work = Work(settings, clock, seals, notifier)
     runtime = Runtime(
         service="approval",
         settings=settings,
-        migrations=Path(__file__).parent / "migrations",
-        subscriptions=[Subscription("cases", [CASE_EVENTS], on_case_event)],
-        background=[deem_overdue_cases, deliver_notices],
+        migrations=MIGRATIONS,
+        subscriptions=work.subscriptions,
+        background=[work.deem_overdue_cases, work.deliver_notices],
         clock=clock,
     )
-    wired.append(
-        Context(
-            runtime=runtime,
-            settings=settings,
-            seals=seals or make_seals(settings),
-            notifier=notifier or make_notifier(settings),
-        )
-    )
-    return wired[0]
+    return App(settings, clock, runtime.unit_of_work(SqlApprovalViews), runtime, seals, notifier)

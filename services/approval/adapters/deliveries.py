@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.approval.adapters.notifier import Message
 from services.approval.adapters.tables import deliveries as t
+from services.approval.application.ports import Message
 
 
 async def enqueue(
@@ -42,32 +41,27 @@ async def enqueue(
     return message_id
 
 
-async def claim_due(engine: AsyncEngine, *, lease: float, limit: int = 50) -> list[Message]:
-    """Due messages, each leased for `lease` seconds so another process skips them meanwhile."""
-    now = datetime.now(UTC)
-    async with engine.begin() as conn:
-        rows: Sequence[Message] = [
-            Message(r.message_id, r.case_id, r.channel, r.phone, r.text, r.kind)
-            for r in await conn.execute(
-                select(t)
-                .where(t.c.sent_at.is_(None), t.c.next_attempt_at <= now)
-                .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
-                .order_by(t.c.id)
-                .limit(limit)
-            )
-        ]
-    claimed = []
-    for message in rows:
-        async with engine.begin() as conn:
-            taken = await conn.execute(
-                update(t)
-                .where(t.c.message_id == message.message_id, t.c.sent_at.is_(None))
-                .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
-                .values(lease_until=now + timedelta(seconds=lease))
-            )
-        if taken.rowcount == 1:
-            claimed.append(message)
-    return claimed
+async def due(conn: AsyncConnection, *, now: datetime, limit: int) -> list[Message]:
+    """Unsent messages whose time has come and that no other sender holds a lease on."""
+    rows = await conn.execute(
+        select(t)
+        .where(t.c.sent_at.is_(None), t.c.next_attempt_at <= now)
+        .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
+        .order_by(t.c.id)
+        .limit(limit)
+    )
+    return [Message(r.message_id, r.case_id, r.channel, r.phone, r.text, r.kind) for r in rows]
+
+
+async def lease(conn: AsyncConnection, message_id: str, *, now: datetime, until: datetime) -> bool:
+    """Take the message until `until`, unless another sender took it first."""
+    taken = await conn.execute(
+        update(t)
+        .where(t.c.message_id == message_id, t.c.sent_at.is_(None))
+        .where((t.c.lease_until.is_(None)) | (t.c.lease_until < now))
+        .values(lease_until=until)
+    )
+    return bool(taken.rowcount == 1)
 
 
 async def mark_sent(conn: AsyncConnection, message_id: str) -> None:
@@ -78,24 +72,23 @@ async def mark_sent(conn: AsyncConnection, message_id: str) -> None:
 
 
 async def reschedule(
-    engine: AsyncEngine, message_id: str, *, error: str, base: float, cap: float
+    conn: AsyncConnection, message_id: str, *, error: str, base: float, cap: float
 ) -> None:
     """Try again later: exponential backoff from `base` seconds, at most `cap`."""
-    async with engine.begin() as conn:
-        attempts = (
-            await conn.execute(select(t.c.attempts).where(t.c.message_id == message_id))
-        ).scalar_one()
-        delay = min(base * 2**attempts, cap)
-        await conn.execute(
-            update(t)
-            .where(t.c.message_id == message_id)
-            .values(
-                attempts=attempts + 1,
-                next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
-                lease_until=None,
-                last_error=error[:2000],
-            )
+    attempts = (
+        await conn.execute(select(t.c.attempts).where(t.c.message_id == message_id))
+    ).scalar_one()
+    delay = min(base * 2**attempts, cap)
+    await conn.execute(
+        update(t)
+        .where(t.c.message_id == message_id)
+        .values(
+            attempts=attempts + 1,
+            next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
+            lease_until=None,
+            last_error=error[:2000],
         )
+    )
 
 
 def mask_phone(phone: str) -> str:
@@ -113,15 +106,10 @@ async def sent_for(conn: AsyncConnection, case_id: str) -> list[dict[str, Any]]:
             "channel": r.channel,
             "to": mask_phone(r.phone),
             "text": r.text,
-            "queued_at": _aware(r.created_at),
-            "sent_at": _aware(r.sent_at),
+            "queued_at": r.created_at,
+            "sent_at": r.sent_at,
             "attempts": r.attempts,
             "last_error": r.last_error,
         }
         for r in rows
     ]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every one stored here is UTC."""
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.approval.adapters.tables import decision_documents as t
+from services.approval.application.ports import SealedDocument
 from services.approval.domain.document import canonical_json
-
-
-@dataclass(frozen=True)
-class SealedDocument:
-    """A decision document with its electronic seal."""
-
-    case_id: str
-    document: dict[str, Any]
-    pdf: bytes
-    seal: dict[str, str]
-    issued_at: datetime
 
 
 async def save_once(conn: AsyncConnection, doc: SealedDocument) -> bool:

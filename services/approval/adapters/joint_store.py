@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.approval.adapters.joint_tables import joint_items, joint_parts, joint_submissions
+from services.approval.application.ports import JointSubmission
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.joint import JointItem
 
@@ -51,25 +51,26 @@ async def joint_item_of(conn: AsyncConnection, code: str) -> JointItem | None:
     )
 
 
-async def remember_submission(
-    conn: AsyncConnection, *, case_id: str, center: str, item_code: str, case_no: str
-) -> None:
+async def remember_submission(conn: AsyncConnection, filed: JointSubmission) -> None:
     """A joint case was filed at intake (once; a redelivery changes nothing)."""
-    query = select(joint_submissions.c.case_id).where(joint_submissions.c.case_id == case_id)
+    query = select(joint_submissions.c.case_id).where(joint_submissions.c.case_id == filed.case_id)
     if (await conn.execute(query)).first() is not None:
         return
     await conn.execute(
         insert(joint_submissions).values(
-            case_id=case_id, center=center, item_code=item_code, case_no=case_no
+            case_id=filed.case_id,
+            center=filed.center,
+            item_code=filed.item_code,
+            case_no=filed.case_no,
         )
     )
 
 
-async def submission_of(conn: AsyncConnection, case_id: str) -> dict[str, Any] | None:
+async def submission_of(conn: AsyncConnection, case_id: str) -> JointSubmission | None:
     """The filed joint case, if intake's `case.submitted` reached approval."""
     query = select(joint_submissions).where(joint_submissions.c.case_id == case_id)
-    row = (await conn.execute(query)).mappings().first()
-    return dict(row) if row else None
+    row = (await conn.execute(query)).first()
+    return JointSubmission(row.case_id, row.center, row.item_code, row.case_no) if row else None
 
 
 async def refresh_parts(conn: AsyncConnection, case: ApprovalCase) -> None:
@@ -86,7 +87,7 @@ async def refresh_parts(conn: AsyncConnection, case: ApprovalCase) -> None:
             "status": part.status,
             "step": part.step,
             "assignee": part.assignee,
-            "deadline": part.deadline.at.astimezone(UTC),
+            "deadline": part.deadline.at,
             "due_day": part.deadline.due_day,
             "updated_at": now,
         }

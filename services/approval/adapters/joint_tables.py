@@ -4,13 +4,14 @@ from sqlalchemy import (
     JSON,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     MetaData,
     String,
     Table,
 )
+
+from libs.events.db import Instant
 
 # Its own metadata: the first migration creates `tables.metadata` whole, this one only these.
 metadata = MetaData()
@@ -47,8 +48,8 @@ joint_parts = Table(
     Column("status", String(16), nullable=False),
     Column("step", String(16), nullable=False),
     Column("assignee", String(100)),
-    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("deadline", Instant, nullable=False),
     Column("due_day", Date, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant, nullable=False),
     Index("ix_joint_parts_department", "held_at", "department", "status", "deadline"),
 )

@@ -1,38 +1,17 @@
-"""The notifier port (SMS and voice to applicants) and its adapters: HTTP gateway, local sink."""
+"""The notifier adapters (SMS and voice to applicants): the HTTP gateway and the local sink."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 import httpx
 
+from services.approval.application.ports import Message, NotificationFailed, Notifier
 
-@dataclass(frozen=True)
-class Message:
-    """One notice to one phone; `message_id` lets the gateway drop a resend."""
-
-    message_id: str
-    case_id: str
-    channel: str  # sms | voice
-    to: str
-    text: str
-    kind: str = "decision"  # decision (送达) | suspension (art. 45 书面告知)
-
-
-class NotificationFailed(Exception):
-    """The gateway did not take the message; it is tried again later."""
-
-
-class Notifier(Protocol):
-    """Sends a message or raises NotificationFailed."""
-
-    async def send(self, message: Message) -> None:
-        """Hand the message to the carrier."""
-        ...
+__all__ = ["HttpGateway", "LocalSink", "Message", "NotificationFailed", "Notifier"]
 
 
 class LocalSink:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.events.contract import WorkOpened
+from libs.events.db import events
+from services.approval.adapters.joint_tables import joint_parts
 from services.approval.adapters.tables import decision_documents
 from services.approval.adapters.tables import work_items as t
 from services.approval.domain.case import ApprovalCase
@@ -30,14 +33,14 @@ def _row(case: ApprovalCase) -> dict[str, Any]:
         "step": case.step,
         "assignee": case.assignee,
         "countersigners": [p for p in case.countersigners if p not in case.signatures],
-        "accepted_at": facts.accepted_at.astimezone(UTC),  # SQLite keeps no offset: store UTC
-        "deadline": deadline.at.astimezone(UTC),
+        "accepted_at": facts.accepted_at,
+        "deadline": deadline.at,
         "due_day": deadline.due_day,
         "deemed_approval": facts.deemed_approval,
         "version": case.version,
         "updated_at": datetime.now(UTC),
         "escalated_from": facts.escalated_from or None,
-        "received_at": case.received.received_at.astimezone(UTC) if case.received else None,
+        "received_at": case.received.received_at if case.received else None,
     }
 
 
@@ -73,7 +76,7 @@ async def overdue_deemable(conn: AsyncConnection, *, now: datetime, limit: int =
     query = (
         select(t.c.case_id)
         .where(t.c.status == "open", t.c.deemed_approval.is_(True))
-        .where(t.c.deadline < now.astimezone(UTC))
+        .where(t.c.deadline < now)
         .order_by(t.c.deadline)
         .limit(limit)
     )
@@ -90,8 +93,38 @@ async def decided_without_document(
     query = (
         select(t.c.case_id)
         .where(t.c.status == "decided", ~issued.exists(), ~pre_reviewed_here)
-        .where(t.c.updated_at < before.astimezone(UTC))
+        .where(t.c.updated_at < before)
         .order_by(t.c.updated_at)
         .limit(limit)
     )
     return list((await conn.execute(query)).scalars())
+
+
+TABLES: tuple[Table, ...] = (t, joint_parts)
+
+
+async def clear_worklist(conn: AsyncConnection) -> None:
+    """Delete every worklist row (a rebuild writes them again in the same transaction)."""
+    for table in TABLES:
+        await conn.execute(delete(table))
+
+
+async def opened_streams(conn: AsyncConnection) -> list[str]:
+    """Every stream that opened work here, in the order it did."""
+    query = (
+        select(events.c.stream_id)
+        .where(events.c.type == WorkOpened.TYPE)
+        .group_by(events.c.stream_id)
+        .order_by(func.min(events.c.position))
+    )
+    return list((await conn.execute(query)).scalars())
+
+
+async def snapshot(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every worklist row but its `updated_at`, in key order."""
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    for table in TABLES:
+        columns = [c for c in table.columns if c.name != "updated_at"]
+        rows = await conn.execute(select(*columns).order_by(*table.primary_key.columns))
+        result[table.name] = [tuple(r) for r in rows]
+    return result

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.approval.adapters.tables import case_materials, catalog_items, contacts
-
-
-@dataclass(frozen=True)
-class Contact:
-    """How to reach an applicant."""
-
-    name: str
-    phone: str
-    submitted_by: str = ""  # who submitted the case (an applicant's `sub`), when online
-    id_hash: str = ""  # the identity number's keyed hash (id_digest), to search by
+from services.approval.application.ports import CatalogItem, Contact
 
 
 async def remember_contact(conn: AsyncConnection, case_id: str, contact: Contact) -> None:
@@ -62,17 +52,6 @@ async def materials_of(conn: AsyncConnection, case_id: str) -> list[str]:
     query = select(case_materials.c.codes).where(case_materials.c.case_id == case_id)
     codes = (await conn.execute(query)).scalar_one_or_none()
     return list(codes or [])
-
-
-@dataclass(frozen=True)
-class CatalogItem:
-    """The part of a catalogue item that approval needs."""
-
-    code: str
-    version: int
-    name: str
-    decided_by_center: str | None
-    deemed_approval: bool = False
 
 
 async def remember_item(conn: AsyncConnection, item: CatalogItem) -> None:

@@ -5,7 +5,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     LargeBinary,
@@ -15,7 +14,7 @@ from sqlalchemy import (
     Text,
 )
 
-from libs.events.db import Id
+from libs.events.db import Id, Instant
 
 metadata = MetaData()
 
@@ -35,15 +34,15 @@ work_items = Table(
     Column("step", String(16), nullable=False),
     Column("assignee", String(100)),
     Column("countersigners", JSON, nullable=False),
-    Column("accepted_at", DateTime(timezone=True), nullable=False),
-    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", Instant, nullable=False),
+    Column("deadline", Instant, nullable=False),
     Column("due_day", Date, nullable=False),
     Column("deemed_approval", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant, nullable=False),
     # A case escalated here from below (a linked case): the center that sent it, and when.
     Column("escalated_from", String(64)),
-    Column("received_at", DateTime(timezone=True)),
+    Column("received_at", Instant),
     Index("ix_work_items_department_deadline", "held_at", "department", "status", "deadline"),
     Index("ix_work_items_due", "status", "deemed_approval", "deadline"),
 )
@@ -57,7 +56,7 @@ contacts = Table(
     Column("phone", String(40), nullable=False),
     Column("submitted_by", String(200), nullable=False, default=""),  # the applicant's token sub
     Column("id_hash", String(64), index=True),  # id_digest of the identity number, to search by
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Instant, nullable=False),
 )
 
 # The materials a case was received with (case.submitted, case.supplemented), for 上报.
@@ -88,7 +87,7 @@ decision_documents = Table(
     Column("document", Text, nullable=False),  # the canonical JSON, exactly as signed
     Column("pdf", LargeBinary, nullable=False),
     Column("seal", JSON, nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", Instant, nullable=False),
 )
 
 # The notification outbox: a row per message until the gateway took it; retried with backoff.
@@ -103,10 +102,10 @@ deliveries = Table(
     Column("phone", String(40), nullable=False),
     Column("text", Text, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("lease_until", DateTime(timezone=True)),
+    Column("next_attempt_at", Instant, nullable=False),
+    Column("lease_until", Instant),
     Column("last_error", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True)),
+    Column("created_at", Instant, nullable=False),
+    Column("sent_at", Instant),
     Index("ix_deliveries_due", "sent_at", "next_attempt_at"),
 )

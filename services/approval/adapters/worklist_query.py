@@ -4,8 +4,6 @@ indexes of both tables."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, null, or_, select, union_all
@@ -18,18 +16,7 @@ from services.approval.adapters.joint_tables import joint_parts as p
 from services.approval.adapters.projection import OPEN
 from services.approval.adapters.tables import contacts as c
 from services.approval.adapters.tables import work_items as w
-
-
-@dataclass(frozen=True)
-class WorkSearch:
-    """A worklist line is kept when it matches every given field."""
-
-    case_no: str | None = None
-    applicant: str | None = None  # part of the name, or the whole identity number
-    item_code: str | None = None
-    status: str | None = None  # `accepted` (running) or `suspended`, the shared vocabulary
-    accepted_from: date | None = None  # Beijing calendar days, both included
-    accepted_to: date | None = None
+from services.approval.application.ports import WorkQuery, WorkSearch
 
 
 def _lines(held_at: str, department: str, person: str | None) -> CompoundSelect[Any]:
@@ -96,40 +83,22 @@ def _matching(line: Any, f: WorkSearch, key: str) -> list[ColumnElement[bool]]:
     return found
 
 
-async def worklist_page(
-    conn: AsyncConnection,
-    *,
-    held_at: str,
-    department: str,
-    person: str | None,
-    search: WorkSearch,
-    key: str,
-    cursor: str | None,
-    limit: int,
-) -> list[dict[str, Any]]:
+async def worklist_page(conn: AsyncConnection, q: WorkQuery) -> list[dict[str, Any]]:
     """One page of the department's open work (and one line more), oldest deadline first."""
-    line = _lines(held_at, department, person).subquery("line").c
+    line = _lines(q.held_at, q.department, q.person).subquery("line").c
     query = (
         select(*line, c.c.name.label("applicant_name"))
         .outerjoin(c, c.c.case_id == line.case_id)
-        .where(*_matching(line, search, key))
+        .where(*_matching(line, q.search, q.key))
     )
     order = (line.deadline, line.case_id, line.department)
-    rows = await conn.execute(keyset(query, order, cursor, limit=limit, descending=False))
+    rows = await conn.execute(keyset(query, order, q.cursor, limit=q.limit, descending=False))
     return [_line(dict(r)) for r in rows.mappings()]
 
 
 def _line(row: dict[str, Any]) -> dict[str, Any]:
-    for name in ("accepted_at", "deadline", "received_at"):  # SQLite hands back naive UTC
-        if row[name] is not None and row[name].tzinfo is None:
-            row[name] = row[name].replace(tzinfo=UTC)
     return {
         **row,
         "countersigners": row["countersigners"] or [],
         "applicant_name": mask_name(row["applicant_name"] or ""),
     }
-
-
-def work_key(row: dict[str, Any]) -> list[Any]:
-    """The order of a worklist and its cursor: deadline, case, department (a joint part)."""
-    return [row["deadline"], row["case_id"], row["department"]]

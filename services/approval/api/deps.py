@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the approval context and who may call what."""
+"""FastAPI dependencies: the approval service as bootstrapped, and who may call what."""
 
 from __future__ import annotations
 
@@ -7,16 +7,29 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from libs.events.auth import Principal, Role, require
-from services.approval.application.context import Context
+from services.approval.bootstrap import App
+from services.approval.domain.access import CenterOnly
 
 
-def get_context(request: Request) -> Context:
-    """The context `create()` put on the app."""
-    context: Context = request.app.state.approval
-    return context
+def get_approval(request: Request) -> App:
+    """The service `main.serve()` put on the app."""
+    approval: App = request.app.state.approval
+    return approval
 
 
-Ctx = Annotated[Context, Depends(get_context)]
+AppDep = Annotated[App, Depends(get_approval)]
+
+
+def here(approval: App, principal: Principal) -> None:
+    """A caller of another center is refused: this node serves its own center only."""
+    center = approval.settings.center_code
+    if principal.center != center:
+        raise CenterOnly(
+            f"this approval node serves center {center}",
+            detail_zh=f"本审批节点只服务中心 {center}",
+        )
+
+
 Staff = Annotated[Principal, Depends(require(Role.clerk, Role.reviewer, Role.approver))]
 Reviewer = Annotated[Principal, Depends(require(Role.reviewer))]
 Decider = Annotated[Principal, Depends(require(Role.approver, Role.clerk))]

@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role, require
-from libs.events.http import Problem
 from libs.events.instants import BeijingRoute
-from libs.events.store import load
-from services.approval.api.deps import Admin, Ctx, Viewer
+from services.approval.api.deps import Admin, AppDep, Viewer, here
 from services.approval.api.project_schemas import (
     CODE,
     AgentPut,
@@ -24,24 +21,29 @@ from services.approval.api.project_schemas import (
     StageCreate,
     SupplementCreate,
 )
-from services.approval.application.context import Context
-from services.approval.application.joint.projects import (
-    CreateProject,
+from services.approval.application.joint.agency import (
+    AppointAgent,
     RecordSiteReview,
-    StartStage,
     SupplyMaterials,
     appoint_agent,
+    record_site_review,
+    supply_materials,
+)
+from services.approval.application.joint.projects import (
+    CreateProject,
+    DefineSeries,
+    MarkGreenChannel,
+    ProjectView,
+    StartStage,
     create_project,
     define_series,
     mark_green_channel,
-    project_of,
-    record_site_review,
+    read_project,
+    read_series,
     start_next_stage,
-    supply_materials,
 )
-from services.approval.application.unit import load_case
-from services.approval.domain.parts import JointState
-from services.approval.domain.projects import Project, Series, series_stream
+from services.approval.domain.access import SeriesNotFound
+from services.approval.domain.projects import Series
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["projects"])
 PathCode = Annotated[str, Path(pattern=CODE)]
@@ -49,33 +51,32 @@ Filer = Annotated[Principal, Depends(require(Role.admin, Role.clerk))]
 Meeting = Annotated[Principal, Depends(require(Role.admin, Role.clerk, Role.approver))]
 
 
-def _here(ctx: Context, principal: Principal) -> None:
-    if principal.center != ctx.center:
-        raise Problem(
-            403,
-            f"this approval node serves center {ctx.center}",
-            detail_zh=f"本审批节点只服务中心 {ctx.center}",
-        )
+def _read(view: ProjectView) -> ProjectRead:
+    return ProjectRead.of(view.project, view.joints)
 
 
 @router.put("/project-series/{code}")
-async def put_series(code: PathCode, body: SeriesPut, ctx: Ctx, principal: Admin) -> SeriesRead:
+async def put_series(
+    code: PathCode, body: SeriesPut, approval: AppDep, principal: Admin
+) -> SeriesRead:
     """Define (or redefine) a project series and its stages, each run by a joint item."""
-    _here(ctx, principal)
-    async with ctx.runtime.transaction() as conn:
-        series = await define_series(
-            conn, code=code, name=body.name, stages=body.definitions(), ctx=ctx, by=principal.sub
-        )
+    here(approval, principal)
+    series = await define_series(
+        DefineSeries(code, body.name, body.definitions()),
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
     return _series_read(series)
 
 
 @router.get("/project-series/{code}")
-async def get_series(code: PathCode, ctx: Ctx, principal: Viewer) -> SeriesRead:
+async def get_series(code: PathCode, approval: AppDep, principal: Viewer) -> SeriesRead:
     """A project series and its stages."""
-    async with ctx.runtime.engine.connect() as conn:
-        series = await load(ctx.store, conn, Series, series_stream(code))
+    series = await read_series(code, uow=approval.uow)
     if series.defined is None:
-        raise Problem(404, f"no project series {code}", detail_zh=f"项目系列 {code} 不存在")
+        raise SeriesNotFound(f"no project series {code}", detail_zh=f"项目系列 {code} 不存在")
     return _series_read(series)
 
 
@@ -86,90 +87,102 @@ def _series_read(series: Series) -> SeriesRead:
 
 
 @router.post("/projects", status_code=201)
-async def post_project(body: ProjectCreate, ctx: Ctx, principal: Filer) -> ProjectRead:
+async def post_project(body: ProjectCreate, approval: AppDep, principal: Filer) -> ProjectRead:
     """Create a project of a series (with its 全程代办 agent, when named)."""
-    _here(ctx, principal)
+    here(approval, principal)
     cmd = CreateProject(body.series, body.name, body.applicant_name, body.agent or "")
-    async with ctx.runtime.transaction() as conn:
-        project = await create_project(conn, cmd, ctx=ctx, principal=principal)
-        return await _read(conn, ctx, project)
+    view = await create_project(
+        cmd,
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
+    return _read(view)
 
 
 @router.get("/projects/{project_id}")
-async def get_project(project_id: PathCode, ctx: Ctx, principal: Viewer) -> ProjectRead:
+async def get_project(project_id: PathCode, approval: AppDep, principal: Viewer) -> ProjectRead:
     """Stages in order, each stage's parts and deadlines, and whom the lead is waiting on."""
-    _here(ctx, principal)
-    async with ctx.runtime.engine.connect() as conn:
-        return await _read(conn, ctx, await project_of(conn, ctx, project_id))
+    here(approval, principal)
+    return _read(await read_project(project_id, uow=approval.uow, settings=approval.settings))
 
 
 @router.post("/projects/{project_id}/green-channel")
 async def post_green_channel(
-    project_id: PathCode, body: GreenChannelCreate, ctx: Ctx, principal: Admin
+    project_id: PathCode, body: GreenChannelCreate, approval: AppDep, principal: Admin
 ) -> ProjectRead:
     """绿色通道: shortened limits for the stages still to start, tracked by supervision."""
-    _here(ctx, principal)
-    async with ctx.runtime.transaction() as conn:
-        project = await mark_green_channel(
-            conn, project_id, factor=body.factor, reason=body.reason, ctx=ctx, principal=principal
-        )
-        return await _read(conn, ctx, project)
+    here(approval, principal)
+    view = await mark_green_channel(
+        MarkGreenChannel(project_id, body.factor, body.reason),
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
+    return _read(view)
 
 
 @router.post("/projects/{project_id}/stages")
 async def post_stage(
-    project_id: PathCode, body: StageCreate, ctx: Ctx, principal: Filer
+    project_id: PathCode, body: StageCreate, approval: AppDep, principal: Filer
 ) -> ProjectRead:
     """Start the next stage with its case; its parts start when the lead department accepts."""
-    _here(ctx, principal)
-    cmd = StartStage(project_id, body.case_id, list(body.prereview_missing))
-    async with ctx.runtime.transaction() as conn:
-        project = await start_next_stage(conn, cmd, ctx=ctx, principal=principal)
-        return await _read(conn, ctx, project)
+    here(approval, principal)
+    view = await start_next_stage(
+        StartStage(project_id, body.case_id, list(body.prereview_missing)),
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
+    return _read(view)
 
 
 @router.post("/projects/{project_id}/site-reviews", status_code=201)
 async def post_site_review(
-    project_id: PathCode, body: SiteReviewCreate, ctx: Ctx, principal: Meeting
+    project_id: PathCode, body: SiteReviewCreate, approval: AppDep, principal: Meeting
 ) -> ProjectRead:
     """现场会审: a meeting record with each present department's opinion, on the stage."""
-    _here(ctx, principal)
-    cmd = RecordSiteReview(project_id, body.stage, body.held_at, body.place, body.recorded())
-    async with ctx.runtime.transaction() as conn:
-        project = await record_site_review(conn, cmd, ctx=ctx, principal=principal)
-        return await _read(conn, ctx, project)
+    here(approval, principal)
+    view = await record_site_review(
+        RecordSiteReview(project_id, body.stage, body.held_at, body.place, body.recorded()),
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
+    return _read(view)
 
 
 @router.post("/projects/{project_id}/supplements")
 async def post_supplement(
-    project_id: PathCode, body: SupplementCreate, ctx: Ctx, principal: Filer
+    project_id: PathCode, body: SupplementCreate, approval: AppDep, principal: Filer
 ) -> ProjectRead:
     """补正 answered (by the agent, for the applicant): the part paused for it runs again."""
-    _here(ctx, principal)
-    cmd = SupplyMaterials(project_id, body.stage, body.department, list(body.materials))
-    async with ctx.runtime.transaction() as conn:
-        project = await supply_materials(conn, cmd, ctx=ctx, principal=principal)
-        return await _read(conn, ctx, project)
+    here(approval, principal)
+    view = await supply_materials(
+        SupplyMaterials(project_id, body.stage, body.department, list(body.materials)),
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
+    return _read(view)
 
 
 @router.put("/projects/{project_id}/agent")
 async def put_agent(
-    project_id: PathCode, body: AgentPut, ctx: Ctx, principal: Admin
+    project_id: PathCode, body: AgentPut, approval: AppDep, principal: Admin
 ) -> ProjectRead:
     """全程代办: name the center agent who acts for the applicant through every stage."""
-    _here(ctx, principal)
-    async with ctx.runtime.transaction() as conn:
-        project = await appoint_agent(
-            conn, project_id, agent=body.agent, ctx=ctx, principal=principal
-        )
-        return await _read(conn, ctx, project)
-
-
-async def _read(conn: AsyncConnection, ctx: Context, project: Project) -> ProjectRead:
-    joints: dict[str, JointState] = {}
-    for stage in project.stages:
-        if stage.started is not None:
-            case = await load_case(conn, ctx, stage.case_id)
-            if case.joint is not None:
-                joints[stage.case_id] = case.joint
-    return ProjectRead.of(project, joints)
+    here(approval, principal)
+    view = await appoint_agent(
+        AppointAgent(project_id, body.agent),
+        principal=principal,
+        uow=approval.uow,
+        clock=approval.clock,
+        settings=approval.settings,
+    )
+    return _read(view)

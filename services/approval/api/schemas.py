@@ -12,7 +12,9 @@ from libs.events.contract import Procedure
 from libs.events.http import Code, RequestBody
 from libs.events.words import case_status, status_zh
 from services.approval.api.project_schemas import JointRead
+from services.approval.application.configure import ItemRulesView
 from services.approval.domain.case import ApprovalCase
+from services.approval.domain.department import Department
 
 AuthorizedKind = Literal["immediate", "promised", "joint", "reported", "supplement", "returned"]
 PostName = Literal["window", "review", "approve"]
@@ -232,58 +234,6 @@ _EXTENSION = {"days", "reason", "by", "extended_at"}
 _DELIVERY = {"channel", "delivered_at"}
 
 
-class DecisionRead(BaseModel):
-    """The sealed decision document: its JSON, its PDF (base64) and the seal over both."""
-
-    case_id: str
-    document: dict[str, Any]
-    pdf: str
-    seal: dict[str, str]
-    public_key_pem: str
-
-
-class VerifyCreate(RequestBody):
-    """A document to check: its JSON, its PDF (base64) and its seal, as handed out."""
-
-    document: dict[str, Any]
-    pdf: str
-    seal: dict[str, str]
-
-
-class VerifyRead(BaseModel):
-    """Genuine and unaltered, or why not."""
-
-    genuine: bool
-    detail: str
-    department: str | None = None
-
-
-class DocumentCheckRead(BaseModel):
-    """What the issuing center recorded under a document number (扫码核验)."""
-
-    document_id: str
-    genuine: bool = Field(description="the stored document still verifies against its seal")
-    title: str
-    case_no: str
-    item_name: str
-    applicant: str = Field(description="masked: 张*")
-    department_name: str
-    issued_by_center_name: str
-    decision: str
-    decided_on: str
-    pdf_sha256: str
-
-
-class SealKeyRead(BaseModel):
-    """A department's published public key."""
-
-    center: str
-    department: str
-    key_id: str
-    algorithm: str
-    public_key_pem: str
-
-
 class DepartmentRead(BaseModel):
     """A department's approval configuration."""
 
@@ -294,6 +244,19 @@ class DepartmentRead(BaseModel):
     posts: dict[str, PostHoldersIn]
     absent: list[str]
     version: int
+
+    @classmethod
+    def of(cls, staff: Department) -> DepartmentRead:
+        """The view of a department's configuration."""
+        return cls(
+            department=staff.code,
+            window_decides=list(staff.window_decides),
+            pre_review=list(staff.pre_review),
+            special_disposal=staff.special_disposal,
+            posts={name: PostHoldersIn(a=h.a, b=h.b) for name, h in staff.posts.items()},
+            absent=sorted(staff.absent),
+            version=staff.version,
+        )
 
 
 class ItemRulesRead(BaseModel):
@@ -307,3 +270,16 @@ class ItemRulesRead(BaseModel):
     extension_cap_days: int
     extension_basis: str
     version: int
+
+    @classmethod
+    def of(cls, code: str, view: ItemRulesView) -> ItemRulesRead:
+        """The view of an item's rules, its deemed approval from the catalogue item."""
+        rules, item = view.rules, view.item
+        return cls(
+            item_code=code,
+            deemed_approval=None if item is None else item.deemed_approval,
+            countersign=rules.countersign,
+            extension_cap_days=rules.extension_cap_days,
+            extension_basis=rules.extension_basis,
+            version=rules.version,
+        )

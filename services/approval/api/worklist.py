@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from libs.events.http import CODE_PATTERN
-from services.approval.adapters.worklist_query import WorkSearch
+from services.approval.application.ports import WorkSearch
 from services.approval.domain.rules import DateRangeReversed
 
 

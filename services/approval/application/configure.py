@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.auth import Principal
-from libs.events.store import save
-from services.approval.application.context import Context
+from libs.events.clock import Clock
+from services.approval.application.ports import ApprovalUnit, CatalogItem
 from services.approval.application.unit import department, item_rules
+from services.approval.config import Settings
 from services.approval.domain.department import Department, ItemRules, check_extension_cap
 from services.approval.events import (
     ApprovalItemRulesSet,
@@ -30,20 +29,26 @@ class AuthorizeWindow:
 
 
 async def authorize_window(
-    conn: AsyncConnection, cmd: AuthorizeWindow, *, ctx: Context, principal: Principal
+    cmd: AuthorizeWindow,
+    *,
+    principal: Principal,
+    uow: ApprovalUnit,
+    clock: Clock,
+    settings: Settings,
 ) -> Department:
     """Append `department.authorized`; cases opened from now on follow it."""
-    staff = await department(conn, ctx, cmd.department)
     authorized = DepartmentAuthorized(
-        center=ctx.center,
+        center=settings.center_code,
         department=cmd.department,
         window_decides=sorted(set(cmd.window_decides)),
         pre_review=sorted(set(cmd.pre_review)),
         special_disposal=cmd.special_disposal,
         by=principal.sub,
-        at=ctx.now(),
+        at=clock.now(),
     )
-    await save(ctx.store, conn, staff, [authorized])
+    async with uow.begin() as tx:
+        staff = await department(tx, cmd.department)
+        await tx.events.save(staff, [authorized])
     return staff
 
 
@@ -56,18 +61,19 @@ class NamePosts:
 
 
 async def name_posts(
-    conn: AsyncConnection, cmd: NamePosts, *, ctx: Context, principal: Principal
+    cmd: NamePosts, *, principal: Principal, uow: ApprovalUnit, clock: Clock, settings: Settings
 ) -> Department:
     """Append `department.posts_named`."""
-    staff = await department(conn, ctx, cmd.department)
     named = DepartmentPostsNamed(
-        center=ctx.center,
+        center=settings.center_code,
         department=cmd.department,
         posts=cmd.posts,
         by=principal.sub,
-        at=ctx.now(),
+        at=clock.now(),
     )
-    await save(ctx.store, conn, staff, [named])
+    async with uow.begin() as tx:
+        staff = await department(tx, cmd.department)
+        await tx.events.save(staff, [named])
     return staff
 
 
@@ -82,19 +88,45 @@ class SetItemRules:
 
 
 async def set_item_rules(
-    conn: AsyncConnection, cmd: SetItemRules, *, ctx: Context, principal: Principal
-) -> ItemRules:
+    cmd: SetItemRules,
+    *,
+    principal: Principal,
+    uow: ApprovalUnit,
+    clock: Clock,
+    settings: Settings,
+) -> ItemRulesView:
     """Append `approval.item_rules_set`; cases opened from now on keep these rules."""
     check_extension_cap(cmd.extension_cap_days, cmd.extension_basis)
-    rules = await item_rules(conn, ctx, cmd.item_code)
     changed = ApprovalItemRulesSet(
-        center=ctx.center,
+        center=settings.center_code,
         item_code=cmd.item_code,
         countersign=list(dict.fromkeys(cmd.countersign)),
         extension_cap_days=cmd.extension_cap_days,
         extension_basis=cmd.extension_basis.strip(),
         by=principal.sub,
-        at=ctx.now(),
+        at=clock.now(),
     )
-    await save(ctx.store, conn, rules, [changed])
-    return rules
+    async with uow.begin() as tx:
+        rules = await item_rules(tx, cmd.item_code)
+        await tx.events.save(rules, [changed])
+        return ItemRulesView(rules, await tx.views.item_of(cmd.item_code))
+
+
+@dataclass(frozen=True)
+class ItemRulesView:
+    """An item's approval rules and the catalogue item (its deemed approval flag), if known."""
+
+    rules: ItemRules
+    item: CatalogItem | None
+
+
+async def read_item_rules(code: str, *, uow: ApprovalUnit) -> ItemRulesView:
+    """How an item's cases are approved here."""
+    async with uow.begin() as tx:
+        return ItemRulesView(await item_rules(tx, code), await tx.views.item_of(code))
+
+
+async def read_department(code: str, *, uow: ApprovalUnit) -> Department:
+    """A department's authorization, posts and absences."""
+    async with uow.begin() as tx:
+        return await department(tx, code)

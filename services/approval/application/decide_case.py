@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.auth import Principal
-from services.approval.application.context import Context
+from libs.events.clock import Clock
 from services.approval.application.joint.parts import decide_joint_part
-from services.approval.application.unit import actor_of, case_for, commit
-from services.approval.domain.case import ApprovalCase
+from services.approval.application.ports import ApprovalUnit, Seals
+from services.approval.application.sealing import issue_document
+from services.approval.application.unit import CaseView, actor_of, case_for, commit, viewed
+from services.approval.config import Settings
 from services.approval.domain.decisions import Outcome, decide
 
 
@@ -24,17 +24,29 @@ class DecideCase:
 
 
 async def decide_case(
-    conn: AsyncConnection, cmd: DecideCase, *, ctx: Context, principal: Principal
-) -> ApprovalCase:
-    """Decide (or countersign); the last signature issues the sealed document and the notice."""
-    case = await case_for(conn, ctx, cmd.case_id, principal)
-    if case.joint is not None:  # 并联审批: the caller's department's part
-        events = await decide_joint_part(
-            conn, ctx, case, principal, decision=cmd.decision, reasons=cmd.reasons
-        )
-    else:
-        events = decide(
-            case, actor_of(principal), decision=cmd.decision, reasons=cmd.reasons, now=ctx.now()
-        )
-    await commit(conn, ctx, case, events)
-    return case
+    cmd: DecideCase,
+    *,
+    principal: Principal,
+    uow: ApprovalUnit,
+    clock: Clock,
+    settings: Settings,
+    seals: Seals,
+) -> CaseView:
+    """Decide (or countersign); the last signature issues the sealed document and the notice,
+    once the decision's transaction has committed."""
+    async with uow.begin() as tx:
+        case = await case_for(tx, cmd.case_id, principal)
+        if case.joint is not None:  # 并联审批: the caller's department's part
+            events = await decide_joint_part(
+                tx, case, principal, decision=cmd.decision, reasons=cmd.reasons, now=clock.now()
+            )
+        else:
+            actor = actor_of(principal)
+            events = decide(
+                case, actor, decision=cmd.decision, reasons=cmd.reasons, now=clock.now()
+            )
+        await commit(tx, case, events, channel=settings.notify_channel)
+        view = await viewed(tx, case)
+    if case.decision is not None:
+        await issue_document(case.stream_id, uow=uow, clock=clock, settings=settings, seals=seals)
+    return view

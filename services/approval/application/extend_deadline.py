@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.auth import Principal
-from services.approval.application.context import Context
+from libs.events.clock import Clock
 from services.approval.application.joint.parts import refuse_on_joint
-from services.approval.application.unit import actor_of, case_for, commit
-from services.approval.domain.case import ApprovalCase
+from services.approval.application.ports import ApprovalUnit
+from services.approval.application.unit import CaseView, actor_of, case_for, commit, viewed
+from services.approval.config import Settings
 from services.approval.domain.timing import extend
 
 
@@ -24,19 +23,24 @@ class ExtendDeadline:
 
 
 async def extend_deadline(
-    conn: AsyncConnection, cmd: ExtendDeadline, *, ctx: Context, principal: Principal
-) -> ApprovalCase:
+    cmd: ExtendDeadline,
+    *,
+    principal: Principal,
+    uow: ApprovalUnit,
+    clock: Clock,
+    settings: Settings,
+) -> CaseView:
     """Append `case.extended` and `case.deadline_changed` (cause `extended`)."""
-    case = await case_for(conn, ctx, cmd.case_id, principal)
-    refuse_on_joint(case, "an extension (延期)")
-    calendar = await ctx.runtime.calendar(conn)
-    events = extend(
-        case,
-        actor_of(principal),
-        days=cmd.days,
-        reason=cmd.reason,
-        calendar=calendar,
-        now=ctx.now(),
-    )
-    await commit(conn, ctx, case, events)
-    return case
+    async with uow.begin() as tx:
+        case = await case_for(tx, cmd.case_id, principal)
+        refuse_on_joint(case, "an extension (延期)")
+        events = extend(
+            case,
+            actor_of(principal),
+            days=cmd.days,
+            reason=cmd.reason,
+            calendar=await tx.calendar(),
+            now=clock.now(),
+        )
+        await commit(tx, case, events, channel=settings.notify_channel)
+        return await viewed(tx, case)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.auth import Principal
-from libs.events.store import save
-from services.approval.adapters import joint_store, projection
-from services.approval.application.context import Context
+from libs.events.clock import Clock
+from services.approval.application.ports import ApprovalTx, ApprovalUnit
 from services.approval.application.unit import commit, department, load_case
+from services.approval.config import Settings
 from services.approval.domain.department import Department
 from services.approval.domain.handover import route_around
 from services.approval.domain.joint_parts import route_part_around
@@ -28,27 +26,40 @@ class MarkAbsence:
 
 
 async def mark_absence(
-    conn: AsyncConnection, cmd: MarkAbsence, *, ctx: Context, principal: Principal
+    cmd: MarkAbsence, *, principal: Principal, uow: ApprovalUnit, clock: Clock, settings: Settings
 ) -> Department:
     """Append `department.absence_marked`; when away, re-route every open item waiting on them."""
-    staff = await department(conn, ctx, cmd.department)
-    now = ctx.now()
     marked = DepartmentAbsenceMarked(
-        center=ctx.center,
+        center=settings.center_code,
         department=cmd.department,
         person=cmd.person,
         absent=cmd.absent,
         reason=cmd.reason,
         by=principal.sub,
-        at=now,
+        at=clock.now(),
     )
-    await save(ctx.store, conn, staff, [marked])
-    if cmd.absent:
-        for case_id in await projection.open_case_ids(conn, department=cmd.department):
-            case = await load_case(conn, ctx, case_id)
-            await commit(conn, ctx, case, route_around(case, cmd.person, staff=staff, now=now))
-        for case_id in await joint_store.open_part_case_ids(conn, department=cmd.department):
-            case = await load_case(conn, ctx, case_id)  # 并联审批: the department's part
-            moved = route_part_around(case, cmd.department, cmd.person, staff=staff, now=now)
-            await commit(conn, ctx, case, moved)
+    async with uow.begin() as tx:
+        staff = await department(tx, cmd.department)
+        await tx.events.save(staff, [marked])
+        if cmd.absent:
+            await _route_around(tx, cmd, staff, marked, channel=settings.notify_channel)
     return staff
+
+
+async def _route_around(
+    tx: ApprovalTx,
+    cmd: MarkAbsence,
+    staff: Department,
+    marked: DepartmentAbsenceMarked,
+    *,
+    channel: str,
+) -> None:
+    now = marked.at
+    for case_id in await tx.views.open_case_ids(cmd.department):
+        case = await load_case(tx, case_id)
+        moved = route_around(case, cmd.person, staff=staff, now=now)
+        await commit(tx, case, moved, channel=channel)
+    for case_id in await tx.views.open_part_case_ids(cmd.department):
+        case = await load_case(tx, case_id)  # 并联审批: the department's part
+        moved = route_part_around(case, cmd.department, cmd.person, staff=staff, now=now)
+        await commit(tx, case, moved, channel=channel)

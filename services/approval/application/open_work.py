@@ -4,30 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.calendar import Deadline
+from libs.events.clock import Clock
 from libs.events.contract import CaseAccepted, CaseEscalated
 from libs.events.registry import Event
-from services.approval.adapters.references import (
-    Contact,
-    item_of,
-    remember_contact,
-    remember_materials,
-)
-from services.approval.application.context import Context
 from services.approval.application.joint.opening import joint_opening
+from services.approval.application.ports import ApprovalTx, Contact
 from services.approval.application.unit import commit, department, item_rules, load_case
+from services.approval.config import Settings
 from services.approval.domain.opening import AcceptedCase, open_work, receipt
 
 
 async def when_case_accepted_open_work(
-    conn: AsyncConnection, ctx: Context, event: CaseAccepted
+    tx: ApprovalTx, event: CaseAccepted, *, settings: Settings, clock: Clock
 ) -> None:
     """Every case accepted at this center becomes work for its department."""
-    if event.center != ctx.center:
+    if event.center != settings.center_code:
         return
-    item = await item_of(conn, event.item_code)
+    item = await tx.views.item_of(event.item_code)
     case = AcceptedCase(
         case_id=event.case_id,
         center=event.center,
@@ -45,19 +39,19 @@ async def when_case_accepted_open_work(
     decider = ""
     if event.kind == "reported":  # 上报件: the catalogue names the deciding center
         named = event.decided_by_center or (item.decided_by_center if item else None)
-        decider = str(named or ctx.settings.parent_center)
-    await _open(conn, ctx, case, escalate_to=decider)
+        decider = str(named or settings.parent_center)
+    await _open(tx, case, escalate_to=decider, settings=settings, clock=clock)
 
 
 async def when_case_escalated_open_work(
-    conn: AsyncConnection, ctx: Context, event: CaseEscalated
+    tx: ApprovalTx, event: CaseEscalated, *, settings: Settings, clock: Clock
 ) -> None:
     """A reported case pre-reviewed below becomes work for this center's department."""
-    if event.to_center != ctx.center or event.deadline is None or event.due_day is None:
+    if event.to_center != settings.center_code or event.deadline is None or event.due_day is None:
         return
     if event.applicant and event.applicant.name:
-        await remember_contact(conn, event.case_id, Contact(event.applicant.name, ""))
-    await remember_materials(conn, event.case_id, event.materials)
+        await tx.views.remember_contact(event.case_id, Contact(event.applicant.name, ""))
+    await tx.views.remember_materials(event.case_id, event.materials)
     case = AcceptedCase(
         case_id=event.case_id,
         center=event.center,
@@ -73,34 +67,31 @@ async def when_case_escalated_open_work(
         deemed_approval=event.deemed_approval,
         escalated_from=event.center,
     )
-    received = receipt(event, by=ctx.center, now=ctx.now())
-    await _open(conn, ctx, case, escalate_to="", first=[received])
+    received = receipt(event, by=settings.center_code, now=clock.now())
+    await _open(tx, case, escalate_to="", first=[received], settings=settings, clock=clock)
 
 
 async def _open(
-    conn: AsyncConnection,
-    ctx: Context,
+    tx: ApprovalTx,
     accepted: AcceptedCase,
     *,
     escalate_to: str,
+    settings: Settings,
+    clock: Clock,
     first: Sequence[Event] = (),
 ) -> None:
-    case = await load_case(conn, ctx, accepted.case_id)
+    case = await load_case(tx, accepted.case_id)
     if case.opened is not None:
         return  # opened before (a redelivery with a new id, or the other process)
-    staff = await department(conn, ctx, accepted.department)
-    rules = await item_rules(conn, ctx, accepted.item_code)
+    staff = await department(tx, accepted.department)
+    rules = await item_rules(tx, accepted.item_code)
+    held_at, now = settings.center_code, clock.now()
     events = [
         *first,
         *open_work(
-            accepted,
-            held_at=ctx.center,
-            escalate_to=escalate_to,
-            staff=staff,
-            rules=rules,
-            now=ctx.now(),
+            accepted, held_at=held_at, escalate_to=escalate_to, staff=staff, rules=rules, now=now
         ),
     ]
     if accepted.kind == "joint" and not accepted.escalated_from:
-        events = await joint_opening(conn, ctx, case, events)
-    await commit(conn, ctx, case, events)
+        events = await joint_opening(tx, case, events, now=now)
+    await commit(tx, case, events, channel=settings.notify_channel)

@@ -10,19 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from libs.events.contract import WorkOpened
-from libs.events.db import events
-from services.approval.adapters import joint_store, projection
-from services.approval.adapters.joint_tables import joint_parts
-from services.approval.adapters.tables import work_items
-from services.approval.application.context import Context
+from services.approval.application.ports import ApprovalUnit
 from services.approval.application.unit import load_case
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
-TABLES: tuple[Table, ...] = (work_items, joint_parts)
 
 
 @dataclass(frozen=True)
@@ -39,39 +30,28 @@ class Rebuilt:
         return self.before == self.after
 
 
-async def rebuild_worklist(ctx: Context, *, dry_run: bool = False) -> Rebuilt:
+class DryRun(Exception):
+    """Raised at the end of a dry run so its transaction rolls back."""
+
+    def __init__(self, rebuilt: Rebuilt) -> None:
+        super().__init__("dry run")
+        self.rebuilt = rebuilt
+
+
+async def rebuild_worklist(*, uow: ApprovalUnit, dry_run: bool = False) -> Rebuilt:
     """Empty the worklist and write every work item's rows again; roll back when `dry_run`."""
-    async with ctx.runtime.engine.connect() as conn:
-        transaction = await conn.begin()
-        before = await snapshot(conn)
-        for table in TABLES:
-            await conn.execute(delete(table))
-        opened = await _opened_streams(conn)
-        for case_id in opened:
-            case = await load_case(conn, ctx, case_id)
-            await projection.refresh(conn, case)
-            await joint_store.refresh_parts(conn, case)
-        after = await snapshot(conn)
-        await (transaction.rollback() if dry_run else transaction.commit())
-    return Rebuilt(before, after, len(opened))
-
-
-async def _opened_streams(conn: AsyncConnection) -> list[str]:
-    """Every stream that opened work here, in the order it did."""
-    query = (
-        select(events.c.stream_id)
-        .where(events.c.type == WorkOpened.TYPE)
-        .group_by(events.c.stream_id)
-        .order_by(func.min(events.c.position))
-    )
-    return list((await conn.execute(query)).scalars())
-
-
-async def snapshot(conn: AsyncConnection) -> Snapshot:
-    """Every worklist row but its `updated_at`, in key order."""
-    result: Snapshot = {}
-    for table in TABLES:
-        columns = [c for c in table.columns if c.name != "updated_at"]
-        rows = await conn.execute(select(*columns).order_by(*table.primary_key.columns))
-        result[table.name] = [tuple(r) for r in rows]
-    return result
+    try:
+        async with uow.begin() as tx:
+            before = await tx.views.snapshot()
+            await tx.views.clear_worklist()
+            opened = await tx.views.opened_streams()
+            for case_id in opened:
+                case = await load_case(tx, case_id)
+                await tx.views.refresh(case)
+                await tx.views.refresh_parts(case)
+            done = Rebuilt(before, await tx.views.snapshot(), len(opened))
+            if dry_run:
+                raise DryRun(done)
+    except DryRun as rolled_back:
+        return rolled_back.rebuilt
+    return done

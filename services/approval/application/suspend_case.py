@@ -1,19 +1,18 @@
-"""Stop a case's clock for correction or a special procedure."""
+"""Stop a case's clock for correction or a special procedure; resume it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.auth import Principal
+from libs.events.clock import Clock
 from libs.events.contract import Procedure
-from services.approval.application.context import Context
-from services.approval.application.joint.parts import suspend_joint_part
-from services.approval.application.sealing import notify_suspension
-from services.approval.application.unit import case_for, commit
-from services.approval.domain.case import ApprovalCase
-from services.approval.domain.timing import ART_45, suspend
+from services.approval.application.joint.parts import resume_joint_part, suspend_joint_part
+from services.approval.application.notices import notify_suspension
+from services.approval.application.ports import ApprovalUnit
+from services.approval.application.unit import CaseView, case_for, commit, viewed
+from services.approval.config import Settings
+from services.approval.domain.timing import ART_45, resume, suspend
 
 
 @dataclass(frozen=True)
@@ -27,35 +26,58 @@ class SuspendCase:
 
 
 async def suspend_case(
-    conn: AsyncConnection, cmd: SuspendCase, *, ctx: Context, principal: Principal
-) -> ApprovalCase:
+    cmd: SuspendCase, *, principal: Principal, uow: ApprovalUnit, clock: Clock, settings: Settings
+) -> CaseView:
     """Append `case.suspended`; paused time will not count; for a special procedure the
     applicant is sent the written notice of art. 45 (in the same transaction)."""
-    case = await case_for(conn, ctx, cmd.case_id, principal)
-    calendar = await ctx.runtime.calendar(conn)
-    if case.joint is not None:  # one part pauses; the others run on
-        events = suspend_joint_part(
-            ctx,
-            case,
-            principal,
-            procedure=cmd.procedure,
-            reason=cmd.reason,
-            expected_days=cmd.expected_days,
-            calendar=calendar,
-        )
-    else:
-        events = suspend(
-            case,
-            procedure=cmd.procedure,
-            reason=cmd.reason,
-            now=ctx.now(),
-            expected_days=cmd.expected_days,
-            calendar=calendar,
-        )
-    await commit(conn, ctx, case, events)
-    if cmd.procedure in ART_45 and not case.facts.escalated_from:
+    channel = settings.notify_channel
+    async with uow.begin() as tx:
+        case = await case_for(tx, cmd.case_id, principal)
+        calendar, now = await tx.calendar(), clock.now()
+        if case.joint is not None:  # one part pauses; the others run on
+            events = suspend_joint_part(
+                case,
+                principal,
+                procedure=cmd.procedure,
+                reason=cmd.reason,
+                expected_days=cmd.expected_days,
+                calendar=calendar,
+                now=now,
+            )
+        else:
+            events = suspend(
+                case,
+                procedure=cmd.procedure,
+                reason=cmd.reason,
+                now=now,
+                expected_days=cmd.expected_days,
+                calendar=calendar,
+            )
+        await commit(tx, case, events, channel=channel)
+        if cmd.procedure in ART_45 and not case.facts.escalated_from:
+            if case.joint is not None:
+                await notify_suspension(tx, case, channel=channel, part=principal.department or "")
+            elif case.pause is not None:
+                await notify_suspension(tx, case, channel=channel)
+        return await viewed(tx, case)
+
+
+@dataclass(frozen=True)
+class ResumeCase:
+    """Resume a suspended case."""
+
+    case_id: str
+
+
+async def resume_case(
+    cmd: ResumeCase, *, principal: Principal, uow: ApprovalUnit, clock: Clock, settings: Settings
+) -> CaseView:
+    """Append `case.resumed` with the new deadline (a joint case: the caller's part's)."""
+    async with uow.begin() as tx:
+        case = await case_for(tx, cmd.case_id, principal)
         if case.joint is not None:
-            await notify_suspension(conn, ctx, case, part=principal.department or "")
-        elif case.pause is not None:
-            await notify_suspension(conn, ctx, case)
-    return case
+            events = await resume_joint_part(tx, case, principal, now=clock.now())
+        else:
+            events = resume(case, calendar=await tx.calendar(), now=clock.now())
+        await commit(tx, case, events, channel=settings.notify_channel)
+        return await viewed(tx, case)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from libs.events.clock import SHANGHAI, beijing_iso
 from libs.events.contract import CaseDelivered
-from libs.events.org import Names
 from libs.events.registry import Event
 from libs.events.words import PROCEDURE_ZH
 from services.approval.domain.case import ApprovalCase, Pause
@@ -24,6 +23,30 @@ OUTCOME_WORDS = {
     "denied": "不予许可",
     "deemed_approved": "超时默许，视为准予许可",
 }
+
+
+class NameBook(Protocol):
+    """Center and department names as known here (libs.events.org.Names)."""
+
+    def center(self, code: str) -> str:
+        """The center's name, or its code."""
+        ...
+
+    def department(self, center: str, code: str) -> str:
+        """The department's name at that center, or its code."""
+        ...
+
+
+class Codes:
+    """No names known: every code stands for itself."""
+
+    def center(self, code: str) -> str:
+        """The code."""
+        return code
+
+    def department(self, center: str, code: str) -> str:
+        """The code."""
+        return code
 
 
 def canonical_json(value: Any) -> bytes:
@@ -46,14 +69,14 @@ def decision_document(
     *,
     applicant: str,
     issuing_center: str,
-    names: Names | None = None,
+    names: NameBook | None = None,
     verify_base: str = "",
 ) -> dict[str, Any]:
     """The document's content for a decided case (strings only, so its JSON is canonical)."""
     facts, decision = case.facts, case.decision
     if decision is None:
         raise LookupError(f"case {facts.case_no} has no decision")
-    names = names or Names()
+    names = names or Codes()
     return {
         "document_id": decision.document_id,
         "title": TITLES[decision.outcome],

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from libs.events.http import RuleViolation
+from libs.events.rules import Kind, NotFound, Rule
 
 
-class BrokenRule(RuleViolation):
-    """A command broke the rule its class names."""
+class BrokenRule(Rule):
+    """A command does not fit the case's state (409)."""
 
+    kind = Kind.conflict
     zh = "操作违反了办理规则"
-
-    status_code: ClassVar[int] = 409
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(type(self).__name__, detail, status=self.status_code)
 
 
 class Forbidden(BrokenRule):
     """A rule about who may act (403)."""
 
-    status_code = 403
+    kind = Kind.forbidden
 
 
 class Invalid(BrokenRule):
     """A rule about what the command says (422)."""
 
-    status_code = 422
+    kind = Kind.invalid
+
+
+class Unknown(NotFound):
+    """What the caller asked for is not here, or not theirs to see (404)."""
 
 
 class ReviewerMayNotDecide(Forbidden):

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI, FixedClock
@@ -21,7 +22,7 @@ from libs.events.contract import Applicant, CaseAccepted, CaseSubmitted, ItemPub
 from libs.events.envelope import Envelope, from_message, to_message
 from libs.events.registry import Event
 from services.approval.adapters.notifier import LocalSink, Notifier
-from services.approval.application.context import Context
+from services.approval.bootstrap import App
 from services.approval.config import Settings
 from services.approval.main import create
 from tests.support.services import bearer, new_prefix, settings_for
@@ -41,10 +42,16 @@ class Node:
     clock: FixedClock
 
     @property
-    def ctx(self) -> Context:
-        """The wired context of this process."""
-        context: Context = self.app.state.approval
-        return context
+    def ctx(self) -> App:
+        """The bootstrapped approval service of this process."""
+        approval: App = self.app.state.approval
+        return approval
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """This process's database engine."""
+        assert self.ctx.runtime is not None
+        return self.ctx.runtime.engine
 
     @property
     def sink(self) -> LocalSink:

@@ -63,7 +63,7 @@ class Trio:
         await eventually(lambda: self._known(codes))
 
     async def _known(self, codes: tuple[str, ...]) -> bool:
-        async with self.approval.ctx.runtime.engine.connect() as conn:
+        async with self.approval.engine.connect() as conn:
             for code in codes:
                 if await joint_store.joint_item_of(conn, code) is None:
                     return False

@@ -56,7 +56,7 @@ async def name_the_organisation(intake: httpx.AsyncClient, approval: Node) -> No
     ]
 
     async def approval_knows() -> bool:
-        async with approval.ctx.runtime.engine.connect() as conn:
+        async with approval.engine.connect() as conn:
             known = await org.names(conn)
         return known.department("350500", "land") == "自然资源局" and bool(known.centers)
 

@@ -30,7 +30,7 @@ WEDNESDAY = datetime(2026, 3, 4, 9, 0, tzinfo=SHANGHAI)
 
 
 async def count(node, query) -> int:
-    async with node.ctx.runtime.engine.connect() as conn:
+    async with node.engine.connect() as conn:
         return int((await conn.execute(query)).scalar_one())
 
 
@@ -50,10 +50,10 @@ async def test_two_processes_deem_an_overdue_case_approved_once(
         await eventually(lambda: _open(one, case_id, waiting))
         clock.set(WEDNESDAY)
         for _ in range(5):  # and on top of both background scans, simultaneous passes
-            await asyncio.gather(deem_overdue(one.ctx), deem_overdue(two.ctx))
+            await asyncio.gather(_deem(one), _deem(two))
 
         await eventually(lambda: _delivered(one, case_id))
-        await asyncio.gather(deem_overdue(one.ctx), deem_overdue(two.ctx))
+        await asyncio.gather(_deem(one), _deem(two))
         in_stream = select(func.count()).where(
             events.c.stream_id == case_id, events.c.type == "onewindow.case.deemed_approved.v1"
         )
@@ -71,6 +71,11 @@ async def test_two_processes_deem_an_overdue_case_approved_once(
     deadline = datetime(2026, 3, 3, 23, 59, 59, tzinfo=SHANGHAI)
     assert datetime.fromisoformat(deemed[0].data["deadline"]) == deadline
     assert deemed[0].data["document_id"] == f"JD-350500-{case_id}"
+
+
+async def _deem(node) -> int:
+    a = node.ctx
+    return await deem_overdue(uow=a.uow, clock=a.clock, settings=a.settings, seals=a.seals)
 
 
 async def _open(node, *case_ids: str) -> bool:

@@ -69,7 +69,7 @@ async def _work(node, case_id: str, center: str = CITY):
 
 
 async def delivery_rows(node, case_id: str):
-    async with node.ctx.runtime.engine.connect() as conn:
+    async with node.engine.connect() as conn:
         query = select(deliveries).where(deliveries.c.case_id == case_id)
         return (await conn.execute(query)).all()
 

@@ -80,7 +80,7 @@ async def test_the_decision_is_committed_before_its_document_is_rendered(
 
 
 async def _outside(node, case_id: str) -> str:
-    async with node.ctx.runtime.engine.connect() as conn:
+    async with node.engine.connect() as conn:
         decided = select(func.count()).where(
             events.c.stream_id == case_id, events.c.type == "onewindow.case.decided.v1"
         )

@@ -87,7 +87,7 @@ async def _open_row(node: Node, case_id: str, reason: str) -> dict[str, Any] | N
         parked.c.reason == reason,
         parked.c.resolved_at.is_(None),
     )
-    async with node.ctx.runtime.engine.connect() as conn:
+    async with node.engine.connect() as conn:
         row = (await conn.execute(query)).first()
     return dict(row._mapping) if row else None
 
@@ -95,7 +95,7 @@ async def _open_row(node: Node, case_id: str, reason: str) -> dict[str, Any] | N
 async def _stored(node: Node, case_id: str) -> list[str]:
     """The types of the events approval stored for the case, in order."""
     query = select(events.c.type).where(events.c.stream_id == case_id).order_by(events.c.version)
-    async with node.ctx.runtime.engine.connect() as conn:
+    async with node.engine.connect() as conn:
         return [r.type for r in await conn.execute(query)]
 
 
@@ -111,7 +111,7 @@ async def _parked_at(node: Node, case_id: str) -> object:
         stream_positions.c.stream.endswith(f" {case_id}"),
         stream_positions.c.parked_at.is_not(None),
     )
-    async with node.ctx.runtime.engine.connect() as conn:
+    async with node.engine.connect() as conn:
         return (await conn.execute(query)).scalar()
 
 

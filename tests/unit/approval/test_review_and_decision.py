@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from libs.events.contract import CaseDecided, CaseReviewed, WorkAssigned
+from libs.events.http import STATUS_OF
 from services.approval.domain.decisions import decide, review
 from services.approval.domain.rules import (
     DecisionsAreFinal,
@@ -64,7 +65,7 @@ def test_the_reviewer_may_not_decide_the_case_they_reviewed() -> None:
     reviewer_as_approver = type(APPROVER)(REVIEWER.sub, "approver")
     with pytest.raises(ReviewerMayNotDecide) as refused:
         decide(case, reviewer_as_approver, decision="approved", reasons="", now=AT)
-    assert refused.value.status == 403
+    assert STATUS_OF[refused.value.kind] == 403
     assert refused.value.rule == "ReviewerMayNotDecide"
     assert "一审一核" in refused.value.detail
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from libs.events.contract import CaseDecided
+from libs.events.http import STATUS_OF
 from services.approval.domain.decisions import decide, review
 from services.approval.domain.department import DEFAULT_WINDOW_DECIDES
 from services.approval.domain.rules import WindowDecidesSameDay, WindowMustBeAuthorized
@@ -64,7 +65,7 @@ def test_an_unauthorized_window_sends_immediate_cases_to_review() -> None:
     assert (case.step, case.facts.window_decides) == ("review", False)
     with pytest.raises(WindowMustBeAuthorized) as refused:
         decide(case, CLERK, decision="approved", reasons="", now=AT)
-    assert refused.value.status == 403
+    assert STATUS_OF[refused.value.kind] == 403
 
 
 def test_the_clerk_never_decides_a_promised_case() -> None:

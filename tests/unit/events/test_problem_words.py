@@ -23,6 +23,7 @@ from libs.events.http import (
     install_problem_handlers,
     invalid,
 )
+from libs.events.rules import Rule
 from libs.events.words import STATUS_LABELS, case_status, status_zh
 
 pytestmark = pytest.mark.unit
@@ -107,13 +108,14 @@ async def test_a_body_validator_names_its_rule_in_both_languages() -> None:
     assert answer.json()["detail_zh"] == "下限不得高于上限"
 
 
-def _rule_classes() -> list[type[Problem]]:
-    """Every problem class of every service (and the shared library), imported module by module."""
+def _rule_classes() -> list[type[Exception]]:
+    """Every problem and rule class of every service (and the shared library), imported module
+    by module."""
     for module in pkgutil.walk_packages(services.__path__, "services."):
         if ".migrations" not in module.name:
             importlib.import_module(module.name)
-    found: list[type[Problem]] = []
-    todo: list[type[Problem]] = [Problem]
+    found: list[type[Exception]] = []
+    todo: list[type[Exception]] = [Problem, Rule]
     while todo:
         for sub in todo.pop().__subclasses__():
             found.append(sub)
@@ -126,7 +128,7 @@ def test_every_named_rule_states_itself_in_chinese() -> None:
     rules = [
         c
         for c in _rule_classes()
-        if c.__module__.startswith("services.") and issubclass(c, RuleViolation)
+        if c.__module__.startswith("services.") and issubclass(c, RuleViolation | Rule)
     ]
     assert len(rules) > 80
     families = {c for c in rules if c.__subclasses__()}
@@ -141,7 +143,7 @@ def test_every_named_rule_states_itself_in_chinese() -> None:
 def test_a_problem_raised_outside_the_rule_classes_says_itself_in_chinese() -> None:
     """A rule class without `zh` of its own passes `detail_zh` when it is raised."""
     for rule in _rule_classes():
-        if not issubclass(rule, RuleViolation) and rule is not Problem:
+        if not issubclass(rule, RuleViolation | Rule) and rule is not Problem:
             assert "detail_zh" in inspect.getsource(rule), rule
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from datetime import datetime
 
 from libs.events.applier import Waiting
 from libs.events.contract import CaseSubmitted, ItemPublished, WorkAssigned, WorkOpened
 from libs.events.registry import Event
-from libs.events.store import load
-from services.approval.adapters import joint_store
-from services.approval.application.context import Context
+from services.approval.application.ports import ApprovalTx, JointSubmission
+from services.approval.application.unit import department
 from services.approval.domain.case import ApprovalCase
-from services.approval.domain.department import Department, department_stream
 from services.approval.domain.joint import JointItem, StageStart, start_parts
 
 
@@ -25,27 +23,27 @@ class JointItemNotYetKnown(Waiting):
 
 
 async def joint_opening(
-    conn: AsyncConnection, ctx: Context, case: ApprovalCase, opening: list[Event]
+    tx: ApprovalTx, case: ApprovalCase, opening: list[Event], *, now: datetime
 ) -> list[Event]:
     """The opening of a joint case: the work, then `joint.started` and each part's assignment."""
     opened = next(e for e in opening if isinstance(e, WorkOpened))
-    item = await joint_store.joint_item_of(conn, opened.item_code)
+    item = await tx.views.joint_item_of(opened.item_code)
     if item is None:
         raise JointItemNotYetKnown(opened.item_code)
-    staff = {d: await load(ctx.store, conn, Department, department_stream(d)) for d in item.limits}
+    staff = {d: await department(tx, d) for d in item.limits}
     bound = case.bound
     stage = (
         StageStart(bound.stage_name, bound.project_id, bound.factor)
         if bound
         else StageStart(opened.item_name or opened.item_code)
     )
-    calendar = await ctx.runtime.calendar(conn)
-    parts = start_parts(opened, item, stage=stage, staff=staff, calendar=calendar, now=ctx.now())
+    calendar = await tx.calendar()
+    parts = start_parts(opened, item, stage=stage, staff=staff, calendar=calendar, now=now)
     kept = [e for e in opening if not isinstance(e, WorkAssigned)]  # the parts are assigned
     return [*kept, *parts]
 
 
-async def when_joint_item_published_remember(conn: AsyncConnection, event: ItemPublished) -> None:
+async def when_joint_item_published_remember(tx: ApprovalTx, event: ItemPublished) -> None:
     """Keep a joint item's lead, departments' limits and materials."""
     if event.kind != "joint" or not event.lead_department:
         return
@@ -57,17 +55,12 @@ async def when_joint_item_published_remember(conn: AsyncConnection, event: ItemP
         key_materials=frozenset(m.code for m in event.materials if m.key),
         materials=frozenset(m.code for m in event.materials),
     )
-    await joint_store.remember_joint_item(conn, item, event.version)
+    await tx.views.remember_joint_item(item, event.version)
 
 
-async def when_joint_case_submitted_remember(conn: AsyncConnection, event: CaseSubmitted) -> None:
+async def when_joint_case_submitted_remember(tx: ApprovalTx, event: CaseSubmitted) -> None:
     """A joint case filed at intake may be named as a project's stage before it is accepted."""
     if event.kind != "joint":
         return
-    await joint_store.remember_submission(
-        conn,
-        case_id=event.case_id,
-        center=event.center,
-        item_code=event.item_code,
-        case_no=event.case_no,
-    )
+    filed = JointSubmission(event.case_id, event.center, event.item_code, event.case_no)
+    await tx.views.remember_submission(filed)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from datetime import datetime
 
 from libs.events.auth import Principal
 from libs.events.calendar import WorkCalendar
 from libs.events.contract import Procedure
 from libs.events.registry import Event
-from libs.events.store import load
-from services.approval.application.context import Context
+from services.approval.application.ports import ApprovalTx
 from services.approval.application.unit import actor_of, department
 from services.approval.domain.agency import ensure_materials_complete
 from services.approval.domain.case import ApprovalCase
@@ -20,16 +19,16 @@ from services.approval.domain.projects import Project, project_stream
 
 
 async def review_joint_part(
-    conn: AsyncConnection,
-    ctx: Context,
+    tx: ApprovalTx,
     case: ApprovalCase,
     principal: Principal,
     *,
     opinion: str,
     comment: str,
+    now: datetime,
 ) -> list[Event]:
     """一审 of the caller's department's part."""
-    staff = await department(conn, ctx, principal.department or "")
+    staff = await department(tx, principal.department or "")
     return review_part(
         case,
         actor_of(principal),
@@ -37,22 +36,22 @@ async def review_joint_part(
         opinion=opinion,
         comment=comment,
         staff=staff,
-        now=ctx.now(),
+        now=now,
     )
 
 
 async def decide_joint_part(
-    conn: AsyncConnection,
-    ctx: Context,
+    tx: ApprovalTx,
     case: ApprovalCase,
     principal: Principal,
     *,
     decision: str,
     reasons: str,
+    now: datetime,
 ) -> list[Event]:
     """一核 of the caller's department's part (completing or ending the case)."""
     if case.joint is not None and case.joint.project_id:
-        project = await load(ctx.store, conn, Project, project_stream(case.joint.project_id))
+        project = await tx.events.load(Project, project_stream(case.joint.project_id))
         ensure_materials_complete(project, case.stream_id)
     return decide_part(
         case,
@@ -60,12 +59,11 @@ async def decide_joint_part(
         department=principal.department,
         decision=decision,
         reasons=reasons,
-        now=ctx.now(),
+        now=now,
     )
 
 
 def suspend_joint_part(
-    ctx: Context,
     case: ApprovalCase,
     principal: Principal,
     *,
@@ -73,6 +71,7 @@ def suspend_joint_part(
     reason: str,
     expected_days: int | None,
     calendar: WorkCalendar,
+    now: datetime,
 ) -> list[Event]:
     """Pause the caller's department's part only (a special procedure with its expected days)."""
     return suspend_part(
@@ -80,18 +79,18 @@ def suspend_joint_part(
         department=principal.department,
         procedure=procedure,
         reason=reason,
-        now=ctx.now(),
+        now=now,
         expected_days=expected_days,
         calendar=calendar,
     )
 
 
 async def resume_joint_part(
-    conn: AsyncConnection, ctx: Context, case: ApprovalCase, principal: Principal
+    tx: ApprovalTx, case: ApprovalCase, principal: Principal, *, now: datetime
 ) -> list[Event]:
     """Resume the caller's department's part; its deadline moves by the paused days."""
-    calendar = await ctx.runtime.calendar(conn)
-    return resume_part(case, department=principal.department, calendar=calendar, now=ctx.now())
+    calendar = await tx.calendar()
+    return resume_part(case, department=principal.department, calendar=calendar, now=now)
 
 
 def refuse_on_joint(case: ApprovalCase, command: str) -> None:

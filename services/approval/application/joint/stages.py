@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.contract import CaseWithdrawn, JointCompleted, JointStarted, WorkClosed
 from libs.events.registry import Event
-from libs.events.store import load, save
-from services.approval.application.context import Context
+from services.approval.application.ports import ApprovalTx
 from services.approval.domain import project_rules
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.projects import Project, project_stream
 
 
-async def follow_stage(
-    conn: AsyncConnection, ctx: Context, case: ApprovalCase, events: Sequence[Event]
-) -> None:
+async def follow_stage(tx: ApprovalTx, case: ApprovalCase, events: Sequence[Event]) -> None:
     """In the case's transaction: the project records its stage's start and completion."""
     if case.joint is None or not case.joint.project_id:
         return
-    project = await load(ctx.store, conn, Project, project_stream(case.joint.project_id))
+    project = await tx.events.load(Project, project_stream(case.joint.project_id))
     if project.created is None:
         return
     new: list[Event] = []
@@ -34,25 +29,23 @@ async def follow_stage(
                 project, case_id=case.stream_id, at=event.closed_at
             )
         elif isinstance(event, JointCompleted):
-            calendar = await ctx.runtime.calendar(conn)
+            calendar = await tx.calendar()
             deadline = case.current_deadline.at
             new += project_rules.stage_completed(
                 project, event, deadline=deadline, calendar=calendar
             )
     if new:
-        await save(ctx.store, conn, project, new)
+        await tx.events.save(project, new)
 
 
-async def when_stage_case_withdrawn(
-    conn: AsyncConnection, ctx: Context, event: CaseWithdrawn
-) -> None:
+async def when_stage_case_withdrawn(tx: ApprovalTx, event: CaseWithdrawn) -> None:
     """A stage's case withdrawn before the lead accepted it: the stage may be filed again."""
-    case = await load(ctx.store, conn, ApprovalCase, event.case_id)
+    case = await tx.events.load(ApprovalCase, event.case_id)
     if case.opened is not None or case.bound is None:
         return  # an accepted case closes through its work (`follow_stage`)
-    project = await load(ctx.store, conn, Project, project_stream(case.bound.project_id))
+    project = await tx.events.load(Project, project_stream(case.bound.project_id))
     if project.created is None:
         return
     events = project_rules.stage_withdrawn(project, case_id=event.case_id, at=event.withdrawn_at)
     if events:
-        await save(ctx.store, conn, project, events)
+        await tx.events.save(project, events)
