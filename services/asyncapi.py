@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from libs.events import asyncapi
-from services.linkage.domain.channels import link_channels
+from services.linkage.api.channels import link_channels
 
 
 def document() -> dict[str, Any]:

@@ -17,17 +17,10 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
-    from sqlalchemy.ext.asyncio import AsyncConnection
-
-    from libs.events.applier import Applier, Handler
-    from libs.events.envelope import Envelope
-    from libs.events.registry import Event
+    from libs.events.applier import Applier
     from libs.events.replay import Replayed
     from libs.events.runtime import Runtime
     from services.cli import Subparsers
-    from services.linkage.application.context import Linkage
 
 SERVICES = ("intake", "approval", "supervision", "linkage")
 
@@ -57,37 +50,13 @@ def _runtime(service: str, database_url: str | None) -> tuple[Runtime, dict[str,
         ).runtime
     else:
         from services.linkage.bootstrap import bootstrap as linkage
+        from services.linkage.bootstrap import link_appliers
         from services.linkage.config import Settings as LinkageSettings
 
         lk = linkage(LinkageSettings(database_url=url) if url else LinkageSettings())
-        return lk.runtime, {**lk.runtime.appliers(), **_link_appliers(lk)}
+        assert lk.runtime is not None
+        return lk.runtime, {**lk.runtime.appliers(), **link_appliers(lk)}
     return runtime, runtime.appliers()
-
-
-def _link_appliers(lk: Linkage) -> dict[str, Applier]:
-    """Linkage's link consumers (started by its links job, named as there), without a broker:
-    what their gate let through and then parked is replayed by the same handlers."""
-    from libs.events.applier import Applier
-    from services.linkage.application.receive import (
-        when_child_event_apply,
-        when_parent_event_apply,
-    )
-    from services.linkage.domain.events import link_types
-
-    def bound(apply: Callable[..., Awaitable[None]]) -> Handler:
-        async def handle(conn: AsyncConnection, env: Envelope, event: Event) -> None:
-            await apply(conn, lk, env, event)
-
-        return handle
-
-    names = {
-        "linkage-from-children": when_child_event_apply,
-        f"linkage-from-parent-{lk.center}": when_parent_event_apply,
-    }
-    return {
-        name: Applier(name=name, engine=lk.runtime.engine, handle=bound(apply), types=link_types)
-        for name, apply in names.items()
-    }
 
 
 async def _list(service: str, database_url: str | None) -> list[str]:

@@ -16,6 +16,7 @@ def create(
 ) -> FastAPI:
     """The app for these settings (tests pass their own, and a clock for webhook timing)."""
     linkage = bootstrap(settings, keys=keys, clock=clock)
+    assert linkage.runtime is not None
     routers = [router, subscriptions.router]
     app = create_app(linkage.runtime, title="onewindow linkage", routers=routers)
     app.state.linkage = linkage

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.linkage.adapters.tables import crossings, link_outbox
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; linkage only writes UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 async def pending_up(conn: AsyncConnection) -> tuple[int, datetime | None]:
@@ -23,12 +16,15 @@ async def pending_up(conn: AsyncConnection) -> tuple[int, datetime | None]:
         link_outbox.c.sent_at.is_(None)
     )
     count, oldest = (await conn.execute(query)).one()
-    return int(count), aware(oldest)
+    return int(count), oldest
 
 
 async def last_sent_up(conn: AsyncConnection) -> datetime | None:
     """When the parent's broker last took a row."""
-    return aware((await conn.execute(select(func.max(link_outbox.c.sent_at)))).scalar_one())
+    sent: datetime | None = (
+        await conn.execute(select(func.max(link_outbox.c.sent_at)))
+    ).scalar_one()
+    return sent
 
 
 async def pending_down(conn: AsyncConnection, child: str) -> tuple[int, datetime | None]:
@@ -39,4 +35,4 @@ async def pending_down(conn: AsyncConnection, child: str) -> tuple[int, datetime
         crossings.c.acknowledged_at.is_(None),
     )
     count, oldest = (await conn.execute(query)).one()
-    return int(count), aware(oldest)
+    return int(count), oldest

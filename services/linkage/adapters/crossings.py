@@ -9,38 +9,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.db import outbox
-from libs.events.envelope import Envelope, to_message
-from libs.events.kafka import KafkaSettings
-from services.linkage.adapters.keys import LinkKeys
+from libs.events.envelope import Envelope
 from services.linkage.adapters.tables import crossings, link_outbox
-from services.linkage.domain.signing import FROM_HEADER, SIGNATURE_HEADER, signed_bytes
-
-
-def signed_row(env: Envelope, *, topic: str, keys: LinkKeys) -> dict[str, Any]:
-    """An outbox row carrying the event signed by this center."""
-    key, headers, value = to_message(env)
-    signature = keys.sign(signed_bytes(keys.center, key, headers, value))
-    link = [(FROM_HEADER, keys.center.encode()), (SIGNATURE_HEADER, signature.encode())]
-    return _row(env, topic, [*headers, *link], value)
-
-
-def plain_row(env: Envelope, *, kafka: KafkaSettings) -> dict[str, Any]:
-    """An outbox row republishing a received event on this node's own topic."""
-    _, headers, value = to_message(env)
-    return _row(env, kafka.topic_for(env.type), headers, value)
-
-
-def _row(
-    env: Envelope, topic: str, headers: list[tuple[str, bytes]], value: bytes
-) -> dict[str, Any]:
-    return {
-        "event_id": env.id,
-        "topic": topic,
-        "key": env.subject,
-        "headers": [[name, raw.decode()] for name, raw in headers],
-        "value": value,
-        "created_at": datetime.now(UTC),
-    }
 
 
 async def send_up(conn: AsyncConnection, row: dict[str, Any]) -> None:

@@ -3,7 +3,6 @@
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -13,7 +12,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from libs.events.db import outbox_table
+from libs.events.db import Instant, outbox_table
 
 metadata = MetaData()
 
@@ -25,12 +24,12 @@ links = Table(
     Column("direction", String(16), nullable=False),
     Column("delivered", BigInteger, nullable=False),  # events received from that center
     Column("last_event", String(200)),
-    Column("last_delivery_at", DateTime(timezone=True)),  # received from it
-    Column("last_sent_at", DateTime(timezone=True)),  # delivered to it (acknowledged)
-    Column("last_contact_at", DateTime(timezone=True)),  # round trip (parent) or heartbeat
+    Column("last_delivery_at", Instant),  # received from it
+    Column("last_sent_at", Instant),  # delivered to it (acknowledged)
+    Column("last_contact_at", Instant),  # round trip (parent) or heartbeat
     Column("last_error", Text),
-    Column("last_error_at", DateTime(timezone=True)),
-    Column("alerted_at", DateTime(timezone=True)),  # the alert of the current down spell
+    Column("last_error_at", Instant),
+    Column("alerted_at", Instant),  # the alert of the current down spell
 )
 
 # Every event this node sent across a link, kept after the outbox row is gone: the record
@@ -46,8 +45,8 @@ crossings = Table(
     Column("type", String(200), nullable=False),
     Column("source", String(200), nullable=False),
     Column("sequence", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("created_at", Instant, nullable=False),
+    Column("acknowledged_at", Instant),
     Index("ix_crossings_open", "direction", "peer", "acknowledged_at"),
     UniqueConstraint("source", "case_id", "sequence", "direction", name="uq_crossings_stream"),
 )

@@ -4,7 +4,6 @@ and the durable delivery table the per-subscription workers drain."""
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -14,7 +13,7 @@ from sqlalchemy import (
     Text,
 )
 
-from libs.events.db import Id
+from libs.events.db import Id, Instant
 
 metadata = MetaData()
 
@@ -29,14 +28,14 @@ subscriptions = Table(
     Column("scopes", JSON, nullable=False),
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("failing_since", DateTime(timezone=True)),
+    Column("created_at", Instant, nullable=False),
+    Column("failing_since", Instant),
     # Operational, not state: the worker's streak of failures and its lease on the subscription.
-    Column("first_failure_at", DateTime(timezone=True)),
+    Column("first_failure_at", Instant),
     Column("failures", Integer, nullable=False, default=0),
-    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_success_at", Instant),
     Column("lease_owner", String(64)),
-    Column("lease_until", DateTime(timezone=True)),
+    Column("lease_until", Instant),
 )
 
 # Kept out of the event store on purpose: events are published, secrets never are.
@@ -46,8 +45,8 @@ subscription_secrets = Table(
     Column("secret_id", String(64), primary_key=True),
     Column("subscription_id", String(64), nullable=False, index=True),
     Column("secret", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("valid_until", DateTime(timezone=True)),
+    Column("created_at", Instant, nullable=False),
+    Column("valid_until", Instant),
 )
 
 webhook_events = Table(
@@ -60,7 +59,7 @@ webhook_events = Table(
     Column("center", String(64), nullable=False),
     Column("department", String(64), nullable=False),
     Column("item", String(64), nullable=False),
-    Column("time", DateTime(timezone=True), nullable=False),
+    Column("time", Instant, nullable=False),
     Column("envelope", JSON, nullable=False),
     Index("ix_webhook_events_time", "time"),
 )
@@ -77,12 +76,12 @@ deliveries = Table(
     Column("cause", String(16), nullable=False),  # event | replay
     Column("status", String(16), nullable=False),  # pending | delivered | dead
     Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", Instant, nullable=False),
     Column("last_error", Text),
     Column("last_status", Integer),
     Column("latency_ms", Float),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("delivered_at", DateTime(timezone=True)),
+    Column("created_at", Instant, nullable=False),
+    Column("delivered_at", Instant),
     Index("ix_webhook_deliveries_queue", "subscription_id", "status", "id"),
     Index("ix_webhook_deliveries_position", "position"),  # retention keeps referred events
 )

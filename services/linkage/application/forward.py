@@ -2,45 +2,47 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.envelope import Envelope
 from libs.events.privacy import mask_personal_data
-from services.linkage.adapters import crossings
-from services.linkage.application.context import Linkage
+from libs.events.registry import Event
+from libs.events.uow import Transaction
+from services.linkage.adapters.records import signed_row
+from services.linkage.application.node import Node
+from services.linkage.application.ports import LinkageViews
 from services.linkage.domain.routing import down_hop, goes_up, origin
 
 
-async def when_local_event_cross_links(conn: AsyncConnection, lk: Linkage, env: Envelope) -> None:
+async def when_local_event_cross_links(
+    tx: Transaction[LinkageViews], env: Envelope, _: Event, *, node: Node
+) -> None:
     """Store and forward: the crossing and its signed outbox row commit with the offset."""
-    if goes_up(env, own=lk.center, parent=lk.parent):
+    links = tx.views.links
+    if goes_up(env, own=node.center, parent=node.parent):
         outgoing = env.model_copy(update={"data": mask_personal_data(env.data)})
-        await crossings.send_up(
-            conn, crossings.signed_row(outgoing, topic=lk.up_topic, keys=lk.keys)
+        await links.send_up(signed_row(outgoing, topic=node.up_topic, keys=node.keys))
+        await links.record_crossing(
+            outgoing, direction="up", peer=node.parent, destination=node.parent
         )
-        await crossings.record(
-            conn, outgoing, direction="up", peer=lk.parent, destination=lk.parent
-        )
-    hop = down_hop(env, own=lk.center)
+    hop = down_hop(env, own=node.center)
     if hop is not None:
-        await _send_down(conn, lk, env, hop)
+        await _send_down(tx.views, node, env, hop)
 
 
-async def _send_down(conn: AsyncConnection, lk: Linkage, env: Envelope, hop: str) -> None:
+async def _send_down(views: LinkageViews, node: Node, env: Envelope, hop: str) -> None:
     """A result decided here starts this node's crossing stream of the case (a whole stream for
     the receiver); one relayed from above goes on unchanged."""
-    if origin(env) == lk.center:
-        version = await crossings.minted(conn, source=lk.source, case_id=env.subject)
+    if origin(env) == node.center:
+        version = await views.links.minted(source=node.source, case_id=env.subject)
         env = Envelope(
             type=env.type,
-            source=lk.source,
+            source=node.source,
             subject=env.subject,
             time=env.time,
-            center=lk.center,
+            center=node.center,
             sequence=version + 1,
             traceparent=env.traceparent,
             data=env.data,
         )
-    await crossings.send_here(conn, crossings.signed_row(env, topic=lk.down_topic, keys=lk.keys))
+    await views.links.send_here(signed_row(env, topic=node.down_topic, keys=node.keys))
     destination = str(env.data["center"])
-    await crossings.record(conn, env, direction="down", peer=hop, destination=destination)
+    await views.links.record_crossing(env, direction="down", peer=hop, destination=destination)

@@ -6,27 +6,34 @@ import asyncio
 
 from aiokafka import AIOKafkaProducer
 
-from services.linkage.adapters import crossings, link_rows
-from services.linkage.application.context import Linkage
+from libs.events.uow import UnitOfWork
+from services.linkage.adapters.records import signed_row
+from services.linkage.application.link_status import note_parent_contact, note_parent_error
+from services.linkage.application.node import Node
+from services.linkage.application.ports import LinkageViews
 from services.linkage.application.receive import link_event
 from services.linkage.domain.events import LinkHeartbeat
 
 
-async def heartbeat_forever(lk: Linkage, producer: AIOKafkaProducer) -> None:
+async def heartbeat_forever(
+    producer: AIOKafkaProducer, *, uow: UnitOfWork[LinkageViews], node: Node
+) -> None:
     """Beat until cancelled."""
     while True:
-        await heartbeat_once(lk, producer)
-        await asyncio.sleep(lk.settings.link_heartbeat_seconds)
+        await heartbeat_once(producer, uow=uow, node=node)
+        await asyncio.sleep(node.settings.link_heartbeat_seconds)
 
 
-async def heartbeat_once(lk: Linkage, producer: AIOKafkaProducer) -> bool:
+async def heartbeat_once(
+    producer: AIOKafkaProducer, *, uow: UnitOfWork[LinkageViews], node: Node
+) -> bool:
     """Send one heartbeat and record the round trip, or the error; True when it got through."""
     beat = LinkHeartbeat(
-        center=lk.center, name=lk.settings.center_name, parent=lk.parent, sent_at=lk.now()
+        center=node.center, name=node.settings.center_name, parent=node.parent, sent_at=node.now()
     )
-    row = crossings.signed_row(link_event(lk, beat), topic=lk.up_topic, keys=lk.keys)
+    row = signed_row(link_event(node, beat), topic=node.up_topic, keys=node.keys)
     try:
-        async with asyncio.timeout(max(2.0, lk.settings.link_heartbeat_seconds)):
+        async with asyncio.timeout(max(2.0, node.settings.link_heartbeat_seconds)):
             await producer.send_and_wait(
                 row["topic"],
                 value=row["value"],
@@ -35,9 +42,7 @@ async def heartbeat_once(lk: Linkage, producer: AIOKafkaProducer) -> bool:
             )
     except Exception as exc:
         error = "no answer from the parent's broker" if isinstance(exc, TimeoutError) else repr(exc)
-        async with lk.runtime.transaction() as conn:
-            await link_rows.failed(conn, lk.parent, "upstream", error=error, at=lk.now())
+        await note_parent_error(uow=uow, node=node, error=error)
         return False
-    async with lk.runtime.transaction() as conn:
-        await link_rows.contact(conn, lk.parent, "upstream", at=lk.now())
+    await note_parent_contact(uow=uow, node=node)
     return True

@@ -6,27 +6,29 @@ import asyncio
 import uuid
 
 from libs.events.contract import AnomalyDetected
-from services.linkage.adapters import link_rows, metrics
-from services.linkage.application.context import Linkage
+from libs.events.uow import UnitOfWork
+from services.linkage.adapters import metrics
 from services.linkage.application.link_status import measured_links
+from services.linkage.application.node import Node
+from services.linkage.application.ports import LinkageViews
 from services.linkage.domain.links import Measured, age_s, down_for, needs_alert, state_at
 
 LINK_DOWN_RULE = "LinkDown"
 
 
-async def watch_links_forever(lk: Linkage) -> None:
+async def watch_links_forever(*, uow: UnitOfWork[LinkageViews], node: Node) -> None:
     """Check the links until cancelled."""
     while True:
-        await check_links(lk)
-        await asyncio.sleep(lk.settings.link_check_seconds)
+        await check_links(uow=uow, node=node)
+        await asyncio.sleep(node.settings.link_check_seconds)
 
 
-async def check_links(lk: Linkage) -> None:
+async def check_links(*, uow: UnitOfWork[LinkageViews], node: Node) -> None:
     """Update the gauges; raise the alert (once per down spell) on supervision-events."""
-    now, s = lk.now(), lk.settings
-    async with lk.runtime.transaction() as conn:
-        for link in await measured_links(conn, lk):
-            labels = (lk.center, link.center, link.direction)
+    now, s = node.now(), node.settings
+    async with uow.begin() as tx:
+        for link in await measured_links(tx.views, node):
+            labels = (node.center, link.center, link.direction)
             up = state_at(link, now, down_after=s.link_down_after_seconds) == "up"
             metrics.LINK_UP.labels(*labels).set(1 if up else 0)
             metrics.LINK_BACKLOG.labels(*labels).set(link.backlog)
@@ -38,19 +40,19 @@ async def check_links(lk: Linkage) -> None:
                 alert_after=s.link_alert_after_seconds,
             ):
                 stream = f"link-{link.center}"
-                version = await lk.runtime.store.version(conn, stream)
-                await lk.runtime.store.append(conn, stream, version, [_alert(lk, link)])
-                await link_rows.alerted(conn, link.center, at=now)
+                version = await tx.events.version(stream)
+                await tx.events.append(stream, version, [_alert(node, link)])
+                await tx.views.links.alerted(link.center, at=now)
                 metrics.LINK_DOWN_ALERTS.labels(*labels).inc()
 
 
-def _alert(lk: Linkage, link: Measured) -> AnomalyDetected:
-    now = lk.now()
-    down = down_for(link, now, down_after=lk.settings.link_down_after_seconds)
+def _alert(node: Node, link: Measured) -> AnomalyDetected:
+    now = node.now()
+    down = down_for(link, now, down_after=node.settings.link_down_after_seconds)
     return AnomalyDetected(
         anomaly_id=str(uuid.uuid4()),
         rule=LINK_DOWN_RULE,
-        center=lk.center,
+        center=node.center,
         evidence={
             "link": link.center,
             "direction": link.direction,

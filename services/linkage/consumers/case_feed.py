@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events.envelope import Envelope
 from libs.events.registry import Event
-from services.linkage.application.context import Linkage
+from libs.events.uow import Transaction
 from services.linkage.application.forward import when_local_event_cross_links
+from services.linkage.application.node import Node
+from services.linkage.application.ports import LinkageViews
 
 
-async def when_case_event(conn: AsyncConnection, lk: Linkage, env: Envelope, _: Event) -> None:
+async def when_case_event(
+    tx: Transaction[LinkageViews], env: Envelope, event: Event, *, node: Node
+) -> None:
     """Every case event of the `links` subscription: up to the parent, or down to a child."""
-    await when_local_event_cross_links(conn, lk, env)
+    await when_local_event_cross_links(tx, env, event, node=node)

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A pending delivery as the worker reads it."""
+
+    id: int
+    subscription_id: str
+    position: int
+    event_id: str
+    case_id: str
+    attempts: int
+    next_attempt_at: datetime
 
 
 def backoff_s(

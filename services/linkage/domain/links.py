@@ -10,6 +10,20 @@ State = Literal["up", "down"]
 
 
 @dataclass(frozen=True)
+class LinkRow:
+    """What this node recorded of one link (the `links` row)."""
+
+    center: str
+    direction: Literal["upstream", "downstream"]
+    last_delivery_at: datetime | None = None
+    last_sent_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    alerted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Measured:
     """What was measured of one link."""
 

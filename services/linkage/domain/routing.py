@@ -6,33 +6,63 @@ escalations among them). Down: a decision returned to the center below that acce
 
 from __future__ import annotations
 
-from libs.events.envelope import Envelope
+from typing import Any, Protocol
+
+from libs.events.rules import Kind, Rule
 from services.linkage.domain.centers import below, center_of_source, next_hop_down, within
 
 CASE_FAMILIES = frozenset({"case", "work", "joint"})
 DOWN_NAMES = frozenset({"case.escalation_returned"})
 
 
-class LinkRefused(Exception):
+class Envelope(Protocol):
+    """What the rules read of a CloudEvent (`libs.events.envelope.Envelope` is one)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def center(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class LinkRefused(Rule):
     """An event that may not cross this link; it is dead-lettered and changes nothing."""
 
-    rule = "LinkRefused"
+    kind = Kind.forbidden
+    zh = "该事件不得经由此链路传递"
 
 
 class UnknownSender(LinkRefused):
-    rule = "UnknownSender"
+    """A record signed by a center this link does not know."""
+
+    zh = "发送方不是本链路已知的中心"
 
 
 class BadSignature(LinkRefused):
-    rule = "BadSignature"
+    """A record whose signature does not verify."""
+
+    zh = "链路签名校验失败"
 
 
 class ClaimsAnotherOrigin(LinkRefused):
-    rule = "ClaimsAnotherOrigin"
+    """A center speaking for a center that is not itself or below it."""
+
+    zh = "发送方不得代表其他中心发送事件"
 
 
 class OnlyResultsComeDown(LinkRefused):
-    rule = "OnlyResultsComeDown"
+    """Only results come down a link."""
+
+    zh = "只有办理结果可以下发"
 
 
 def origin(env: Envelope) -> str:

@@ -6,20 +6,46 @@ or after failing too long) -> `active` again on resume; `deleted` is final.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import fnmatch
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from libs.events.aggregate import Aggregate
-from libs.events.auth import Principal, Role
 from libs.events.contract import subscriptions as i
-from libs.events.http import Problem, RuleViolation
 from libs.events.registry import Event
 from services.linkage.domain.centers import within
+from services.linkage.domain.rules import (
+    PersonalDataScopeGrantedByAdmin,
+    SecretIsStandardWebhooksKey,
+    StatusIsActiveOrPaused,
+    SubscriptionExists,
+    SubscriptionWithinCallerScope,
+)
 
 Status = str  # active | failing | paused | deleted
+ADMIN = "admin"
+
+
+class Principal(Protocol):
+    """The caller as the rules see it (`libs.events.auth.Principal` is one)."""
+
+    @property
+    def sub(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def center(self) -> str | None: ...
+    @property
+    def department(self) -> str | None: ...
+
+
 CHANGEABLE_STATUSES = ("active", "paused")
+SECRET_PREFIX = "whsec_"
 
 
 def stream_of(subscription_id: str) -> str:
@@ -55,41 +81,41 @@ def scoped_filters(principal: Principal, filters: i.SubscriptionFilters) -> i.Su
     if principal.center:
         outside = [c for c in centers if not within(c, principal.center)]
         if outside:
-            raise RuleViolation(
-                "SubscriptionWithinCallerScope",
-                f"中心 {', '.join(outside)} 不在调用方中心 {principal.center} 的范围内",
-                status=403,
-                detail_zh="只能订阅调用方中心及部门范围内的事件",
+            raise SubscriptionWithinCallerScope(
+                f"中心 {', '.join(outside)} 不在调用方中心 {principal.center} 的范围内"
             )
         centers = centers or [principal.center]
     if principal.department:
         if any(d != principal.department for d in departments):
-            raise RuleViolation(
-                "SubscriptionWithinCallerScope",
-                f"只能订阅本部门 {principal.department} 的事件",
-                status=403,
-                detail_zh="只能订阅调用方中心及部门范围内的事件",
-            )
+            raise SubscriptionWithinCallerScope(f"只能订阅本部门 {principal.department} 的事件")
         departments = [principal.department]
     return filters.model_copy(update={"centers": centers, "departments": departments})
 
 
 def personal_data_needs_admin(principal: Principal, scopes: Sequence[str]) -> None:
     """PersonalDataScopeGrantedByAdmin: only an administrator grants unmasked personal data."""
-    if "personal_data" in scopes and principal.role != Role.admin:
-        raise RuleViolation(
-            "PersonalDataScopeGrantedByAdmin",
-            "personal_data 范围须由中心管理员授予；集成方不能自行开通",
-            status=403,
-            detail_zh="personal_data 范围须由中心管理员授予",
-        )
+    if "personal_data" in scopes and principal.role != ADMIN:
+        raise PersonalDataScopeGrantedByAdmin()
+
+
+def valid_secret(secret: str | None) -> str:
+    """SecretIsStandardWebhooksKey: `whsec_` + base64 of 24..64 bytes (or a fresh one)."""
+    if secret is None:
+        return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+    try:
+        raw = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if not 24 <= len(raw) <= 64:
+        raise SecretIsStandardWebhooksKey()
+    return secret if secret.startswith(SECRET_PREFIX) else SECRET_PREFIX + secret
 
 
 def may_see(principal: Principal, *, owner: str, center: str, status: str) -> bool:
     """An integrator sees its own subscriptions; an administrator those of its center and below."""
     if not status or status == "deleted":
         return False
-    if principal.role == Role.admin:
+    if principal.role == ADMIN:
         return principal.center is None or within(center, principal.center)
     return owner == principal.sub
 
@@ -140,12 +166,7 @@ class Subscription(Aggregate):
     def must_be_visible_to(self, principal: Principal) -> None:
         """404 for a subscription the caller may not see (its existence is not disclosed)."""
         if not self.visible_to(principal):
-            raise Problem(
-                404,
-                f"subscription {self.id} does not exist",
-                rule="SubscriptionExists",
-                detail_zh=f"订阅 {self.id} 不存在",
-            )
+            raise SubscriptionExists(self.id)
 
     def base(self) -> dict[str, str]:
         """The fields every event of this subscription carries."""
@@ -154,11 +175,7 @@ class Subscription(Aggregate):
     def status_change(self, wanted: str, *, by: str, now: datetime) -> list[Event]:
         """PATCH status: `paused` stops deliveries, `active` resumes them (also after failing)."""
         if wanted not in CHANGEABLE_STATUSES:
-            raise RuleViolation(
-                "StatusIsActiveOrPaused",
-                f"status 只能设为 active 或 paused，而不是 {wanted}",
-                detail_zh="订阅状态只能设为 active 或 paused",
-            )
+            raise StatusIsActiveOrPaused(wanted)
         if wanted == "paused" and self.status != "paused":
             return [
                 i.SubscriptionPaused(**self.base(), reason="requested", paused_at=now, paused_by=by)

@@ -32,8 +32,8 @@ from services.approval.config import Settings as ApprovalSettings
 from services.approval.main import create as create_approval
 from services.intake.config import Settings as IntakeSettings
 from services.intake.main import create as create_intake
-from services.linkage.adapters.crossings import signed_row
 from services.linkage.adapters.keys import LinkKeys, private_pem, public_pem
+from services.linkage.adapters.records import signed_row
 from services.supervision.config import Center
 from services.supervision.config import Settings as SupervisionSettings
 from services.supervision.main import create as create_supervision

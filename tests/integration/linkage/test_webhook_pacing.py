@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -16,7 +15,10 @@ from sqlalchemy import insert, select
 
 from libs.events.db import make_engine, migrate
 from libs.events.kafka import KafkaSettings
+from libs.events.store import EventStore
+from libs.events.uow import SqlUnitOfWork
 from services.linkage import migrations
+from services.linkage.adapters.views import SqlLinkageViews
 from services.linkage.adapters.webhook_tables import deliveries, webhook_events
 from services.linkage.application.subscriptions.queue import delivery_row
 from services.linkage.application.subscriptions.retention import prune
@@ -103,7 +105,8 @@ async def test_settled_deliveries_and_their_events_go_after_the_retention(
 
             # Half-way through the retention nothing goes; a day past it all but what is pending.
             month = timedelta(days=30)
-            soon = await prune(node.runtime, retention=month, now=datetime.now(UTC) + month / 2)
+            uow = node.runtime.unit_of_work(SqlLinkageViews)
+            soon = await prune(uow=uow, retention=month, now=datetime.now(UTC) + month / 2)
             assert soon == {"deliveries": 0, "events": 0}
             clock.jump(month + timedelta(days=1))
             await eventually(lambda: _kept(node, sorted(decided)), within=30)
@@ -191,8 +194,9 @@ async def test_retention_keeps_what_a_pending_delivery_needs_on_sqlite_too(
                     row = delivery_row("sub-1", n + 1, event, cause="event")
                     row |= {"status": status, "created_at": at, "delivered_at": at}
                     await conn.execute(insert(deliveries).values(**row))
-        runtime: Any = SimpleNamespace(engine=engine)
-        removed = await prune(runtime, retention=timedelta(days=30), now=now)
+        store = EventStore(center="350500", service="linkage", kafka=KafkaSettings())
+        uow = SqlUnitOfWork(engine, store, SqlLinkageViews)
+        removed = await prune(uow=uow, retention=timedelta(days=30), now=now)
         assert removed == {"deliveries": 2, "events": 3}
         async with engine.connect() as conn:
             kept = set((await conn.execute(select(webhook_events.c.event_id))).scalars())

@@ -47,7 +47,6 @@ UNPAGED = {
     ("supervision", "/v1/projects/green-channel"): "green-channel projects (not yet paged)",
     ("supervision", "/v1/projects/stats"): "one row per project series",
     ("linkage", "/v1/links"): "one row per linked center and direction",
-    ("linkage", "/v1/subscriptions"): "one integrator's subscriptions (not yet paged)",
 }
 
 

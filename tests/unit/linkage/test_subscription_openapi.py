@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from services.linkage.adapters.webhooks import render
-from services.linkage.api.subscription_schemas import CaseEventDelivery
+from services.linkage.api.schemas import CaseEventDelivery
 from services.linkage.config import Settings
 from services.linkage.main import create
 from tests.unit.linkage.test_webhook_signing import ENVELOPE

@@ -8,7 +8,7 @@ import pytest
 
 from libs.events.auth import Principal, Role
 from libs.events.contract import subscriptions as i
-from libs.events.http import RuleViolation
+from libs.events.rules import Kind, Rule
 from services.linkage.domain.delivery import backoff_s, next_up
 from services.linkage.domain.subscriptions import (
     EventFacts,
@@ -51,15 +51,15 @@ def test_an_integrator_subscribes_within_its_center_only() -> None:
     assert scoped_filters(INTEGRATOR, i.SubscriptionFilters(centers=["350521100"])).centers == [
         "350521100"
     ]
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(Rule) as refused:
         scoped_filters(INTEGRATOR, i.SubscriptionFilters(centers=["350500"]))
     assert refused.value.rule == "SubscriptionWithinCallerScope"
 
 
 def test_only_an_administrator_grants_personal_data() -> None:
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(Rule) as refused:
         personal_data_needs_admin(INTEGRATOR, ["personal_data"])
-    assert refused.value.status == 403
+    assert refused.value.kind == Kind.forbidden
     personal_data_needs_admin(
         Principal(sub="a", role=Role.admin, center="350500"), ["personal_data"]
     )
@@ -120,7 +120,7 @@ def test_a_failing_subscription_recovers_on_a_delivery() -> None:
 
 
 def test_status_can_only_be_set_to_active_or_paused() -> None:
-    with pytest.raises(RuleViolation):
+    with pytest.raises(Rule):
         created().status_change("deleted", by="dw-1", now=NOW)
     assert created().status_change("active", by="dw-1", now=NOW) == []
 

@@ -5,49 +5,30 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.clock import Clock
-from libs.events.runtime import Runtime
 from libs.events.store import ConcurrencyError
+from libs.events.uow import Transaction, UnitOfWork
 from services.linkage.adapters import webhook_metrics as metrics
-from services.linkage.adapters.webhook_tables import deliveries, subscriptions
 from services.linkage.adapters.webhooks import Outcome, post, render, sign
-from services.linkage.application.subscriptions.store import (
-    aware,
-    load_subscription,
-    save_subscription,
-)
+from services.linkage.application.ports import LinkageViews, SubscriptionRow
+from services.linkage.application.subscriptions.common import load, save
 from services.linkage.config import Settings
-from services.linkage.domain.delivery import backoff_s
+from services.linkage.domain.delivery import Queued, backoff_s
 
 # A run of successes refreshes `last_success_at` this often, not once per delivery.
 SUCCESS_STAMP = timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class Queued:
-    """A pending delivery as the worker reads it."""
-
-    id: int
-    subscription_id: str
-    position: int
-    event_id: str
-    case_id: str
-    attempts: int
-    next_attempt_at: datetime
+Attempt = tuple[dict[str, Any], Outcome]
 
 
 async def send(
     delivery: Queued,
     envelope: dict[str, Any],
-    sub: Any,
+    sub: SubscriptionRow,
     keys: list[str],
     *,
     client: httpx.AsyncClient,
@@ -60,20 +41,21 @@ async def send(
 
 
 async def record(
-    attempts: Sequence[tuple[dict[str, Any], Outcome]],
+    attempts: Sequence[Attempt],
     subscription_id: str,
     *,
-    runtime: Runtime,
+    uow: UnitOfWork[LinkageViews],
+    clock: Clock,
     settings: Settings,
 ) -> None:
     """Record a batch of attempts (their `outcome_row`s) and the subscription's health."""
     rows = [row for row, _ in attempts]
     for tries_left in (2, 1, 0):  # a PATCH may move the subscription's stream: read it again
         try:
-            async with runtime.transaction() as conn:
-                await conn.execute(_UPDATE, rows)
+            async with uow.begin() as tx:
+                await tx.views.deliveries.record_outcomes(rows)
                 outcomes = [o for _, o in attempts]
-                await _health(conn, subscription_id, outcomes, runtime, settings)
+                await _health(tx, subscription_id, outcomes, clock=clock, settings=settings)
             break
         except ConcurrencyError:
             if not tries_left:
@@ -81,21 +63,6 @@ async def record(
     for row, outcome in attempts:
         label = "failed" if row["b_status"] == "pending" else row["b_status"]
         metrics.record_attempt(label, outcome.latency_ms / 1000)
-
-
-_UPDATE = (
-    update(deliveries)
-    .where(deliveries.c.id == bindparam("b_id"))
-    .values(
-        status=bindparam("b_status"),
-        attempts=bindparam("b_attempts"),
-        last_status=bindparam("b_last_status"),
-        last_error=bindparam("b_last_error"),
-        latency_ms=bindparam("b_latency_ms"),
-        next_attempt_at=bindparam("b_next"),
-        delivered_at=bindparam("b_delivered_at"),
-    )
-)
 
 
 def outcome_row(
@@ -126,71 +93,50 @@ def outcome_row(
 
 
 async def _health(
-    conn: AsyncConnection,
+    tx: Transaction[LinkageViews],
     subscription_id: str,
     outcomes: list[Outcome],
-    runtime: Runtime,
+    *,
+    clock: Clock,
     settings: Settings,
 ) -> None:
     failed = [o for o in outcomes if not o.delivered]
+    now = clock.now()
     if len(failed) < len(outcomes):
-        await _succeeded(conn, subscription_id, runtime=runtime)
+        await _succeeded(tx, subscription_id, now=now)
     if failed:
-        await _failed(conn, subscription_id, failed, runtime=runtime, settings=settings)
+        await _failed(tx, subscription_id, failed, now=now, settings=settings)
 
 
-async def _succeeded(conn: AsyncConnection, subscription_id: str, *, runtime: Runtime) -> None:
-    """The failure streak ends; a failing subscription has recovered. The row is written only
-    when that changes something (or its last success is a second old), so a run of successes
-    does not queue up on the subscription's row."""
-    now = runtime.clock.now()
-    t = subscriptions.c
-    status = (
-        await conn.execute(
-            update(subscriptions)
-            .where(
-                t.id == subscription_id,
-                or_(
-                    t.failures > 0,
-                    t.status == "failing",
-                    t.last_success_at.is_(None),
-                    t.last_success_at < now - SUCCESS_STAMP,
-                ),
-            )
-            .values(failures=0, first_failure_at=None, last_success_at=now)
-            .returning(t.status)
-        )
-    ).scalar()
+async def _succeeded(tx: Transaction[LinkageViews], subscription_id: str, *, now: datetime) -> None:
+    """The failure streak ends; a failing subscription has recovered."""
+    status = await tx.views.subscriptions.succeeded(
+        subscription_id, now=now, stamp_before=now - SUCCESS_STAMP
+    )
     if status == "failing":
-        state = await load_subscription(runtime.store, conn, subscription_id)
-        await save_subscription(runtime.store, conn, state, state.after_success(now=now), now=now)
+        sub = await load(tx, subscription_id)
+        await save(tx, sub, sub.after_success(now=now), now=now)
 
 
 async def _failed(
-    conn: AsyncConnection,
+    tx: Transaction[LinkageViews],
     subscription_id: str,
     failed: list[Outcome],
     *,
-    runtime: Runtime,
+    now: datetime,
     settings: Settings,
 ) -> None:
     """Lengthen the failure streak; raise `subscription.failing` or pause when it says so."""
-    now = runtime.clock.now()
-    row = (
-        await conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id))
-    ).one()
-    first = aware(row.first_failure_at) if row.first_failure_at else now
-    streak = {"failures": row.failures + len(failed), "first_failure_at": first}
-    await conn.execute(update(subscriptions).where(subscriptions.c.id == row.id).values(**streak))
+    row = await tx.views.subscriptions.lengthen_streak(subscription_id, len(failed), now=now)
     if row.status not in ("active", "failing"):
         return
-    state = await load_subscription(runtime.store, conn, row.id)
-    new = state.after_failure(
-        first_failure=first,
-        failures=streak["failures"],
+    sub = await load(tx, subscription_id)
+    new = sub.after_failure(
+        first_failure=row.first_failure_at or now,
+        failures=row.failures,
         error=failed[-1].error,
         now=now,
         failing_after=timedelta(seconds=settings.webhook_failing_after_s),
         pause_after=timedelta(seconds=settings.webhook_pause_after_s),
     )
-    await save_subscription(runtime.store, conn, state, new, now=now)
+    await save(tx, sub, new, now=now)

@@ -9,19 +9,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from libs.events.contract import subscriptions as i
 from libs.events.envelope import Envelope
+from libs.events.registry import Event
+from libs.events.uow import Transaction
 from services.linkage.adapters import webhook_metrics as metrics
-from services.linkage.adapters.webhook_tables import deliveries, subscriptions, webhook_events
+from services.linkage.application.ports import LinkageViews
 from services.linkage.domain.subscriptions import EventFacts, matches
 
 
-async def keep_and_queue(conn: AsyncConnection, env: Envelope) -> None:
+async def when_case_event_queue_deliveries(
+    tx: Transaction[LinkageViews], env: Envelope, _: Event
+) -> None:
     """Keep the event, then queue it for every live subscription whose filters it passes."""
-    facts = await _facts(conn, env)
+    facts = await _facts(tx.views, env)
     row = {
         "event_id": env.id,
         "case_id": env.subject,
@@ -32,21 +32,12 @@ async def keep_and_queue(conn: AsyncConnection, env: Envelope) -> None:
         "time": env.time,
         "envelope": env.model_dump(mode="json"),
     }
-    position = (
-        await conn.execute(insert(webhook_events).returning(webhook_events.c.position), [row])
-    ).scalar_one()
-    live = await conn.execute(
-        select(subscriptions.c.id, subscriptions.c.filters).where(
-            subscriptions.c.status != "deleted"
-        )
-    )
-    targets = [
-        r.id for r in live if matches(i.SubscriptionFilters.model_validate(r.filters), facts)
-    ]
+    position = await tx.views.deliveries.keep(row)
+    live = await tx.views.subscriptions.live_filters()
+    targets = [sub_id for sub_id, filters in live if matches(filters, facts)]
     if targets:
-        await conn.execute(
-            insert(deliveries),
-            [delivery_row(t, position, row, cause="event") for t in targets],
+        await tx.views.deliveries.queue(
+            [delivery_row(t, position, row, cause="event") for t in targets]
         )
         metrics.QUEUED.labels(cause="event").inc(len(targets))
 
@@ -68,21 +59,14 @@ def delivery_row(subscription_id: str, position: int, event: Any, *, cause: str)
     }
 
 
-async def _facts(conn: AsyncConnection, env: Envelope) -> EventFacts:
+async def _facts(views: LinkageViews, env: Envelope) -> EventFacts:
     """Type and center of the event; department and item from it or from the case's earlier
     events (a review or a suspension does not repeat them)."""
     department = str(env.data.get("department") or "")
     item = str(env.data.get("item_code") or "")
     if not (department and item):
-        earlier = (
-            await conn.execute(
-                select(webhook_events.c.department, webhook_events.c.item)
-                .where(webhook_events.c.case_id == env.subject, webhook_events.c.item != "")
-                .order_by(webhook_events.c.position)
-                .limit(1)
-            )
-        ).first()
+        earlier = await views.deliveries.earlier_facts(env.subject)
         if earlier is not None:
-            department, item = department or earlier.department, item or earlier.item
+            department, item = department or earlier[0], item or earlier[1]
     center = env.center or str(env.data.get("center") or "")
     return EventFacts(type=env.type, center=center, department=department, item=item)

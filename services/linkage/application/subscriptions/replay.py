@@ -1,23 +1,22 @@
 """Replay kept events to a subscription from a time or after an event id, or redeliver its
-dead letters; and the delivery log."""
+dead letters."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal, Self
+from typing import Self
 
 from pydantic import AwareDatetime, Field, model_validator
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal
+from libs.events.clock import Clock
 from libs.events.contract import subscriptions as i
-from libs.events.http import Problem, RequestBody, invalid
-from libs.events.runtime import Runtime
+from libs.events.http import RequestBody, invalid
+from libs.events.uow import Transaction, UnitOfWork
 from services.linkage.adapters import webhook_metrics as metrics
-from services.linkage.adapters.webhook_tables import deliveries, webhook_events
+from services.linkage.application.ports import LinkageViews
+from services.linkage.application.subscriptions.common import load, save
 from services.linkage.application.subscriptions.queue import delivery_row
-from services.linkage.application.subscriptions.store import load_subscription, save_subscription
+from services.linkage.domain.rules import EventKept
 from services.linkage.domain.subscriptions import EventFacts, Subscription, matches
 
 REPLAY_LIMIT = 100_000
@@ -45,17 +44,22 @@ class Replay(RequestBody):
 
 
 async def replay(
-    subscription_id: str, cmd: Replay, *, runtime: Runtime, principal: Principal
-) -> dict[str, Any]:
-    """Queue the deliveries again; they go out in order after what is already queued."""
-    now = runtime.clock.now()
-    async with runtime.transaction() as conn:
-        sub = await load_subscription(runtime.store, conn, subscription_id)
+    subscription_id: str,
+    cmd: Replay,
+    *,
+    uow: UnitOfWork[LinkageViews],
+    clock: Clock,
+    principal: Principal,
+) -> int:
+    """Queue the deliveries again (in order, after what is already queued); how many."""
+    now = clock.now()
+    async with uow.begin() as tx:
+        sub = await load(tx, subscription_id)
         sub.must_be_visible_to(principal)
         if cmd.dead_letters:
-            count = await _redeliver_dead(conn, sub.id, now=now)
+            count = await tx.views.deliveries.redeliver_dead(sub.id, now=now)
         else:
-            count = await _requeue(conn, sub, cmd)
+            count = await _requeue(tx, sub, cmd)
         requested = i.SubscriptionReplayRequested(
             **sub.base(),
             from_time=cmd.from_time,
@@ -65,93 +69,22 @@ async def replay(
             requested_at=now,
             requested_by=principal.sub,
         )
-        await save_subscription(runtime.store, conn, sub, [requested], now=now)
+        await save(tx, sub, [requested], now=now)
     metrics.QUEUED.labels(cause="replay").inc(count)
-    return {"subscription_id": sub.id, "deliveries": count}
+    return count
 
 
-async def _redeliver_dead(conn: AsyncConnection, subscription_id: str, *, now: datetime) -> int:
-    result = await conn.execute(
-        update(deliveries)
-        .where(deliveries.c.subscription_id == subscription_id, deliveries.c.status == "dead")
-        .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
-    )
-    return int(result.rowcount)
-
-
-async def _requeue(conn: AsyncConnection, sub: Subscription, cmd: Replay) -> int:
-    query = select(webhook_events).order_by(webhook_events.c.position).limit(REPLAY_LIMIT)
+async def _requeue(tx: Transaction[LinkageViews], sub: Subscription, cmd: Replay) -> int:
+    after = None
     if cmd.after_event_id is not None:
-        after = (
-            await conn.execute(
-                select(webhook_events.c.position).where(
-                    webhook_events.c.event_id == cmd.after_event_id
-                )
-            )
-        ).scalar()
+        after = await tx.views.deliveries.position_of(cmd.after_event_id)
         if after is None:
-            raise Problem(
-                404,
-                f"event {cmd.after_event_id} is not among the events kept for replay",
-                rule="EventKept",
-                detail_zh=f"事件 {cmd.after_event_id} 不在可重放的事件中",
-            )
-        query = query.where(webhook_events.c.position > after)
-    else:
-        query = query.where(webhook_events.c.time >= cmd.from_time)
+            raise EventKept(cmd.after_event_id)
+    kept = await tx.views.deliveries.kept(after=after, since=cmd.from_time, limit=REPLAY_LIMIT)
     rows = [
-        delivery_row(sub.id, r["position"], r, cause="replay")
-        for r in (await conn.execute(query)).mappings()
-        if matches(sub.filters, EventFacts(r["type"], r["center"], r["department"], r["item"]))
+        delivery_row(sub.id, k.position, vars(k), cause="replay")
+        for k in kept
+        if matches(sub.filters, EventFacts(k.type, k.center, k.department, k.item))
     ]
-    if rows:
-        await conn.execute(insert(deliveries), rows)
+    await tx.views.deliveries.queue(rows)
     return len(rows)
-
-
-Status = Literal["pending", "delivered", "dead"]
-
-
-async def delivery_log(
-    subscription_id: str,
-    *,
-    runtime: Runtime,
-    principal: Principal,
-    status: Status | None,
-    limit: int,
-) -> dict[str, Any]:
-    """The subscription's deliveries, newest first, and how many there are in each status."""
-    async with runtime.engine.connect() as conn:
-        sub = await load_subscription(runtime.store, conn, subscription_id)
-        sub.must_be_visible_to(principal)
-        query = select(deliveries).where(deliveries.c.subscription_id == sub.id)
-        if status:
-            query = query.where(deliveries.c.status == status)
-        rows = (await conn.execute(query.order_by(deliveries.c.id.desc()).limit(limit))).mappings()
-        counts = await conn.execute(
-            select(deliveries.c.status, func.count())
-            .where(deliveries.c.subscription_id == sub.id)
-            .group_by(deliveries.c.status)
-        )
-        return {
-            "counts": {s: int(n) for s, n in counts.all()},
-            "deliveries": [_view(r) for r in rows],
-        }
-
-
-def _view(row: Any) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "event_id": row["event_id"],
-        "event_type": row["event_type"],
-        "case_id": row["case_id"],
-        "cause": row["cause"],
-        "status": row["status"],
-        "attempts": row["attempts"],
-        "last_error": row["last_error"],
-        "last_status": row["last_status"],
-        "latency_ms": row["latency_ms"],
-        "created_at": row["created_at"],
-        "next_attempt_at": row["next_attempt_at"],
-        "delivered_at": row["delivered_at"],
-    }

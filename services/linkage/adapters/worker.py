@@ -12,27 +12,21 @@ import asyncio
 import contextlib
 import logging
 import math
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import httpx
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events.runtime import Runtime
-from services.linkage.adapters.webhook_tables import deliveries, subscriptions, webhook_events
+from libs.events.clock import Clock
+from libs.events.uow import SqlUnitOfWork
+from services.linkage.adapters.views import SqlLinkageViews
 from services.linkage.adapters.webhooks import Outcome
-from services.linkage.application.subscriptions.deliver import (
-    Queued,
-    outcome_row,
-    record,
-    send,
-)
-from services.linkage.application.subscriptions.store import aware, signing_secrets
+from services.linkage.application.ports import SubscriptionRow
+from services.linkage.application.subscriptions.deliver import outcome_row, record, send
 from services.linkage.config import Settings
-from services.linkage.domain.delivery import next_up
+from services.linkage.domain.delivery import Queued, next_up
 
 log = logging.getLogger(__name__)
 SENDING = ("active", "failing")
@@ -44,12 +38,18 @@ class SubscriptionWorker:
     """Delivers one subscription's queue: one delivery per case at a time, in order."""
 
     def __init__(
-        self, subscription_id: str, *, owner: str, runtime: Runtime, settings: Settings
+        self,
+        subscription_id: str,
+        *,
+        owner: str,
+        uow: SqlUnitOfWork[SqlLinkageViews],
+        clock: Clock,
+        settings: Settings,
     ) -> None:
         self.id, self.owner = subscription_id, owner
-        self.runtime, self.settings = runtime, settings
+        self.uow, self.clock, self.settings = uow, clock, settings
         self.limiter = AsyncLimiter(settings.webhook_rate_per_s, 1)
-        self.sub: Any = None
+        self.sub: SubscriptionRow | None = None
         self.keys: list[str] = []
         self.queue: dict[int, Queued] = {}  # by id, oldest first
         self.envelopes: dict[int, dict[str, Any]] = {}  # by position, for the queue
@@ -77,19 +77,21 @@ class SubscriptionWorker:
 
     async def _read(self) -> None:
         """The subscription, its signing keys and the oldest pending deliveries, as committed."""
-        now = self.runtime.clock.now()
-        async with self.runtime.engine.connect() as conn:
-            sub = (
-                await conn.execute(select(subscriptions).where(subscriptions.c.id == self.id))
-            ).one()
+        now = self.clock.now()
+        async with self.uow.engine.connect() as conn:  # a read: nothing to commit
+            views = SqlLinkageViews(conn)
+            sub = await views.subscriptions.row(self.id)
+            assert sub is not None
             ours = sub.lease_owner == self.owner and sub.lease_until is not None
-            self.lease_until = aware(sub.lease_until) if ours else None
+            self.lease_until = sub.lease_until if ours else None
             leased = self.lease_until is not None and self.lease_until > now
-            rows = await _pending(conn, self.id) if leased and sub.status in SENDING else []
-            keys = await signing_secrets(conn, self.id, now=now) if rows else []
+            sending = leased and sub.status in SENDING
+            rows = await views.deliveries.pending(self.id, limit=QUEUE_WINDOW) if sending else []
+            keys = await views.subscriptions.signing_secrets(self.id, now=now) if rows else []
             wanted = {r.position for r in rows}
             self.envelopes = {p: e for p, e in self.envelopes.items() if p in wanted}
-            self.envelopes |= await _envelopes(conn, sorted(wanted - self.envelopes.keys()))
+            missing = sorted(wanted - self.envelopes.keys())
+            self.envelopes |= await views.deliveries.envelopes(missing)
         # Every finished attempt was recorded before this read (or its record failed: then
         # it goes again), so the rows read are the queue; those in flight keep their case busy.
         self.sub, self.keys, self.queue = sub, keys, {r.id: r for r in rows}
@@ -107,10 +109,11 @@ class SubscriptionWorker:
         self.starved = slots > 0
         if slots <= 0 or not self.queue:
             return
-        now = self.runtime.clock.now()
+        now = self.clock.now()
         if self.lease_until is None or now >= self.lease_until:
             return  # another process may have it by now (or soon): read again first
         busy = {d.case_id for d in self.in_flight.values()}
+        assert self.sub is not None
         for delivery in next_up(list(self.queue.values()), busy_cases=busy, now=now, slots=slots):
             envelope = self.envelopes.get(delivery.position)
             sending = self._send(delivery, envelope, self.sub, self.keys, client)
@@ -122,7 +125,7 @@ class SubscriptionWorker:
         self,
         delivery: Queued,
         envelope: dict[str, Any] | None,
-        sub: Any,
+        sub: SubscriptionRow,
         keys: list[str],
         client: httpx.AsyncClient,
     ) -> Outcome:
@@ -131,9 +134,7 @@ class SubscriptionWorker:
             return Outcome(False, None, "event no longer kept (retention)", 0.0)
         async with self.limiter:
             try:
-                return await send(
-                    delivery, envelope, sub, keys, client=client, clock=self.runtime.clock
-                )
+                return await send(delivery, envelope, sub, keys, client=client, clock=self.clock)
             except Exception as exc:  # a delivery that cannot be sent is retried like any other
                 log.exception("webhook delivery %s could not be sent", delivery.id)
                 return Outcome(False, None, f"{type(exc).__name__}: {exc}"[:500], 0.0)
@@ -151,7 +152,7 @@ class SubscriptionWorker:
 
     def _settle(self, sent: list[tuple[Queued, Outcome]]) -> list[tuple[dict[str, Any], Outcome]]:
         """Take the finished attempts out of the queue, or put them back for their retry."""
-        now = self.runtime.clock.now()
+        now = self.clock.now()
         attempts = []
         for delivery, outcome in sent:
             row = outcome_row(delivery, outcome, now=now, settings=self.settings)
@@ -166,7 +167,7 @@ class SubscriptionWorker:
         if not attempts:
             return
         try:
-            await record(attempts, self.id, runtime=self.runtime, settings=self.settings)
+            await record(attempts, self.id, uow=self.uow, clock=self.clock, settings=self.settings)
         except Exception:  # still pending in the table: the next read brings them back
             log.exception("webhook deliveries of %s failed to be recorded; retried", self.id)
 
@@ -181,24 +182,3 @@ class SubscriptionWorker:
 
 def _retried(delivery: Queued, next_at: datetime) -> Queued:
     return replace(delivery, attempts=delivery.attempts + 1, next_attempt_at=next_at)
-
-
-async def _pending(conn: AsyncConnection, subscription_id: str) -> list[Queued]:
-    rows = await conn.execute(
-        select(*(deliveries.c[f.name] for f in fields(Queued)))
-        .where(deliveries.c.subscription_id == subscription_id, deliveries.c.status == "pending")
-        .order_by(deliveries.c.id)
-        .limit(QUEUE_WINDOW)
-    )
-    return [Queued(**{**r._mapping, "next_attempt_at": aware(r.next_attempt_at)}) for r in rows]
-
-
-async def _envelopes(conn: AsyncConnection, positions: list[int]) -> dict[int, dict[str, Any]]:
-    if not positions:
-        return {}
-    rows = await conn.execute(
-        select(webhook_events.c.position, webhook_events.c.envelope).where(
-            webhook_events.c.position.in_(positions)
-        )
-    )
-    return {r.position: r.envelope for r in rows}

@@ -1,4 +1,4 @@
-"""What the linkage use cases run with: the runtime, settings, link keys and topics."""
+"""Where this linkage node sits: its center, its parent, its topics and its link keys."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ from datetime import UTC, datetime
 
 from libs.events.envelope import source_of
 from libs.events.kafka import KafkaSettings
-from libs.events.runtime import Runtime
 from services.linkage.adapters.keys import LinkKeys
 from services.linkage.config import Settings
 from services.linkage.domain.events import LINK_DOWN, LINK_UP
 
 
 @dataclass(frozen=True)
-class Linkage:
-    """The linkage service's ports, wired once by `bootstrap()`."""
+class Node:
+    """This node's settings and link keys, as the link handlers use them."""
 
-    runtime: Runtime
     settings: Settings
     keys: LinkKeys
 

@@ -1,0 +1,353 @@
+"""Linkage's handlers through `bootstrap()` with the in-memory unit of work: given events (and
+views), when a command, then the new events and what the views were told. No I/O."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from libs.events import contract as s
+from libs.events.auth import Principal, Role
+from libs.events.clock import FixedClock
+from libs.events.contract import AnomalyDetected
+from libs.events.contract import subscriptions as i
+from libs.events.envelope import Envelope
+from libs.events.paging import encode_cursor
+from libs.events.registry import Event
+from libs.events.rules import Kind, Rule
+from services.linkage.adapters.webhooks import Outcome
+from services.linkage.application.forward import when_local_event_cross_links
+from services.linkage.application.receive import when_child_event_apply, when_parent_event_apply
+from services.linkage.application.subscriptions import manage, read
+from services.linkage.application.subscriptions.deliver import outcome_row, record
+from services.linkage.application.subscriptions.queue import when_case_event_queue_deliveries
+from services.linkage.application.subscriptions.replay import Replay, replay
+from services.linkage.application.watch_links import check_links
+from services.linkage.bootstrap import App, bootstrap
+from services.linkage.config import Settings
+from services.linkage.domain.delivery import Queued
+from services.linkage.domain.events import LinkAcknowledged, LinkHeartbeat
+from services.linkage.domain.links import LinkRow
+from services.linkage.domain.signing import FROM_HEADER, SIGNATURE_HEADER, signed_bytes
+from tests.support.fakes import FakeUnitOfWork
+from tests.unit.linkage.fakes import FakeLinkageViews
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 12, 1, 2, tzinfo=UTC)
+INTEGRATOR = Principal(sub="dw-1", role=Role.integrator, center="350521")
+ADMIN = Principal(sub="admin-1", role=Role.admin, center="350500")
+SECRET = "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk="  # 32 bytes
+
+
+def app(center: str = "350521", parent: str = "350500") -> App:
+    settings = Settings(center_code=center, parent_center=parent)
+    return bootstrap(settings, clock=FixedClock(NOW), uow=FakeUnitOfWork(FakeLinkageViews()))
+
+
+def fake(a: App) -> FakeUnitOfWork[FakeLinkageViews]:
+    assert isinstance(a.uow, FakeUnitOfWork)
+    return a.uow
+
+
+async def subscribe(a: App, principal: Principal = INTEGRATOR, **body: Any) -> str:
+    cmd = manage.CreateSubscription.model_validate({"callback_url": "https://x.test/", **body})
+    row, _ = await manage.create_subscription(
+        cmd, uow=a.uow, clock=a.clock, settings=a.settings, principal=principal
+    )
+    return row.id
+
+
+async def change(a: App, sub_id: str, **body: Any) -> Any:
+    cmd = manage.ChangeSubscription.model_validate(body)
+    return await manage.change_subscription(
+        sub_id, cmd, uow=a.uow, clock=a.clock, settings=a.settings, principal=INTEGRATOR
+    )
+
+
+def case_event(n: int, *, type_: str = "onewindow.case.accepted.v1", **data: Any) -> Envelope:
+    return Envelope(
+        type=type_,
+        source="/centers/350521100/intake",
+        subject=f"c-{n}",
+        center="350521100",
+        sequence=1,
+        data={"case_id": f"c-{n}", **data},
+    )
+
+
+BEAT = LinkHeartbeat(center="350521100", parent="350521", sent_at=NOW)
+
+
+async def test_a_subscription_is_created_within_the_callers_center_with_its_secret() -> None:
+    a = app()
+    sub_id = await subscribe(a, secret=SECRET)
+    [created] = fake(a).new_events()
+    assert isinstance(created, i.SubscriptionCreated)
+    assert (created.owner, created.center, created.filters.centers) == (
+        "dw-1",
+        "350521",
+        ["350521"],
+    )
+    views = fake(a).views.subscriptions
+    assert views.rows[sub_id].status == "active" and views.rows[sub_id].version == 1
+    assert await views.signing_secrets(sub_id, now=NOW) == [SECRET]
+
+
+@pytest.mark.parametrize(
+    ("body", "rule", "kind"),
+    [
+        ({"scopes": ["personal_data"]}, "PersonalDataScopeGrantedByAdmin", Kind.forbidden),
+        ({"filters": {"centers": ["350500"]}}, "SubscriptionWithinCallerScope", Kind.forbidden),
+        ({"secret": "whsec_c2hvcnQ="}, "SecretIsStandardWebhooksKey", Kind.invalid),
+    ],
+)
+async def test_a_subscription_outside_the_rules_is_refused_and_nothing_is_kept(
+    body: dict[str, Any], rule: str, kind: Kind
+) -> None:
+    a = app()
+    with pytest.raises(Rule) as refused:
+        await subscribe(a, **body)
+    assert (refused.value.rule, refused.value.kind) == (rule, kind)
+    assert refused.value.detail_zh
+    assert fake(a).new_events() == [] and fake(a).views.subscriptions.rows == {}
+
+
+async def test_pausing_then_resuming_sends_what_waits_at_once() -> None:
+    a = app()
+    sub_id = await subscribe(a)
+    fake(a).new_events()
+    later = NOW + timedelta(hours=1)
+    await fake(a).views.deliveries.queue(
+        [{"subscription_id": sub_id, "status": "pending", "next_attempt_at": later}]
+    )
+    paused = await change(a, sub_id, status="paused")
+    assert paused.status == "paused"
+    resumed = await change(a, sub_id, status="active")
+    assert resumed.status == "active" and resumed.version == 3
+    assert [type(e) for e in fake(a).new_events()] == [i.SubscriptionPaused, i.SubscriptionResumed]
+    [waiting] = fake(a).views.deliveries.of(sub_id)
+    assert waiting["next_attempt_at"] == NOW
+
+
+async def test_a_new_secret_rotates_with_the_previous_one_valid_for_the_window() -> None:
+    a = app()
+    sub_id = await subscribe(a, secret=SECRET)
+    fake(a).new_events()
+    other = "whsec_" + "WllZWFhYV1dXVlZWVVVVVFRUU1NTUlJSUVFRUFBQT08="
+    assert isinstance(a.clock, FixedClock)
+    later = NOW + timedelta(minutes=1)
+    a.clock.set(later)
+    await change(a, sub_id, secret=other)
+    [rotated] = fake(a).new_events()
+    assert isinstance(rotated, i.SubscriptionSecretRotated)
+    window = timedelta(seconds=a.settings.webhook_rotation_window_s)
+    assert rotated.previous_valid_until == later + window
+    views = fake(a).views.subscriptions
+    assert await views.signing_secrets(sub_id, now=later) == [other, SECRET]
+    assert await views.signing_secrets(sub_id, now=later + window) == [other]
+
+
+async def test_another_owners_or_a_deleted_subscription_does_not_exist() -> None:
+    a = app()
+    sub_id = await subscribe(a)
+    stranger = Principal(sub="dw-2", role=Role.integrator, center="350521")
+    with pytest.raises(Rule) as hidden:
+        await read.get_subscription(sub_id, uow=a.uow, principal=stranger)
+    assert (hidden.value.rule, hidden.value.kind) == ("SubscriptionExists", Kind.not_found)
+    await manage.delete_subscription(sub_id, uow=a.uow, clock=a.clock, principal=INTEGRATOR)
+    assert isinstance(fake(a).new_events()[-1], i.SubscriptionDeleted)
+    with pytest.raises(Rule, match="does not exist"):
+        await read.get_subscription(sub_id, uow=a.uow, principal=INTEGRATOR)
+
+
+async def test_subscriptions_are_listed_a_page_at_a_time_oldest_first() -> None:
+    a = app()
+    ids = []
+    for n in range(3):
+        assert isinstance(a.clock, FixedClock)
+        a.clock.set(NOW + timedelta(minutes=n))
+        ids.append(await subscribe(a))
+    await subscribe(a, Principal(sub="dw-9", role=Role.integrator, center="350521"))
+    first = await read.list_subscriptions(uow=a.uow, principal=INTEGRATOR, cursor=None, limit=2)
+    assert [r.id for r in first] == ids  # a page and one row more: there is a next page
+    cursor = encode_cursor([first[1].created_at, first[1].id])
+    rest = await read.list_subscriptions(uow=a.uow, principal=INTEGRATOR, cursor=cursor, limit=2)
+    assert [r.id for r in rest] == ids[2:]
+    everyone = await read.list_subscriptions(uow=a.uow, principal=ADMIN, cursor=None, limit=10)
+    assert len(everyone) == 4
+
+
+async def test_a_case_event_is_kept_and_queued_for_the_subscriptions_it_matches() -> None:
+    a = app()
+    land = await subscribe(a, filters={"departments": ["GTJ"]})
+    other = await subscribe(a, filters={"departments": ["ZJJ"]})
+    tx_uow = fake(a)
+    async with tx_uow.begin() as tx:
+        accepted = case_event(1, department="GTJ", item_code="GT-001")
+        await when_case_event_queue_deliveries(tx, accepted, BEAT)
+        reviewed = case_event(1, type_="onewindow.case.reviewed.v1")  # names no department
+        await when_case_event_queue_deliveries(tx, reviewed, BEAT)
+    deliveries = tx_uow.views.deliveries
+    assert [d["event_id"] for d in deliveries.of(land)] == [accepted.id, reviewed.id]
+    assert deliveries.of(other) == []
+    assert deliveries.events[1]["department"] == "GTJ"  # taken from the case's earlier event
+
+
+async def test_a_replay_queues_kept_events_its_filters_pass_and_names_its_start() -> None:
+    a = app()
+    sub_id = await subscribe(a, filters={"types": ["onewindow.case.decided.*"]})
+    async with fake(a).begin() as tx:
+        for n, type_ in enumerate(["accepted", "decided", "decided"]):
+            env = case_event(n, type_=f"onewindow.case.{type_}.v1")
+            await when_case_event_queue_deliveries(tx, env, BEAT)
+    fake(a).new_events()
+    first = fake(a).views.deliveries.events[0]["event_id"]
+    cmd = Replay(after_event_id=first)
+    count = await replay(sub_id, cmd, uow=a.uow, clock=a.clock, principal=INTEGRATOR)
+    assert count == 2
+    [requested] = fake(a).new_events()
+    assert isinstance(requested, i.SubscriptionReplayRequested) and requested.deliveries == 2
+    with pytest.raises(Rule) as unknown:
+        await replay(
+            sub_id, Replay(after_event_id="nope"), uow=a.uow, clock=a.clock, principal=INTEGRATOR
+        )
+    assert (unknown.value.rule, unknown.value.kind) == ("EventKept", Kind.not_found)
+
+
+async def test_a_subscriber_that_keeps_failing_is_alerted_then_recovers() -> None:
+    a = app()
+    sub_id = await subscribe(a)
+    fake(a).new_events()
+    await fake(a).views.deliveries.queue(
+        [{"subscription_id": sub_id, "status": "pending", "attempts": 0, "next_attempt_at": NOW}]
+    )
+    failed = Outcome(False, 503, "HTTP 503", 1.0)
+    row = {"b_id": 1, "b_status": "pending", "b_attempts": 1, "b_next": NOW, "b_delivered_at": None}
+    await record([(row, failed)], sub_id, uow=a.uow, clock=a.clock, settings=a.settings)
+    assert fake(a).new_events() == []  # failing only once no success came for a while
+    assert isinstance(a.clock, FixedClock)
+    a.clock.set(NOW + timedelta(seconds=a.settings.webhook_failing_after_s))
+    await record([(row, failed)], sub_id, uow=a.uow, clock=a.clock, settings=a.settings)
+    [failing] = fake(a).new_events()
+    assert isinstance(failing, i.SubscriptionFailing) and failing.since == NOW
+    assert failing.failures == 2
+    ok = Outcome(True, 200, "", 1.0)
+    await record(
+        [({**row, "b_status": "delivered"}, ok)],
+        sub_id,
+        uow=a.uow,
+        clock=a.clock,
+        settings=a.settings,
+    )
+    assert [type(e) for e in fake(a).new_events()] == [i.SubscriptionRecovered]
+    assert fake(a).views.subscriptions.rows[sub_id].status == "active"
+
+
+def test_an_attempt_backs_off_then_goes_dead_after_the_budget() -> None:
+    settings = Settings(webhook_max_attempts=2, webhook_backoff_base_s=1, webhook_backoff_max_s=1)
+    queued = Queued(1, "s", 1, "e", "c", attempts=0, next_attempt_at=NOW)
+    failed = Outcome(False, None, "ConnectError", 0.0)
+    retry = outcome_row(queued, failed, now=NOW, settings=settings)
+    assert retry["b_status"] == "pending" and NOW < retry["b_next"] <= NOW + timedelta(seconds=1)
+    last = outcome_row(
+        Queued(1, "s", 1, "e", "c", attempts=1, next_attempt_at=NOW),
+        failed,
+        now=NOW,
+        settings=settings,
+    )
+    assert last["b_status"] == "dead"
+
+
+async def test_a_local_case_event_goes_up_signed_with_personal_data_masked() -> None:
+    a = app()
+    applicant = {"name": "张三丰", "id_no": "11010519491231002X", "phone": "13800001234"}
+    env = case_event(1, applicant=applicant)
+    async with fake(a).begin() as tx:
+        await when_local_event_cross_links(tx, env, BEAT, node=a.node)
+    links = fake(a).views.links
+    [row] = links.up
+    assert row["topic"] == a.node.up_topic and row["key"] == "c-1"
+    headers = [(name, raw.encode()) for name, raw in row["headers"]]
+    assert dict(row["headers"])[FROM_HEADER] == "350521"
+    payload = signed_bytes("350521", b"c-1", headers, row["value"])
+    a.keys.verify("350521", payload, dict(row["headers"])[SIGNATURE_HEADER])
+    assert b"11010519491231002X" not in row["value"] and b"13800001234" not in row["value"]
+    [crossing] = links.crossings
+    assert (crossing["direction"], crossing["peer"]) == ("up", "350500")
+
+
+async def test_a_result_decided_here_goes_down_in_this_nodes_own_crossing_stream() -> None:
+    a = app(center="350500", parent="")
+    for n in (1, 2):
+        env = Envelope(
+            type="onewindow.case.escalation_returned.v1",
+            source="/centers/350500/approval",
+            subject="c-9",
+            center="350500",
+            sequence=7 + n,
+            data={"case_id": "c-9", "center": "350521100", "from_center": "350500"},
+        )
+        async with fake(a).begin() as tx:
+            await when_local_event_cross_links(tx, env, BEAT, node=a.node)
+    links = fake(a).views.links
+    assert links.up == []  # the top of the tree has no parent
+    assert [c["env"].sequence for c in links.crossings] == [1, 2]
+    assert {c["env"].source for c in links.crossings} == {"/centers/350500/linkage"}
+    assert {(c["peer"], c["destination"]) for c in links.crossings} == {("350521", "350521100")}
+    assert [r["topic"] for r in links.here] == [a.node.down_topic] * 2
+
+
+def envelope_of(event: Event, *, source: str) -> Envelope:
+    data = event.model_dump(mode="json")
+    center = str(data["center"])
+    return Envelope(
+        type=event.TYPE,
+        source=source,
+        subject=data["case_id"],
+        center=center,
+        sequence=1,
+        data=data,
+    )
+
+
+async def test_what_comes_across_a_link_is_republished_acknowledged_and_counted() -> None:
+    a = app()  # the county 350521, below the city 350500
+    links = fake(a).views.links
+    withdrawn = s.CaseWithdrawn(case_id="c-1", center="350521100", withdrawn_at=NOW)
+    returned = s.CaseEscalationReturned(
+        case_id="c-3", center="350521", from_center="350500", decision="approved", returned_at=NOW
+    )
+    ack = LinkAcknowledged(center="350521100", event_id="x", acknowledged_at=NOW)
+    result = envelope_of(returned, source="/centers/350500/linkage")
+    async with fake(a).begin() as tx:
+        child = envelope_of(withdrawn, source="/centers/350521100/intake")
+        await when_child_event_apply(tx, child, withdrawn, node=a.node)
+        await when_child_event_apply(tx, case_event(2), ack, node=a.node)
+        await when_parent_event_apply(tx, result, returned, node=a.node)
+    assert [r["key"] for r in links.here] == ["c-1", "c-3"]  # republished on case-events here
+    assert {r["topic"] for r in links.here} == {a.settings.topic_for(withdrawn.TYPE)}
+    [sent_up] = links.up
+    assert sent_up["topic"] == a.node.up_topic
+    assert json.loads(sent_up["value"])["event_id"] == result.id  # the acknowledgement
+    assert links.rows["350521100"].last_delivery_at is not None
+    assert links.rows["350521100"].last_sent_at is not None  # the child acknowledged
+    assert links.rows["350500"].direction == "upstream"
+
+
+async def test_a_link_down_too_long_raises_one_alert_per_down_spell() -> None:
+    a = app()
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    links = fake(a).views.links
+    links.rows["350500"] = LinkRow(center="350500", direction="upstream", last_contact_at=long_ago)
+    await check_links(uow=a.uow, node=a.node)
+    [alert] = fake(a).new_events()
+    assert isinstance(alert, AnomalyDetected) and alert.rule == "LinkDown"
+    assert alert.evidence["link"] == "350500" and int(alert.evidence["down_seconds"]) >= 3600
+    await check_links(uow=a.uow, node=a.node)
+    assert fake(a).new_events() == []  # alerted already in this spell
+    await links.contact("350500", "upstream", at=long_ago)  # back, then down again
+    await check_links(uow=a.uow, node=a.node)
+    assert [type(e) for e in fake(a).new_events()] == [AnomalyDetected]
