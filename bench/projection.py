@@ -26,8 +26,7 @@ from bench.supervision import _case
 from libs.events.db import migrate
 from libs.events.envelope import Envelope, source_of, to_message
 from libs.events.kafka import CASE_EVENTS, KafkaSettings
-from services.supervision.application.context import Supervision
-from services.supervision.bootstrap import MIGRATIONS, bootstrap
+from services.supervision.bootstrap import MIGRATIONS, App, bootstrap
 from services.supervision.config import Settings
 
 EVENTS = int(os.environ.get("BENCH_PROJECTION_EVENTS", "600"))
@@ -129,7 +128,7 @@ async def _baseline(kafka: KafkaSettings, raw: asyncpg.Connection) -> int:
     return done
 
 
-async def _prepared(kafka: KafkaSettings, url: str) -> Supervision:
+async def _prepared(kafka: KafkaSettings, url: str) -> App:
     """Supervision on the round's topics, its tables migrated (set-up, as the baseline's table)."""
     settings = Settings(
         database_url=url,
@@ -140,11 +139,11 @@ async def _prepared(kafka: KafkaSettings, url: str) -> Supervision:
         tick_interval_seconds=3600,
     )
     sv = bootstrap(settings)
-    await migrate(sv.engine, [MIGRATIONS])
+    await migrate(sv.runtime.engine, [MIGRATIONS])
     return sv
 
 
-async def _supervision(sv: Supervision, url: str) -> int:
+async def _supervision(sv: App, url: str) -> int:
     """Start the service's consumers (as the baseline starts its own) until the round is in."""
     raw = await asyncpg.connect(url)
     before = await raw.fetchval("SELECT count(*) FROM supervision_inbox")

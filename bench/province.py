@@ -95,7 +95,7 @@ async def _day(kafka: KafkaSettings, intake_url: str, sv_url: str) -> dict[str, 
     relay = OutboxRelay(engine, producer, interval=0.05)
     relay.start()
     sv = bootstrap(_sv_settings(kafka, sv_url))
-    await migrate(sv.engine, [MIGRATIONS])
+    await migrate(sv.runtime.engine, [MIGRATIONS])
     await sv.runtime.start()
     projected = await asyncpg.connect(sv_url)
     hours: list[dict[str, Any]] = []

@@ -21,7 +21,7 @@ import asyncpg
 from bench.common import ROUNDS, database
 from libs.events import contract as s
 from libs.events.db import migrate
-from services.supervision.application.rebuild import rebuild
+from services.supervision.adapters.rebuild import rebuild
 from services.supervision.application.tick import tick
 from services.supervision.bootstrap import MIGRATIONS, bootstrap
 from services.supervision.config import Settings
@@ -61,7 +61,7 @@ async def bench_tick() -> dict[str, Any]:
     now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Shanghai
     async with database("tick") as url:
         sv = bootstrap(Settings(database_url=url, tick_interval_seconds=3600))
-        await migrate(sv.engine, [MIGRATIONS])
+        await migrate(sv.runtime.engine, [MIGRATIONS])
         raw = await asyncpg.connect(url)
         figures: dict[str, Any] = {}
         present = 0
@@ -79,7 +79,7 @@ async def bench_tick() -> dict[str, Any]:
                 await raw.execute("DELETE FROM lights WHERE case_id LIKE 'due-%'")
             figures[str(size)] = round(statistics.median(timings), 1)
         await raw.close()
-        await sv.engine.dispose()
+        await sv.runtime.engine.dispose()
     return {
         "open_cases": SIZES,
         "changing": CHANGING,
@@ -128,14 +128,14 @@ async def bench_rebuild() -> dict[str, Any]:
     """Rebuild once from `REBUILD_EVENTS` case events (a rebuild is minutes of work at scale)."""
     async with database("rebuild") as url:
         sv = bootstrap(Settings(database_url=url, tick_interval_seconds=3600))
-        await migrate(sv.engine, [MIGRATIONS])
+        await migrate(sv.runtime.engine, [MIGRATIONS])
         raw = await asyncpg.connect(url)
         await _copy_inbox(raw, REBUILD_EVENTS)
         await raw.close()
         started = time.perf_counter()
-        done = await rebuild(sv.engine, sv.store, escalate_after_days=2)
+        done = await rebuild(sv.runtime.engine, sv.runtime.store, escalate_after_days=2)
         seconds = time.perf_counter() - started
-        await sv.engine.dispose()
+        await sv.runtime.engine.dispose()
     return {
         "events": done.case_events,
         "seconds": round(seconds, 2),

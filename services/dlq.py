@@ -45,9 +45,11 @@ def _runtime(service: str, database_url: str | None) -> tuple[Runtime, dict[str,
         from services.supervision.bootstrap import bootstrap as supervision
         from services.supervision.config import Settings as SupervisionSettings
 
-        runtime = supervision(
+        found = supervision(
             SupervisionSettings(database_url=url) if url else SupervisionSettings()
         ).runtime
+        assert found is not None  # a real bootstrap (no fake unit of work)
+        runtime = found
     else:
         from services.linkage.bootstrap import bootstrap as linkage
         from services.linkage.bootstrap import link_appliers

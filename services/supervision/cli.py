@@ -16,23 +16,23 @@ if TYPE_CHECKING:
 
 
 async def _rebuild(database_url: str | None, dry_run: bool) -> int:
-    from libs.events.db import make_engine, migrate
-    from libs.events.store import EventStore
-    from services.supervision.application.rebuild import rebuild
-    from services.supervision.bootstrap import MIGRATIONS
+    from libs.events.db import migrate
+    from services.supervision.adapters.rebuild import rebuild
+    from services.supervision.bootstrap import MIGRATIONS, bootstrap
     from services.supervision.config import Settings
 
     url = database_url or os.environ.get("SUPERVISION_DATABASE_URL")
-    settings = Settings(database_url=url) if url else Settings()
-    engine = make_engine(settings.database_url)
+    app = bootstrap(Settings(database_url=url) if url else Settings())
+    runtime = app.runtime
+    assert runtime is not None  # a real bootstrap: its engine and store, nothing started
     try:
-        await migrate(engine, [MIGRATIONS])
-        store = EventStore(center=settings.center_code, service="supervision", kafka=settings)
+        await migrate(runtime.engine, [MIGRATIONS])
+        days = app.settings.escalate_after_days
         done = await rebuild(
-            engine, store, escalate_after_days=settings.escalate_after_days, dry_run=dry_run
+            runtime.engine, runtime.store, escalate_after_days=days, dry_run=dry_run
         )
     finally:
-        await engine.dispose()
+        await runtime.engine.dispose()
     counts = ", ".join(f"{name} {rows}" for name, (rows, _) in done.after.items())
     verb = "would rebuild" if dry_run else "rebuilt"
     print(f"{verb} from {done.case_events} case events and {done.own_events} own events: {counts}")

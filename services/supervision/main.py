@@ -38,11 +38,12 @@ def create(
     clock: Clock | None = None,
     notifier: Notifier | None = None,
 ) -> FastAPI:
-    """The app for these settings (tests pass their own, and a fixed clock)."""
-    sv = bootstrap(settings, clock=clock, notifier=notifier)
-    app = create_app(sv.runtime, title="onewindow supervision", routers=ROUTERS)
+    """The ASGI app for these settings (tests pass their own, and a fixed clock)."""
+    supervision = bootstrap(settings, clock=clock, notifier=notifier)
+    assert supervision.runtime is not None  # bootstrapped without a fake unit of work
+    app = create_app(supervision.runtime, title="onewindow supervision", routers=ROUTERS)
     app.mount("/static", dashboard.static_files, name="static")
-    app.state.supervision = sv
+    app.state.supervision = supervision
     return app
 
 

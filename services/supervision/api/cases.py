@@ -11,16 +11,17 @@ from libs.events.http import CODE_PATTERN, CenterCode, Problem
 from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, date_range, finish
 from libs.events.words import CaseStatus
-from services.supervision.api.deps import Anyone, SupervisionDep, Viewer
+from services.supervision.api.deps import Anyone, AppDep, Viewer
 from services.supervision.api.schemas import CaseLightRead, CaseSummaryRead
-from services.supervision.application.case_list import CaseSearch, list_cases, list_key, visible
 from services.supervision.application.case_view import (
-    case_lights,
-    light_body,
-    timeline,
-    visible_case,
+    case_light,
+    case_timeline,
+    find_case,
+    list_cases,
+    list_key,
 )
-from services.supervision.application.light_views import shared_status
+from services.supervision.application.ports import CaseSearch
+from services.supervision.domain.light_view import shared_status
 from services.supervision.domain.scope import scope_of
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/cases", tags=["cases"])
@@ -45,7 +46,7 @@ def case_search(
 @router.get("", response_model=list[CaseSummaryRead])
 async def list_visible_cases(
     principal: Anyone,
-    sv: SupervisionDep,
+    app: AppDep,
     search: Annotated[CaseSearch, Depends(case_search)],
     request: Request,
     response: Response,
@@ -57,44 +58,43 @@ async def list_visible_cases(
     """The visible cases with their light now, newest received first, one page (the next
     page's cursor in `Next-Cursor`), searched by number prefix, applicant (name part or whole
     ID number; both masked in answers), center, department, item, status and receipt days."""
-    scope = scope_of(principal, sv.tree)
+    scope = scope_of(principal, app.tree)
     if scope.department not in (None, department) and department is not None:
         raise Problem(
             403,
             f"{principal.sub} sees department {scope.department}, not {department}",
             detail_zh=f"{principal.sub} 只能查看部门 {scope.department}，不能查看部门 {department}",
         )
-    query = visible(principal, scope.narrowed(center, department, sv.tree))
-    async with sv.engine.connect() as conn:
-        cal = await sv.calendars.get(conn)
-        rows = await list_cases(
-            conn, query, search, cursor=cursor, limit=limit, now=sv.clock.now(), cal=cal
-        )
+    rows = await list_cases(
+        search,
+        scope.narrowed(center, department, app.tree),
+        uow=app.uow,
+        clock=app.clock,
+        principal=principal,
+        cursor=cursor,
+        limit=limit,
+    )
     return finish(rows, list_key, limit=limit, request=request, response=response)
 
 
 @router.get("/{case_id}")
-async def get_case(case_id: str, principal: Viewer, sv: SupervisionDep) -> dict[str, Any]:
+async def get_case(case_id: str, principal: Viewer, app: AppDep) -> dict[str, Any]:
     """A case as supervision sees it: status, item, department, deadline, outcome."""
-    async with sv.engine.connect() as conn:
-        case = await visible_case(sv, conn, case_id, principal)
+    case = await find_case(case_id, uow=app.uow, settings=app.settings, principal=principal)
     return {**{k: v for k, v in case.items() if k not in PRIVATE}, **shared_status(case)}
 
 
 @router.get("/{case_id}/light", response_model=CaseLightRead)
-async def get_case_light(case_id: str, principal: Anyone, sv: SupervisionDep) -> dict[str, Any]:
+async def get_case_light(case_id: str, principal: Anyone, app: AppDep) -> dict[str, Any]:
     """The case's light now: colour, deadline, remaining working days; joint parts and stage."""
-    async with sv.engine.connect() as conn:
-        case = await visible_case(sv, conn, case_id, principal)
-        cal = await sv.calendars.get(conn)
-        views = await case_lights(conn, case, sv.clock.now(), cal)
-    return light_body(case, views)
+    return await case_light(
+        case_id, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
+    )
 
 
 @router.get("/{case_id}/timeline")
-async def get_case_timeline(case_id: str, principal: Anyone, sv: SupervisionDep) -> dict[str, Any]:
+async def get_case_timeline(case_id: str, principal: Anyone, app: AppDep) -> dict[str, Any]:
     """Why is this colour? Acceptance, pauses, extensions, calendar changes and rungs in Chinese."""
-    async with sv.engine.connect() as conn:
-        case = await visible_case(sv, conn, case_id, principal)
-        cal = await sv.calendars.get(conn)
-        return await timeline(sv, conn, case, sv.clock.now(), cal)
+    return await case_timeline(
+        case_id, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
+    )

@@ -1,4 +1,4 @@
-"""FastAPI dependencies of the supervision API: the context, who calls, what they may see."""
+"""FastAPI dependencies of the supervision API: the App, who calls, what they may see."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from libs.events.auth import (
     require,
 )
 from libs.events.http import Problem
-from services.supervision.application.context import Supervision
+from services.supervision.bootstrap import App
 from services.supervision.domain.scope import Scope, scope_of
 
 VIEWING_ROLES = (
@@ -29,13 +29,13 @@ VIEWING_ROLES = (
 )
 
 
-def supervision(request: Request) -> Supervision:
-    """The service context the app was created with."""
-    sv: Supervision = request.app.state.supervision
-    return sv
+def the_app(request: Request) -> App:
+    """The supervision App the ASGI app was created with."""
+    app: App = request.app.state.supervision
+    return app
 
 
-SupervisionDep = Annotated[Supervision, Depends(supervision)]
+AppDep = Annotated[App, Depends(the_app)]
 Viewer = Annotated[Principal, Depends(require(*VIEWING_ROLES))]
 Supervisor = Annotated[Principal, Depends(require(Role.supervisor, Role.admin))]
 Staff = Annotated[Principal, Depends(require(Role.clerk, Role.reviewer, Role.approver))]
@@ -43,9 +43,9 @@ Applicant = Annotated[Principal, Depends(require(Role.applicant))]
 Anyone = Annotated[Principal, Depends(require(*VIEWING_ROLES, Role.applicant))]
 
 
-def viewer_scope(principal: Viewer, sv: SupervisionDep) -> Scope:
+def viewer_scope(principal: Viewer, app: AppDep) -> Scope:
     """What the caller may see: their center and those below, or their department."""
-    return scope_of(principal, sv.tree)
+    return scope_of(principal, app.tree)
 
 
 ScopeDep = Annotated[Scope, Depends(viewer_scope)]

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from libs.events.instants import BeijingRoute
-from services.supervision.api.deps import Anyone, Staff, SupervisionDep, Supervisor, Viewer
+from services.supervision.api.deps import Anyone, AppDep, Staff, Supervisor, Viewer
 from services.supervision.api.loop_pages import loop_page, paged
 from services.supervision.application.close_loop import (
     COMPLAINT,
@@ -20,9 +20,9 @@ from services.supervision.application.close_loop import (
     close_loop,
 )
 from services.supervision.application.file_complaint import FileComplaint, file_complaint
-from services.supervision.application.followup_views import LoopPage
 from services.supervision.application.issue_notice import IssueNotice, issue_notice
 from services.supervision.application.issue_opinion import IssueOpinion, issue_opinion
+from services.supervision.application.ports import LoopPage
 
 router = APIRouter(
     route_class=BeijingRoute, prefix="/v1", tags=["opinions, complaints, notices, anomalies"]
@@ -30,99 +30,125 @@ router = APIRouter(
 
 
 @router.post("/opinions", status_code=status.HTTP_201_CREATED)
-async def post_opinion(
-    body: IssueOpinion, principal: Supervisor, sv: SupervisionDep
-) -> dict[str, object]:
+async def post_opinion(body: IssueOpinion, principal: Supervisor, app: AppDep) -> dict[str, object]:
     """Send a supervision opinion to a department; it has an answer deadline and a light."""
-    return await issue_opinion(body, sv=sv, principal=principal)
+    return await issue_opinion(
+        body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
+    )
 
 
 @router.post("/opinions/{opinion_id}/answer")
 async def post_opinion_answer(
-    opinion_id: str, body: AnswerOpinion, principal: Staff, sv: SupervisionDep
+    opinion_id: str, body: AnswerOpinion, principal: Staff, app: AppDep
 ) -> dict[str, object]:
     """The department answers the opinion."""
-    return await close_loop(OPINION, opinion_id, body.answer, sv=sv, principal=principal)
+    return await close_loop(
+        OPINION,
+        opinion_id,
+        body.answer,
+        uow=app.uow,
+        clock=app.clock,
+        settings=app.settings,
+        principal=principal,
+    )
 
 
 @router.get("/opinions")
 async def get_opinions(
     principal: Viewer,
-    sv: SupervisionDep,
+    app: AppDep,
     page: Annotated[LoopPage, Depends(loop_page)],
     request: Request,
     response: Response,
     status: Literal["open", "answered"] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible opinions, newest first, each with its light."""
-    return await paged("opinions", sv, principal, replace(page, status=status), request, response)
+    return await paged("opinions", app, principal, replace(page, status=status), request, response)
 
 
 @router.post("/complaints", status_code=status.HTTP_201_CREATED)
-async def post_complaint(
-    body: FileComplaint, principal: Anyone, sv: SupervisionDep
-) -> dict[str, object]:
+async def post_complaint(body: FileComplaint, principal: Anyone, app: AppDep) -> dict[str, object]:
     """File a complaint about a case or a department; it is routed to that department."""
-    return await file_complaint(body, sv=sv, principal=principal)
+    return await file_complaint(
+        body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
+    )
 
 
 @router.post("/complaints/{complaint_id}/resolve")
 async def post_complaint_resolution(
-    complaint_id: str, body: ResolveComplaint, principal: Viewer, sv: SupervisionDep
+    complaint_id: str, body: ResolveComplaint, principal: Viewer, app: AppDep
 ) -> dict[str, object]:
     """The department (or its supervisor) resolves the complaint with an answer."""
-    return await close_loop(COMPLAINT, complaint_id, body.answer, sv=sv, principal=principal)
+    return await close_loop(
+        COMPLAINT,
+        complaint_id,
+        body.answer,
+        uow=app.uow,
+        clock=app.clock,
+        settings=app.settings,
+        principal=principal,
+    )
 
 
 @router.get("/complaints")
 async def get_complaints(
     principal: Anyone,
-    sv: SupervisionDep,
+    app: AppDep,
     page: Annotated[LoopPage, Depends(loop_page)],
     request: Request,
     response: Response,
     status: Literal["open", "resolved"] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible complaints (an applicant sees their own), newest first, with lights."""
-    return await paged("complaints", sv, principal, replace(page, status=status), request, response)
+    return await paged(
+        "complaints", app, principal, replace(page, status=status), request, response
+    )
 
 
 @router.post("/notices", status_code=status.HTTP_201_CREATED)
-async def post_notice(
-    body: IssueNotice, principal: Supervisor, sv: SupervisionDep
-) -> dict[str, object]:
+async def post_notice(body: IssueNotice, principal: Supervisor, app: AppDep) -> dict[str, object]:
     """Issue a rectification notice (效能督查整改通知书) with a deadline."""
-    return await issue_notice(body, sv=sv, principal=principal)
+    return await issue_notice(
+        body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
+    )
 
 
 @router.post("/notices/{notice_id}/answer")
 async def post_notice_answer(
-    notice_id: str, body: AnswerNotice, principal: Staff, sv: SupervisionDep
+    notice_id: str, body: AnswerNotice, principal: Staff, app: AppDep
 ) -> dict[str, object]:
     """The department reports its rectification."""
-    return await close_loop(NOTICE, notice_id, body.answer, sv=sv, principal=principal)
+    return await close_loop(
+        NOTICE,
+        notice_id,
+        body.answer,
+        uow=app.uow,
+        clock=app.clock,
+        settings=app.settings,
+        principal=principal,
+    )
 
 
 @router.get("/notices")
 async def get_notices(
     principal: Viewer,
-    sv: SupervisionDep,
+    app: AppDep,
     page: Annotated[LoopPage, Depends(loop_page)],
     request: Request,
     response: Response,
     status: Literal["open", "answered"] | None = None,
 ) -> list[dict[str, Any]]:
     """Visible rectification notices, newest first, with lights."""
-    return await paged("notices", sv, principal, replace(page, status=status), request, response)
+    return await paged("notices", app, principal, replace(page, status=status), request, response)
 
 
 @router.get("/anomalies")
 async def get_anomalies(
     principal: Viewer,
-    sv: SupervisionDep,
+    app: AppDep,
     page: Annotated[LoopPage, Depends(loop_page)],
     request: Request,
     response: Response,
 ) -> list[dict[str, Any]]:
     """Visible anomalies (体外循环, 二次告知 …) with their evidence, newest first."""
-    return await paged("anomalies", sv, principal, page, request, response)
+    return await paged("anomalies", app, principal, page, request, response)

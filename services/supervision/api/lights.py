@@ -22,11 +22,11 @@ from libs.events.paging import (
     finish,
     page_in_memory,
 )
-from services.supervision.api.deps import ScopeDep, StreamPrincipal, SupervisionDep
+from services.supervision.api.deps import AppDep, ScopeDep, StreamPrincipal
 from services.supervision.api.schemas import PartLightRead
 from services.supervision.application.board import board
 from services.supervision.application.light_events import light_feed
-from services.supervision.application.light_views import current_lights, lights_at
+from services.supervision.application.lights import lights
 from services.supervision.domain.scope import scope_of
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["lights"])
@@ -35,7 +35,7 @@ router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["lights"])
 @router.get("/lights", response_model=list[PartLightRead])
 async def list_lights(
     scope: ScopeDep,
-    sv: SupervisionDep,
+    app: AppDep,
     request: Request,
     response: Response,
     center: CenterCode | None = None,
@@ -50,14 +50,9 @@ async def list_lights(
     left first, one page (the next page's cursor in `Next-Cursor`). A cursor keeps the instant
     its walk began at: later pages are evaluated then too, so time passing (a paused clock
     overtaken by running ones) neither loses nor repeats a light."""
-    narrowed = scope.narrowed(center, department, sv.tree)
-    began = walk_began(cursor) or at or sv.clock.now()
-    async with sv.engine.connect() as conn:
-        cal = await sv.calendars.get(conn)
-        if at is None:
-            views = await current_lights(conn, narrowed, began, cal, open_only=False)
-        else:
-            views = await lights_at(conn, narrowed, at, cal)
+    narrowed = scope.narrowed(center, department, app.tree)
+    began = walk_began(cursor) or at or app.clock.now()
+    views = await lights(narrowed, uow=app.uow, now=began, at=at)
     found = [
         v.as_dict()
         for v in views
@@ -82,23 +77,25 @@ def walk_began(cursor: str | None) -> datetime | None:
 
 
 @router.get("/board")
-async def get_board(scope: ScopeDep, sv: SupervisionDep) -> dict[str, Any]:
+async def get_board(scope: ScopeDep, app: AppDep) -> dict[str, Any]:
     """The dashboard's data: counts by colour per department and center, warnings, trend."""
-    return await board(sv, scope, now=sv.clock.now())
+    return await board(scope, uow=app.uow, settings=app.settings, now=app.clock.now())
 
 
 @router.get("/stream")
 async def stream_lights(
     principal: StreamPrincipal,
-    sv: SupervisionDep,
+    app: AppDep,
     last_event_id: Annotated[int | None, Header(ge=0, le=2**62)] = None,
 ) -> EventSourceResponse:
     """Server-Sent Events of light changes (`light`) and warning rungs (`warning`)."""
-    scope = scope_of(principal, sv.tree)
+    scope = scope_of(principal, app.tree)
 
     async def events() -> AsyncIterator[dict[str, Any]]:
         """Each stored change as one SSE message; its id is the store position."""
-        async for position, kind, data in light_feed(sv, scope, after=last_event_id):
+        poll = app.settings.stream_poll_seconds
+        feed = light_feed(scope, uow=app.uow, poll_seconds=poll, after=last_event_id)
+        async for position, kind, data in feed:
             text = json.dumps(in_beijing(data, strings=True), ensure_ascii=False)
             yield {"id": str(position), "event": kind, "data": text}
 

@@ -3,6 +3,7 @@ first by an opaque keyset cursor, searched by department."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
@@ -11,8 +12,9 @@ from libs.events.auth import Principal
 from libs.events.http import CODE_PATTERN
 from libs.events.instants import in_beijing
 from libs.events.paging import Cursor, PageSize, finish
-from services.supervision.application.context import Supervision
-from services.supervision.application.followup_views import LOOPS, LoopPage, list_loops
+from services.supervision.application.loops import list_loops, loop_key
+from services.supervision.application.ports import LoopPage
+from services.supervision.bootstrap import App
 
 
 def loop_page(
@@ -26,7 +28,7 @@ def loop_page(
 
 async def paged(
     kind: str,
-    sv: Supervision,
+    app: App,
     principal: Principal,
     page: LoopPage,
     request: Request,
@@ -34,7 +36,8 @@ async def paged(
 ) -> list[dict[str, Any]]:
     """One page of a follow-up list; the next page's cursor in `Next-Cursor` and `Link`. An
     anomaly's evidence is event data: its instants are rewritten in Beijing time too."""
-    rows = await list_loops(kind, sv=sv, principal=principal, page=page)
+    rows = await list_loops(kind, uow=app.uow, clock=app.clock, principal=principal, page=page)
     assert page.limit is not None
-    found = finish(rows, LOOPS[kind].key, limit=page.limit, request=request, response=response)
+    key = partial(loop_key, kind)
+    found = finish(rows, key, limit=page.limit, request=request, response=response)
     return [in_beijing(row, strings=True) for row in found]

@@ -8,25 +8,23 @@ from fastapi import APIRouter, Query
 
 from libs.events.http import CODE_PATTERN
 from libs.events.instants import BeijingRoute
-from services.supervision.api.deps import ScopeDep, SupervisionDep
-from services.supervision.application.project_views import green_channel, series_statistics
+from services.supervision.api.deps import AppDep, ScopeDep
+from services.supervision.application.projects import green_channel, series_statistics
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["projects"])
 
 
 @router.get("/projects/green-channel")
-async def get_green_channel(scope: ScopeDep, sv: SupervisionDep) -> list[dict[str, Any]]:
+async def get_green_channel(scope: ScopeDep, app: AppDep) -> list[dict[str, Any]]:
     """跟踪督办: green-channel projects, the stage each is in, its parts' lights and the worst."""
-    async with sv.engine.connect() as conn:
-        return await green_channel(conn, scope)
+    return await green_channel(scope, uow=app.uow)
 
 
 @router.get("/projects/stats")
 async def get_project_stats(
     scope: ScopeDep,
-    sv: SupervisionDep,
+    app: AppDep,
     series: Annotated[str | None, Query(pattern=CODE_PATTERN, description="a series code")] = None,
 ) -> list[dict[str, Any]]:
     """Per series: projects, elapsed working days per project and stage, on-time parts."""
-    async with sv.engine.connect() as conn:
-        return await series_statistics(conn, scope, series)
+    return await series_statistics(scope, series, uow=app.uow)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from libs.events.instants import BeijingRoute
-from services.supervision.api.deps import Anyone, Applicant, Staff, SupervisionDep, Supervisor
+from services.supervision.api.deps import Anyone, AppDep, Applicant, Staff, Supervisor
 from services.supervision.api.loop_pages import loop_page, paged
 from services.supervision.application.follow_up_rating import (
     AnswerRating,
@@ -17,49 +17,58 @@ from services.supervision.application.follow_up_rating import (
     appeal_rating,
     decide_appeal,
 )
-from services.supervision.application.followup_views import LoopPage
+from services.supervision.application.ports import LoopPage
 from services.supervision.application.rate_case import RateCase, rate_case
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/ratings", tags=["ratings"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def post_rating(body: RateCase, principal: Applicant, sv: SupervisionDep) -> dict[str, Any]:
+async def post_rating(body: RateCase, principal: Applicant, app: AppDep) -> dict[str, Any]:
     """Rate a completed case once, 1 to 5; a rating of 1 or 2 must be answered."""
-    return await rate_case(body, sv=sv, principal=principal)
+    return await rate_case(
+        body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
+    )
 
 
 @router.post("/{rating_id}/answer")
 async def post_rating_answer(
-    rating_id: str, body: AnswerRating, principal: Staff, sv: SupervisionDep
+    rating_id: str, body: AnswerRating, principal: Staff, app: AppDep
 ) -> dict[str, Any]:
     """The department's follow-up, remedy and answer to a bad rating."""
-    return await answer_rating(rating_id, body, sv=sv, principal=principal)
+    return await answer_rating(rating_id, body, uow=app.uow, clock=app.clock, principal=principal)
 
 
 @router.post("/{rating_id}/appeal")
 async def post_rating_appeal(
-    rating_id: str, body: AppealRating, principal: Applicant, sv: SupervisionDep
+    rating_id: str, body: AppealRating, principal: Applicant, app: AppDep
 ) -> dict[str, Any]:
     """The applicant appeals the answer, once."""
-    return await appeal_rating(rating_id, body, sv=sv, principal=principal)
+    return await appeal_rating(rating_id, body, uow=app.uow, clock=app.clock, principal=principal)
 
 
 @router.post("/{rating_id}/appeal/decision")
 async def post_appeal_decision(
-    rating_id: str, body: DecideAppeal, principal: Supervisor, sv: SupervisionDep
+    rating_id: str, body: DecideAppeal, principal: Supervisor, app: AppDep
 ) -> dict[str, Any]:
     """A supervisor decides the appeal; upheld sends it back to the department."""
-    return await decide_appeal(rating_id, body, sv=sv, principal=principal)
+    return await decide_appeal(
+        rating_id,
+        body,
+        uow=app.uow,
+        clock=app.clock,
+        settings=app.settings,
+        principal=principal,
+    )
 
 
 @router.get("")
 async def get_ratings(
     principal: Anyone,
-    sv: SupervisionDep,
+    app: AppDep,
     page: Annotated[LoopPage, Depends(loop_page)],
     request: Request,
     response: Response,
 ) -> list[dict[str, Any]]:
     """Visible ratings (an applicant sees their own), newest first, open loops with lights."""
-    return await paged("ratings", sv, principal, page, request, response)
+    return await paged("ratings", app, principal, page, request, response)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from libs.events.http import CenterCode
 from libs.events.instants import BeijingRoute
 from services.supervision.adapters.report_files import PDF, XLSX, to_pdf, to_xlsx
-from services.supervision.api.deps import ScopeDep, SupervisionDep, Viewer
+from services.supervision.api.deps import AppDep, ScopeDep, Viewer
 from services.supervision.application.reports import (
     Kind,
     build_report,
@@ -38,17 +38,17 @@ async def get_report(
     kind: Kind,
     principal: Viewer,
     scope: ScopeDep,
-    sv: SupervisionDep,
+    app: AppDep,
     day: Annotated[date | None, Query(alias="date", description="a day in the period")] = None,
     as_of: Annotated[datetime | None, Query(description="reproduce the report as then")] = None,
     center: CenterCode | None = None,
     format: Literal["json", "xlsx", "pdf"] = "json",
 ) -> dict[str, Any] | Response:
     """The daily inspection list, weekly publication or monthly circular (with window ranking)."""
-    now = sv.clock.now()
+    now = app.clock.now()
     span = span_of(kind, day or today(now), now, as_of)
     report = await build_report(
-        kind, sv=sv, principal=principal, scope=scope.narrowed(center, None, sv.tree), span=span
+        kind, sv=app, principal=principal, scope=scope.narrowed(center, None, app.tree), span=span
     )
     if format == "json":
         return report.as_dict()

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Query
 
 from libs.events.http import CenterCode, Problem
 from libs.events.instants import BeijingRoute
-from services.supervision.api.deps import ScopeDep, SupervisionDep
+from services.supervision.api.deps import AppDep, ScopeDep
 from services.supervision.api.schemas import StatsRead
-from services.supervision.application.context import Supervision
 from services.supervision.application.reports import today
 from services.supervision.application.statistics import Span, ranking, statistics, trend
 
@@ -23,9 +22,8 @@ AsOf = Annotated[
 ]
 
 
-def span(sv: Supervision, first: date | None, last: date | None, as_of: datetime | None) -> Span:
+def span(now: datetime, first: date | None, last: date | None, as_of: datetime | None) -> Span:
     """The requested period; by default this month up to today, as of now."""
-    now = sv.clock.now()
     last = last or today(now)
     first = first or last.replace(day=1)
     if first > last:
@@ -41,7 +39,7 @@ def span(sv: Supervision, first: date | None, last: date | None, as_of: datetime
 @router.get("/stats", response_model=StatsRead)
 async def get_stats(
     scope: ScopeDep,
-    sv: SupervisionDep,
+    app: AppDep,
     start: From = None,
     to: To = None,
     as_of: AsOf = None,
@@ -50,33 +48,35 @@ async def get_stats(
     group_by: Literal["center", "department", "item"] | None = None,
 ) -> dict[str, Any]:
     """Received, accepted, completed, 按期办结率, 提前办结率, overdue, average working days."""
-    narrowed = scope.narrowed(center, department, sv.tree)
-    return await statistics(sv, narrowed, span(sv, start, to, as_of), group_by=group_by)
+    narrowed = scope.narrowed(center, department, app.tree)
+    period = span(app.clock.now(), start, to, as_of)
+    return await statistics(narrowed, period, uow=app.uow, group_by=group_by)
 
 
 @router.get("/stats/trend")
 async def get_trend(
     scope: ScopeDep,
-    sv: SupervisionDep,
+    app: AppDep,
     days: Annotated[int, Query(ge=1, le=366)] = 14,
     window: Annotated[int, Query(ge=1, le=366)] = 30,
     center: CenterCode | None = None,
     department: str | None = None,
 ) -> list[dict[str, Any]]:
     """Rolling on-time and early rates, one point per day."""
-    narrowed = scope.narrowed(center, department, sv.tree)
-    return await trend(sv, narrowed, now=sv.clock.now(), days=days, window=window)
+    narrowed = scope.narrowed(center, department, app.tree)
+    return await trend(narrowed, uow=app.uow, now=app.clock.now(), days=days, window=window)
 
 
 @router.get("/ranking")
 async def get_ranking(
     scope: ScopeDep,
-    sv: SupervisionDep,
+    app: AppDep,
     start: From = None,
     to: To = None,
     as_of: AsOf = None,
     center: CenterCode | None = None,
 ) -> list[dict[str, Any]]:
     """窗口评优: windows ranked by on-time rate and ratings, less complaints and anomalies."""
-    narrowed = scope.narrowed(center, None, sv.tree)
-    return await ranking(sv, narrowed, span(sv, start, to, as_of))
+    narrowed = scope.narrowed(center, None, app.tree)
+    period = span(app.clock.now(), start, to, as_of)
+    return await ranking(narrowed, period, uow=app.uow, settings=app.settings)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from libs.events import contract as s
 from libs.events.calendar import Deadline
 from libs.events.clock import SHANGHAI, beijing_iso
-from services.supervision.adapters.tables import ledger, supervised_cases
-from services.supervision.application.context import Supervision
+from libs.events.uow import UnitOfWork
+from services.supervision.application.ports import SupervisionViews
 from services.supervision.domain.scope import Scope
 
 
@@ -24,22 +22,18 @@ def _due(warning: dict[str, Any]) -> Deadline:
     return Deadline(at=at, due_day=at.astimezone(SHANGHAI).date(), provisional=False)
 
 
-async def acceptance_due(sv: Supervision, scope: Scope, *, now: datetime) -> list[dict[str, Any]]:
+async def acceptance_due(
+    scope: Scope,
+    *,
+    uow: UnitOfWork[SupervisionViews],
+    names: Mapping[str, str],
+    now: datetime,
+) -> list[dict[str, Any]]:
     """Warned cases still not accepted, the soonest first, with the working days left before
     they count as accepted, for the wall screen."""
-    t = supervised_cases
-    query = (
-        select(t.c.case_id, t.c.case_no, t.c.center, t.c.department, t.c.item_name, ledger.c.data)
-        .join(ledger, ledger.c.case_id == t.c.case_id)
-        .where(ledger.c.type == s.CaseAcceptanceDue.TYPE, t.c.accepted_at.is_(None))
-        .where(t.c.status == "submitted", t.c.center.in_(sorted(scope.centers)))
-    )
-    if scope.department is not None:
-        query = query.where(t.c.department == scope.department)
-    async with sv.engine.connect() as conn:
-        rows = (await conn.execute(query)).mappings().all()
-        calendar = await sv.calendars.get(conn)
-    names = sv.settings.department_names
+    async with uow.begin() as tx:
+        rows = await tx.views.acceptance_due(scope)
+        calendar = await tx.calendar()
     due = [
         {
             "case_id": r["case_id"],

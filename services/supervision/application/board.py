@@ -7,11 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from libs.events.uow import UnitOfWork
 from services.supervision.application.acceptance_due import acceptance_due
-from services.supervision.application.context import Supervision
-from services.supervision.application.light_views import LightView, current_lights
+from services.supervision.application.naming import naming_of
+from services.supervision.application.ports import SupervisionViews
 from services.supervision.application.statistics import trend
+from services.supervision.config import Settings
 from services.supervision.domain.clock import WHOLE
+from services.supervision.domain.light_view import LightView
 from services.supervision.domain.scope import Scope
 
 COLORS = ("green", "yellow", "red")
@@ -30,12 +33,14 @@ def _counts(
     ]
 
 
-async def board(sv: Supervision, scope: Scope, *, now: datetime) -> dict[str, Any]:
+async def board(
+    scope: Scope, *, uow: UnitOfWork[SupervisionViews], settings: Settings, now: datetime
+) -> dict[str, Any]:
     """Everything the dashboard shows, as of now."""
-    async with sv.engine.connect() as conn:
-        cal = await sv.calendars.get(conn)
-        views = await current_lights(conn, scope, now, cal, open_only=True)
-        naming = await sv.naming(conn)
+    async with uow.begin() as tx:
+        cal = await tx.calendar()
+        views = await tx.views.current_lights(scope, now, cal, open_only=True)
+        naming = naming_of(await tx.views.names(), settings)
     whole = [v for v in views if v.part == WHOLE]
     warnings = sorted((v for v in views if v.color != "green"), key=lambda v: v.remaining)
     return {
@@ -51,6 +56,8 @@ async def board(sv: Supervision, scope: Scope, *, now: datetime) -> dict[str, An
             }
             for v in warnings
         ],
-        "trend": await trend(sv, scope, now=now, days=TREND_DAYS, window=TREND_WINDOW),
-        "acceptance_due": await acceptance_due(sv, scope, now=now),
+        "trend": await trend(scope, uow=uow, now=now, days=TREND_DAYS, window=TREND_WINDOW),
+        "acceptance_due": await acceptance_due(
+            scope, uow=uow, names=settings.department_names, now=now
+        ),
     }

@@ -5,28 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events import contract as s
 from libs.events.auth import Principal, Role
 from libs.events.calendar import WorkCalendar
-from libs.events.http import Problem
-from services.supervision.adapters import light_rows
-from services.supervision.adapters.ledger_rows import read_history
-from services.supervision.adapters.tables import supervised_cases
-from services.supervision.application.context import Supervision
-from services.supervision.application.light_views import (
-    LightView,
-    shared_status,
-    stage_colour,
-    view,
-)
-from services.supervision.application.refresh_lights import light_stream
+from libs.events.clock import Clock
+from libs.events.uow import Transaction, UnitOfWork
+from services.supervision.application.naming import naming_of
+from services.supervision.application.ports import CaseSearch, Row, SupervisionViews
+from services.supervision.config import Settings
 from services.supervision.domain.clock import DELIVERY, WHOLE, is_part
 from services.supervision.domain.facts import Happened, business_instant
-from services.supervision.domain.lights import yellow_threshold
-from services.supervision.domain.scope import scope_of
+from services.supervision.domain.light_view import LightView, shared_status, stage_colour
+from services.supervision.domain.lights import light_stream, yellow_threshold
+from services.supervision.domain.rules import CaseHasNoLight, CaseNotVisible
+from services.supervision.domain.scope import Scope, scope_of
 from services.supervision.domain.timeline import (
     COLOR_NAMES,
     Words,
@@ -39,33 +31,22 @@ from services.supervision.events import WarningIssued
 
 
 async def visible_case(
-    sv: Supervision, conn: AsyncConnection, case_id: str, principal: Principal
-) -> dict[str, Any]:
-    """The case if this principal may see it (its applicant may), else 404."""
-    t = supervised_cases
-    row = (await conn.execute(select(t).where(t.c.case_id == case_id))).mappings().first()
-    if row is not None:
-        case = dict(row)
-        if scope_of(principal, sv.tree).allows(case["center"], case["department"]):
+    views: SupervisionViews, settings: Settings, case_id: str, principal: Principal
+) -> Row:
+    """The case if this principal may see it (its applicant may), else CaseNotVisible."""
+    case = await views.case(case_id)
+    if case is not None:
+        if scope_of(principal, settings.center_tree()).allows(case["center"], case["department"]):
             return case
         if principal.role == Role.applicant and principal.sub in (
             case["applicant_id"],
             case["submitted_by"],
         ):
             return case
-    raise Problem(
-        404,
+    raise CaseNotVisible(
         f"case {case_id} is not known to supervision",
         detail_zh=f"电子监察中没有案件 {case_id}，或无权查看",
     )
-
-
-async def case_lights(
-    conn: AsyncConnection, case: dict[str, Any], now: datetime, cal: WorkCalendar
-) -> list[LightView]:
-    """The case's clocks evaluated at now."""
-    rows = await light_rows.load(conn, case["case_id"])
-    return [view(case["case_id"], p, r.clock, case, now, cal) for p, r in rows.items()]
 
 
 def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
@@ -76,8 +57,7 @@ def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
     delivery = next((v.as_dict() for v in views if v.part == DELIVERY), None)
     stage = stage_colour(views)
     if whole is None and stage is None:
-        raise Problem(
-            404,
+        raise CaseHasNoLight(
             f"case {case['case_id']} has no light: it has not been accepted",
             detail_zh=f"案件 {case['case_id']} 尚未受理，没有亮灯",
         )
@@ -95,19 +75,23 @@ def light_body(case: dict[str, Any], views: list[LightView]) -> dict[str, Any]:
 
 
 async def timeline(
-    sv: Supervision, conn: AsyncConnection, case: dict[str, Any], now: datetime, cal: WorkCalendar
+    tx: Transaction[SupervisionViews],
+    settings: Settings,
+    case: Row,
+    now: datetime,
+    cal: WorkCalendar,
 ) -> dict[str, Any]:
     """The clock ledger in plain Chinese, with how the deadline and the colour were derived."""
-    history = (await read_history(conn, [case["case_id"]]))[case["case_id"]]
+    history = (await tx.views.histories([case["case_id"]]))[case["case_id"]]
     submitted = next((h.event for h in history if isinstance(h.event, s.CaseSubmitted)), None)
-    naming, center = await sv.naming(conn), str(case["center"])
+    naming, center = naming_of(await tx.views.names(), settings), str(case["center"])
     words = Words(
         materials=submitted.material_names if submitted else {},
         department=lambda code: naming.department(code, center),
         center=naming.center,
     )
     ordered = _ledger_entries(history, words)
-    for stored in await sv.store.read(conn, light_stream(case["case_id"])):
+    for stored in await tx.events.read(light_stream(case["case_id"])):
         event = stored.load()
         if isinstance(event, s.LightChanged):
             ordered.append((event.at, _entry(event, event.at)))
@@ -115,7 +99,7 @@ async def timeline(
             ordered.append((event.fired_at, _entry(event, event.fired_at)))
     ordered.sort(key=lambda pair: pair[0])  # stable: the ledger's own order within ties
     entries = [entry for _, entry in ordered]
-    views = await case_lights(conn, case, now, cal)
+    views = await tx.views.light_views(case, now, cal)
     whole = next((v for v in views if v.part == WHOLE), None)
     return {
         "case_id": case["case_id"],
@@ -177,3 +161,63 @@ def _why(light: LightView) -> str:
     threshold = yellow_threshold(clock.limit_days)
     rule = f"预警阈值为 20%×{clock.limit_days} 与 1 个工作日中的较大者，即 {threshold:g} 个工作日"
     return f"剩余 {light.remaining} 个工作日；{rule}，故为{name}。"
+
+
+async def find_case(
+    case_id: str, *, uow: UnitOfWork[SupervisionViews], settings: Settings, principal: Principal
+) -> Row:
+    """The visible case's row."""
+    async with uow.begin() as tx:
+        return await visible_case(tx.views, settings, case_id, principal)
+
+
+async def case_light(
+    case_id: str,
+    *,
+    uow: UnitOfWork[SupervisionViews],
+    clock: Clock,
+    settings: Settings,
+    principal: Principal,
+) -> dict[str, Any]:
+    """The visible case's light now."""
+    async with uow.begin() as tx:
+        case = await visible_case(tx.views, settings, case_id, principal)
+        views = await tx.views.light_views(case, clock.now(), await tx.calendar())
+    return light_body(case, views)
+
+
+async def case_timeline(
+    case_id: str,
+    *,
+    uow: UnitOfWork[SupervisionViews],
+    clock: Clock,
+    settings: Settings,
+    principal: Principal,
+) -> dict[str, Any]:
+    """The visible case's clock ledger in plain Chinese."""
+    async with uow.begin() as tx:
+        case = await visible_case(tx.views, settings, case_id, principal)
+        return await timeline(tx, settings, case, clock.now(), await tx.calendar())
+
+
+async def list_cases(
+    search: CaseSearch,
+    scope: Scope,
+    *,
+    uow: UnitOfWork[SupervisionViews],
+    clock: Clock,
+    principal: Principal,
+    cursor: str | None,
+    limit: int,
+) -> list[Row]:
+    """One page (and one more) of the visible searched cases, each with its light now."""
+    async with uow.begin() as tx:
+        cal = await tx.calendar()
+        return await tx.views.list_cases(
+            principal, scope, search, cursor=cursor, limit=limit, now=clock.now(), cal=cal
+        )
+
+
+def list_key(summary: Row) -> list[Any]:
+    """The cursor key of a listed case."""
+    return [summary["received_at"], summary["case_id"]]

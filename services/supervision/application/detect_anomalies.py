@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.events import contract as s
 from libs.events.calendar import WorkCalendar
-from services.supervision.application.context import Supervision
+from libs.events.uow import Transaction
 from services.supervision.application.own_events import record
+from services.supervision.application.ports import SupervisionViews
+from services.supervision.config import Settings
 from services.supervision.domain.anomalies import detect
 from services.supervision.domain.facts import Happened
 
@@ -21,8 +21,8 @@ def anomaly_stream(case_id: str, rule: str) -> str:
 
 
 async def detect_anomalies(
-    sv: Supervision,
-    conn: AsyncConnection,
+    tx: Transaction[SupervisionViews],
+    settings: Settings,
     history: Sequence[Happened],
     new: Happened,
     *,
@@ -33,9 +33,9 @@ async def detect_anomalies(
     event = new.event
     assert isinstance(event, s.CaseEvent)
     found: list[s.AnomalyDetected] = []
-    for finding in detect(history, new, sv.settings.thresholds(), calendar):
+    for finding in detect(history, new, settings.thresholds(), calendar):
         stream = anomaly_stream(event.case_id, finding.rule)
-        if await sv.store.version(conn, stream) > 0:
+        if await tx.events.version(stream) > 0:
             continue
         detected = s.AnomalyDetected(
             anomaly_id=f"{event.case_id}:{finding.rule}",
@@ -45,6 +45,6 @@ async def detect_anomalies(
             evidence={"title": finding.title, **finding.evidence},
             detected_at=now,
         )
-        await record(sv, conn, stream, [detected], center=event.center, version=0)
+        await record(tx, stream, [detected], center=event.center, version=0)
         found.append(detected)
     return found

@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 
 from libs.events.auth import Principal
+from libs.events.clock import Clock
 from libs.events.http import Code, Prose, RequestBody
-from services.supervision.adapters.tables import notices
-from services.supervision.application.context import Supervision
-from services.supervision.application.issue_opinion import must_be_in_scope
+from libs.events.uow import UnitOfWork
 from services.supervision.application.own_events import find, record
+from services.supervision.application.ports import Row, SupervisionViews
+from services.supervision.application.staff import must_be_in_scope
+from services.supervision.config import Settings
 from services.supervision.domain.followups import answer_deadline
 from services.supervision.events import RectificationNoticeIssued
 
@@ -30,15 +32,20 @@ def notice_stream(notice_id: str) -> str:
 
 
 async def issue_notice(
-    command: IssueNotice, *, sv: Supervision, principal: Principal
-) -> dict[str, object]:
+    command: IssueNotice,
+    *,
+    uow: UnitOfWork[SupervisionViews],
+    clock: Clock,
+    settings: Settings,
+    principal: Principal,
+) -> Row:
     """Append `notice.issued`; the deadline defaults to the configured working days."""
-    center = command.center or principal.center or sv.settings.center_code
-    must_be_in_scope(principal, sv, center, command.department)
-    now = sv.clock.now()
+    center = command.center or principal.center or settings.center_code
+    must_be_in_scope(principal, settings, center, command.department)
+    now = clock.now()
     notice_id = f"nt-{uuid.uuid4().hex[:12]}"
-    async with sv.runtime.transaction() as conn:
-        cal = await sv.calendars.get(conn)
+    async with uow.begin() as tx:
+        cal = await tx.calendar()
         issued = RectificationNoticeIssued(
             notice_id=notice_id,
             center=center,
@@ -47,7 +54,7 @@ async def issue_notice(
             issued_by=principal.sub,
             issued_at=now,
             rectify_by=command.rectify_by
-            or answer_deadline(now, sv.settings.notice_rectify_days, cal),
+            or answer_deadline(now, settings.notice_rectify_days, cal),
         )
-        await record(sv, conn, notice_stream(notice_id), [issued], center=center, version=0)
-        return await find(conn, notices, notice_id, "notice")
+        await record(tx, notice_stream(notice_id), [issued], center=center, version=0)
+        return await find(tx.views, "notice", notice_id)

@@ -3,33 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from libs.events.http import Problem
 from libs.events.registry import Event
-from services.supervision.application.context import Supervision
-from services.supervision.application.project_own import apply_own
-
-
-async def record(
-    sv: Supervision,
-    conn: AsyncConnection,
-    stream: str,
-    new: Sequence[Event],
-    *,
-    center: str,
-    version: int | None = None,
-) -> None:
-    """Append at `version` (default: the stream's current one; 409 if it moved) and project."""
-    if version is None:
-        version = await sv.store.version(conn, stream)
-    await sv.store.append(conn, stream, version, new, center=center)
-    for event in new:
-        await apply_own(conn, event)
-
+from libs.events.uow import Transaction
+from services.supervision.application.ports import Row, SupervisionViews
+from services.supervision.domain.rules import FollowUpNotFound
 
 KINDS_ZH = {
     "opinion": "督察意见",
@@ -39,14 +17,27 @@ KINDS_ZH = {
 }
 
 
-async def find(conn: AsyncConnection, table: Table, key: str, what: str) -> dict[str, Any]:
-    """The row of `table` with this primary key, or 404 naming `what`."""
-    [column] = list(table.primary_key.columns)
-    row = (await conn.execute(select(table).where(column == key))).mappings().first()
+async def record(
+    tx: Transaction[SupervisionViews],
+    stream: str,
+    new: Sequence[Event],
+    *,
+    center: str,
+    version: int | None = None,
+) -> None:
+    """Append at `version` (default: the stream's current one; 409 if it moved) and project."""
+    if version is None:
+        version = await tx.events.version(stream)
+    await tx.events.append(stream, version, new, center=center)
+    for event in new:
+        await tx.views.apply_own(event)
+
+
+async def find(views: SupervisionViews, kind: str, key: str) -> Row:
+    """The opinion, complaint, notice or rating with this id, or FollowUpNotFound naming it."""
+    row = await views.follow_up(kind, key)
     if row is None:
-        raise Problem(
-            404,
-            f"{what} {key} does not exist",
-            detail_zh=f"{KINDS_ZH.get(what, what)} {key} 不存在",
+        raise FollowUpNotFound(
+            f"{kind} {key} does not exist", detail_zh=f"{KINDS_ZH.get(kind, kind)} {key} 不存在"
         )
-    return dict(row)
+    return row

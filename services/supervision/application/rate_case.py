@@ -5,17 +5,20 @@ from __future__ import annotations
 from pydantic import Field
 
 from libs.events.auth import Principal
-from libs.events.http import RequestBody, RuleViolation
-from services.supervision.adapters.tables import ratings
+from libs.events.clock import Clock
+from libs.events.http import RequestBody
+from libs.events.uow import UnitOfWork
 from services.supervision.application.case_view import visible_case
-from services.supervision.application.context import Supervision
 from services.supervision.application.own_events import find, record
+from services.supervision.application.ports import Row, SupervisionViews
+from services.supervision.config import Settings
 from services.supervision.domain.followups import (
     answer_deadline,
     is_bad,
     only_completed_cases_are_rated,
     rating_must_be_in_range,
 )
+from services.supervision.domain.rules import RateOnce
 from services.supervision.events import CaseRated
 
 
@@ -38,23 +41,23 @@ def rating_id_of(case_id: str) -> str:
 
 
 async def rate_case(
-    command: RateCase, *, sv: Supervision, principal: Principal
-) -> dict[str, object]:
+    command: RateCase,
+    *,
+    uow: UnitOfWork[SupervisionViews],
+    clock: Clock,
+    settings: Settings,
+    principal: Principal,
+) -> Row:
     """Append `rating.given`; a bad one must be answered by the department within a deadline."""
     rating_must_be_in_range(command.score)
-    now = sv.clock.now()
-    async with sv.runtime.transaction() as conn:
-        case = await visible_case(sv, conn, command.case_id, principal)
+    now = clock.now()
+    async with uow.begin() as tx:
+        case = await visible_case(tx.views, settings, command.case_id, principal)
         only_completed_cases_are_rated(case["status"], case["completed_at"] is not None)
         stream = rating_stream(command.case_id)
-        if await sv.store.version(conn, stream) > 0:
-            raise RuleViolation(
-                "RateOnce",
-                "this case has already been rated",
-                status=409,
-                detail_zh="每个案件只能评价一次",
-            )
-        cal = await sv.calendars.get(conn)
+        if await tx.events.version(stream) > 0:
+            raise RateOnce("this case has already been rated")
+        cal = await tx.calendar()
         rated = CaseRated(
             rating_id=rating_id_of(command.case_id),
             case_id=command.case_id,
@@ -64,9 +67,9 @@ async def rate_case(
             comment=command.comment,
             rated_by=principal.sub,
             rated_at=now,
-            answer_by=answer_deadline(now, sv.settings.rating_answer_days, cal)
+            answer_by=answer_deadline(now, settings.rating_answer_days, cal)
             if is_bad(command.score)
             else None,
         )
-        await record(sv, conn, stream, [rated], center=case["center"], version=0)
-        return await find(conn, ratings, rated.rating_id, "rating")
+        await record(tx, stream, [rated], center=case["center"], version=0)
+        return await find(tx.views, "rating", rated.rating_id)

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from libs.events.auth import Principal
-from libs.events.clock import SHANGHAI
-from services.supervision.application.context import Supervision
-from services.supervision.application.followup_views import list_loops
-from services.supervision.application.light_views import case_rows, lights_at
-from services.supervision.application.statistics import Span, ranking, records, start_of
+from libs.events.clock import SHANGHAI, Clock
+from libs.events.uow import UnitOfWork
+from services.supervision.application.loops import list_loops
+from services.supervision.application.naming import naming_of
+from services.supervision.application.ports import SupervisionViews
+from services.supervision.application.statistics import Span, ranking, start_of
+from services.supervision.config import Settings
 from services.supervision.domain.anomalies import TITLES
 from services.supervision.domain.report import Cell, Report, Table, day_text, percent, stamp
 from services.supervision.domain.scope import Scope
@@ -37,6 +39,17 @@ FIGURE_COLUMNS = [
     "平均承诺时限",
 ]
 FIGURE_NOTE = "口径：" + "；".join(DEFINITIONS.values()) + "。"
+
+
+class Reporting(Protocol):
+    """What a report is computed with (the App)."""
+
+    @property
+    def uow(self) -> UnitOfWork[SupervisionViews]: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def settings(self) -> Settings: ...
 
 
 def span_of(kind: Kind, day: date, now: datetime, as_of: datetime | None) -> Span:
@@ -69,10 +82,10 @@ def figure_cells(f: Figures) -> list[Any]:
     ]
 
 
-async def _figures_table(sv: Supervision, scope: Scope, span: Span, by: str, title: str) -> Table:
-    async with sv.engine.connect() as conn:
-        found = await records(conn, scope)
-        naming = await sv.naming(conn)
+async def _figures_table(sv: Reporting, scope: Scope, span: Span, by: str, title: str) -> Table:
+    async with sv.uow.begin() as tx:
+        found = await tx.views.records(scope)
+        naming = naming_of(await tx.views.names(), sv.settings)
     names: Callable[[str], str] = naming.center if by == "center" else naming.department
     rows = [
         [names(k), *figure_cells(f)] for k, f in grouped(found, span.period, GROUP_KEYS[by]).items()
@@ -81,12 +94,12 @@ async def _figures_table(sv: Supervision, scope: Scope, span: Span, by: str, tit
     return Table(title, [label, *FIGURE_COLUMNS], rows, note=FIGURE_NOTE)
 
 
-async def _warnings_table(sv: Supervision, scope: Scope, span: Span) -> Table:
+async def _warnings_table(sv: Reporting, scope: Scope, span: Span) -> Table:
     """Yellow and red cases as they stood at the as-of instant, as known then."""
-    async with sv.engine.connect() as conn:
-        cal = await sv.calendars.get(conn)
-        views = await lights_at(conn, scope, span.as_of, cal, known_by=span.as_of)
-        naming = await sv.naming(conn)
+    async with sv.uow.begin() as tx:
+        cal = await tx.calendar()
+        views = await tx.views.lights_at(scope, span.as_of, cal, known_by=span.as_of)
+        naming = naming_of(await tx.views.names(), sv.settings)
     shown = sorted(
         (v for v in views if v.color != "green" and v.clock.running), key=lambda v: v.remaining
     )
@@ -106,11 +119,11 @@ async def _warnings_table(sv: Supervision, scope: Scope, span: Span) -> Table:
     return Table("预警与超时办件", columns, rows)
 
 
-async def _overdue_table(sv: Supervision, scope: Scope, span: Span) -> Table:
-    async with sv.engine.connect() as conn:
-        found = await records(conn, scope)
-        cases = await case_rows(conn, scope)
-        naming = await sv.naming(conn)
+async def _overdue_table(sv: Reporting, scope: Scope, span: Span) -> Table:
+    async with sv.uow.begin() as tx:
+        found = await tx.views.records(scope)
+        cases = await tx.views.case_rows(scope)
+        naming = naming_of(await tx.views.names(), sv.settings)
     rows = [
         [
             cases[r.case_id]["case_no"],
@@ -128,8 +141,8 @@ async def _overdue_table(sv: Supervision, scope: Scope, span: Span) -> Table:
     )
 
 
-async def _anomalies_table(sv: Supervision, principal: Principal, span: Span) -> Table:
-    found = await list_loops("anomalies", sv=sv, principal=principal)
+async def _anomalies_table(sv: Reporting, principal: Principal, span: Span) -> Table:
+    found = await list_loops("anomalies", uow=sv.uow, clock=sv.clock, principal=principal)
     rows = [
         [
             stamp(a["detected_at"]),
@@ -144,7 +157,7 @@ async def _anomalies_table(sv: Supervision, principal: Principal, span: Span) ->
     return Table("体外循环等异常", ["发现时间", "规则", "办件", "部门", "说明"], rows)
 
 
-async def _overdue_loops_table(sv: Supervision, principal: Principal, span: Span) -> Table:
+async def _overdue_loops_table(sv: Reporting, principal: Principal, span: Span) -> Table:
     names = {
         "opinions": "督察意见",
         "complaints": "投诉",
@@ -159,7 +172,7 @@ async def _overdue_loops_table(sv: Supervision, principal: Principal, span: Span
     }
     rows = []
     for kind, name in names.items():
-        for item in await list_loops(kind, sv=sv, principal=principal):
+        for item in await list_loops(kind, uow=sv.uow, clock=sv.clock, principal=principal):
             deadline = item.get(due[kind])
             if item["status"] in ("open", "awaiting_answer") and deadline and deadline < span.as_of:
                 rows.append(
@@ -173,7 +186,7 @@ async def _overdue_loops_table(sv: Supervision, principal: Principal, span: Span
     return Table("逾期未答复事项", ["类别", "部门", "内容", "答复期限"], rows)
 
 
-async def _loops_summary(sv: Supervision, principal: Principal, span: Span) -> Table:
+async def _loops_summary(sv: Reporting, principal: Principal, span: Span) -> Table:
     rows: list[list[Cell]] = []
     for kind, name, opened in (
         ("complaints", "投诉", "filed_at"),
@@ -183,7 +196,7 @@ async def _loops_summary(sv: Supervision, principal: Principal, span: Span) -> T
     ):
         items = [
             i
-            for i in await list_loops(kind, sv=sv, principal=principal)
+            for i in await list_loops(kind, uow=sv.uow, clock=sv.clock, principal=principal)
             if span.period.holds(i[opened], None)
         ]
         statuses = Counter(i["status"] for i in items)
@@ -198,7 +211,7 @@ async def _loops_summary(sv: Supervision, principal: Principal, span: Span) -> T
     return Table("投诉、督察与评价", ["类别", "本期数量", "未办结", "状态分布"], rows)
 
 
-async def _ranking_table(sv: Supervision, scope: Scope, span: Span) -> Table:
+async def _ranking_table(sv: Reporting, scope: Scope, span: Span) -> Table:
     rows = [
         [
             r["rank"] or "—",
@@ -211,7 +224,7 @@ async def _ranking_table(sv: Supervision, scope: Scope, span: Span) -> Table:
             r["open_complaints"],
             r["anomalies"],
         ]
-        for r in await ranking(sv, scope, span)
+        for r in await ranking(scope, span, uow=sv.uow, settings=sv.settings)
     ]
     columns = [
         "名次",
@@ -228,7 +241,7 @@ async def _ranking_table(sv: Supervision, scope: Scope, span: Span) -> Table:
 
 
 async def build_report(
-    kind: Kind, *, sv: Supervision, principal: Principal, scope: Scope, span: Span
+    kind: Kind, *, sv: Reporting, principal: Principal, scope: Scope, span: Span
 ) -> Report:
     """The report of this kind for the span, for what the principal may see."""
     if kind == "daily":

@@ -15,17 +15,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from libs.events.clock import Clock
 from libs.events.envelope import current_traceparent
 from libs.events.runtime import Runtime
 from libs.events.store import ConcurrencyError
-from services.supervision.adapters.tables import lights, notifications
-from services.supervision.application.case_batch import CaseBatch
-from services.supervision.application.context import Supervision
-from services.supervision.application.refresh_lights import refresh_lights
+from libs.events.uow import UnitOfWork
+from services.supervision.adapters.notifier import Notifier
+from services.supervision.application.ports import SupervisionViews
+from services.supervision.config import Settings
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -40,54 +39,57 @@ class Ticked:
     notified: int
 
 
-async def tick(sv: Supervision, *, now: datetime | None = None) -> Ticked:
+class Ticking(Protocol):
+    """What a tick works with (the App): the unit of work, clock, settings and notifier."""
+
+    @property
+    def uow(self) -> UnitOfWork[SupervisionViews]: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def notifier(self) -> Notifier: ...
+
+
+async def tick(deps: Ticking, *, now: datetime | None = None) -> Ticked:
     """Publish every light change and rung due by `now`, then send due notifications."""
-    now = now or sv.clock.now()
+    now = now or deps.clock.now()
     seen: set[str] = set()
     events = 0
     while True:
-        async with sv.engine.connect() as conn:
-            due = await _due_cases(conn, now, exclude=seen)
+        async with deps.uow.begin() as tx:
+            due = await tx.views.due_cases(now, exclude=seen, limit=BATCH)
         if not due:
             break
         seen.update(due)
-        events += await _refresh_many(sv, due, now)
-    notified = await deliver_notifications(sv, now=now)
+        events += await _refresh_many(deps.uow, due, now)
+    notified = await deliver_notifications(deps, now=now)
     return Ticked(len(seen), events, notified)
 
 
-async def _due_cases(conn: AsyncConnection, now: datetime, *, exclude: set[str]) -> list[str]:
-    query = (
-        select(lights.c.case_id)
-        .where(lights.c.next_change_at <= now)
-        .order_by(lights.c.next_change_at)
-        .limit(BATCH + len(exclude))
-    )
-    found = dict.fromkeys(r.case_id for r in await conn.execute(query))
-    return [case_id for case_id in found if case_id not in exclude][:BATCH]
-
-
-async def _refresh_many(sv: Supervision, due: list[str], now: datetime) -> int:
+async def _refresh_many(uow: UnitOfWork[SupervisionViews], due: list[str], now: datetime) -> int:
     try:
-        async with sv.runtime.transaction() as conn:
-            cases = await CaseBatch.load(conn, due, lock=True)
-            calendar = await sv.calendars.get(conn)
+        async with uow.begin() as tx:
+            cases = await tx.views.cases(due, lock=True)
+            calendar = await tx.calendar()
             count = 0
             for case_id in due:
                 trace = current_traceparent()  # each case's transitions begin a trace of their own
-                count += len(cases.refresh(sv, case_id, now=now, calendar=calendar, trace=trace))
-            await cases.save(conn, sv.store)
+                count += len(cases.refresh(case_id, now=now, calendar=calendar, trace=trace))
+            await tx.views.save_cases(cases)
         return count
     except Exception as exc:
         log.info("%d due lights not refreshed together (%r); one by one", len(due), exc)
-    return sum([await _refresh(sv, case_id, now) for case_id in due])
+    return sum([await refresh_one(uow, case_id, now) for case_id in due])
 
 
-async def _refresh(sv: Supervision, case_id: str, now: datetime) -> int:
+async def refresh_one(uow: UnitOfWork[SupervisionViews], case_id: str, now: datetime) -> int:
+    """One case's lights in a transaction of its own; how many events it appended."""
     try:
-        async with sv.runtime.transaction() as conn:
-            calendar = await sv.calendars.get(conn)
-            return len(await refresh_lights(sv, conn, case_id, now=now, calendar=calendar))
+        async with uow.begin() as tx:
+            calendar = await tx.calendar()
+            return len(await tx.views.refresh_lights(case_id, now=now, calendar=calendar))
     except ConcurrencyError:
         log.info("light of %s changed concurrently; the other writer published it", case_id)
     except Exception:  # one broken case must not hold up every other case's lights
@@ -95,39 +97,32 @@ async def _refresh(sv: Supervision, case_id: str, now: datetime) -> int:
     return 0
 
 
-async def deliver_notifications(sv: Supervision, *, now: datetime) -> int:
+async def deliver_notifications(deps: Ticking, *, now: datetime) -> int:
     """Send queued notifications that are due, only while staff are at work."""
-    async with sv.engine.connect() as conn:
-        calendar = await sv.calendars.get(conn)
-        if not sv.settings.hours().contains(now, calendar):
+    async with deps.uow.begin() as tx:
+        calendar = await tx.calendar()
+        if not deps.settings.hours().contains(now, calendar):
             return 0
-        t = notifications
-        query = (
-            select(t.c.id, t.c.recipient, t.c.message)
-            .where(t.c.sent_at.is_(None), t.c.due_at <= now)
-            .order_by(t.c.id)
-            .limit(BATCH)
-        )
-        due = (await conn.execute(query)).all()
+        due = await tx.views.due_notifications(now, limit=BATCH)
     sent: list[int] = []
     try:
-        for row in due:
-            await sv.notifier.send(row.recipient, row.message)
-            sent.append(row.id)
+        for notification in due:
+            await deps.notifier.send(notification.recipient, notification.message)
+            sent.append(notification.id)
     finally:  # what was sent is marked, in one statement, even when a later send fails
         if sent:
-            async with sv.engine.begin() as conn:
-                await conn.execute(update(t).where(t.c.id.in_(sent)).values(sent_at=now))
+            async with deps.uow.begin() as tx:
+                await tx.views.mark_sent(sent, now)
     return len(sent)
 
 
-def ticker(sv: Supervision) -> Callable[[Runtime], Awaitable[None]]:
+def ticker(deps: Ticking) -> Callable[[Runtime], Awaitable[None]]:
     """The background job: a tick every `tick_interval_seconds`."""
 
     async def tick_lights(_: Runtime) -> None:
         """Tick until the runtime stops."""
         while True:
-            await tick(sv)
-            await asyncio.sleep(sv.settings.tick_interval_seconds)
+            await tick(deps)
+            await asyncio.sleep(deps.settings.tick_interval_seconds)
 
     return tick_lights

@@ -10,8 +10,15 @@ from datetime import datetime
 
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.clock import SHANGHAI
-from libs.events.http import RuleViolation
 from services.supervision.domain.lights import Color, colour_at, remaining_days, schedule
+from services.supervision.domain.rules import (
+    AnswerOnlyWhileOpen,
+    AppealOnce,
+    AppealOnlyAfterAnswer,
+    OnlyBadRatingsNeedAnAnswer,
+    OnlyCompletedCasesAreRated,
+    RatingBetweenOneAndFive,
+)
 
 BAD_RATING_MAX = 2
 
@@ -54,60 +61,38 @@ def loop_light(
 def rating_must_be_in_range(score: int) -> None:
     """RatingBetweenOneAndFive."""
     if not 1 <= score <= 5:
-        raise RuleViolation(
-            "RatingBetweenOneAndFive",
-            f"a rating is 1 to 5, got {score}",
-            detail_zh="评价分数须为 1 至 5 分",
-        )
+        raise RatingBetweenOneAndFive(f"a rating is 1 to 5, got {score}")
 
 
 def only_completed_cases_are_rated(status: str | None, completed: bool) -> None:
     """OnlyCompletedCasesAreRated."""
     if not completed:
-        raise RuleViolation(
-            "OnlyCompletedCasesAreRated",
-            f"the case is not completed yet (status {status}); rate it once it is decided",
-            detail_zh="案件办结后才能评价",
+        raise OnlyCompletedCasesAreRated(
+            f"the case is not completed yet (status {status}); rate it once it is decided"
         )
 
 
 def only_bad_ratings_are_answered(score: int) -> None:
     """OnlyBadRatingsNeedAnAnswer."""
     if not is_bad(score):
-        raise RuleViolation(
-            "OnlyBadRatingsNeedAnAnswer",
-            f"a rating of {score} opens no follow-up to answer",
-            detail_zh="只有差评需要部门答复",
-        )
+        raise OnlyBadRatingsNeedAnAnswer(f"a rating of {score} opens no follow-up to answer")
 
 
 def appeal_only_after_an_answer(status: str) -> None:
     """AppealOnlyAfterAnswer."""
     if status != "answered":
-        raise RuleViolation(
-            "AppealOnlyAfterAnswer",
-            f"the rating is {status}; an appeal is possible once the department has answered",
-            detail_zh="部门答复后才能申诉",
+        raise AppealOnlyAfterAnswer(
+            f"the rating is {status}; an appeal is possible once the department has answered"
         )
 
 
 def appeal_once(appealed: bool) -> None:
     """AppealOnce."""
     if appealed:
-        raise RuleViolation(
-            "AppealOnce",
-            "the applicant has already appealed this rating",
-            status=409,
-            detail_zh="每个评价只能申诉一次",
-        )
+        raise AppealOnce("the applicant has already appealed this rating")
 
 
 def answer_while_open(kind: str, status: str, open_statuses: tuple[str, ...]) -> None:
     """AnswerOnlyWhileOpen."""
     if status not in open_statuses:
-        raise RuleViolation(
-            "AnswerOnlyWhileOpen",
-            f"the {kind} is {status}; there is nothing to answer",
-            status=409,
-            detail_zh="已办结的事项不能再答复",
-        )
+        raise AnswerOnlyWhileOpen(f"the {kind} is {status}; there is nothing to answer")

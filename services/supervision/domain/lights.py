@@ -112,3 +112,8 @@ def worst(colours: Iterable[Color | None]) -> Color | None:
         if c is not None and (found is None or SEVERITY[c] > SEVERITY[found]):
             found = c
     return found
+
+
+def light_stream(case_id: str) -> str:
+    """The stream of a case's light transitions and warning rungs."""
+    return f"light-{case_id}"

@@ -13,6 +13,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.events.clock import FixedClock
 from libs.events.contract import CaseEvent
@@ -20,8 +21,8 @@ from libs.events.db import outbox
 from libs.events.envelope import Envelope, from_message, source_of, to_message
 from libs.events.registry import Event
 from services.supervision.adapters.tables import inbox
-from services.supervision.application.context import Supervision
 from services.supervision.application.tick import Ticked, tick
+from services.supervision.bootstrap import App
 from services.supervision.config import Center, Settings
 from services.supervision.main import create
 from tests.support.kafka import read_topic
@@ -61,9 +62,14 @@ class Service:
     published: int = 0
 
     @property
-    def sv(self) -> Supervision:
-        found: Supervision = self.app.state.supervision
+    def sv(self) -> App:
+        found: App = self.app.state.supervision
         return found
+
+    @property
+    def engine(self) -> AsyncEngine:
+        assert self.sv.runtime is not None
+        return self.sv.runtime.engine
 
     async def publish(self, *events: Event) -> None:
         """Publish events on `case-events` as intake and approval would, in order."""
@@ -87,7 +93,7 @@ class Service:
         await eventually(self._consumed_all, within=30)
 
     async def _consumed_all(self) -> bool:
-        async with self.sv.engine.connect() as conn:
+        async with self.engine.connect() as conn:
             count = (await conn.execute(select(func.count()).select_from(inbox))).scalar_one()
         return int(count) >= self.published
 
@@ -101,7 +107,7 @@ class Service:
         """Wait until the outbox has published everything."""
 
         async def drained() -> bool:
-            async with self.sv.engine.connect() as conn:
+            async with self.engine.connect() as conn:
                 query = select(func.count()).where(outbox.c.sent_at.is_(None))
                 return int((await conn.execute(query)).scalar_one()) == 0
 

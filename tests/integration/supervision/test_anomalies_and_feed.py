@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from libs.events.auth import Principal, Role
-from services.supervision.application.light_events import changes_after
+from services.supervision.adapters.light_feed import changes_after
 from services.supervision.domain.scope import scope_of
 from tests.integration.supervision.harness import Service
 from tests.support.instants import instants, not_in_beijing
@@ -37,7 +37,7 @@ async def test_the_feed_resumes_after_a_position_and_keeps_to_the_scope(service:
     await service.publish(accepted("c1", t, 10), accepted("c2", t, 10, center="350521"))
     county = scope_of(Principal(sub="s", role=Role.supervisor, center="350521"), service.sv.tree)
     city = scope_of(Principal(sub="s", role=Role.supervisor, center="350500"), service.sv.tree)
-    async with service.sv.engine.connect() as conn:
+    async with service.engine.connect() as conn:
         position, seen = await changes_after(conn, 0, city)
         _, county_seen = await changes_after(conn, 0, county)
         _, after = await changes_after(conn, position, city)

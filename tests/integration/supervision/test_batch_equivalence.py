@@ -14,24 +14,26 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.applier import Batched
 from libs.events.clock import FixedClock
 from libs.events.contract import CaseEvent
 from libs.events.db import migrate, outbox
 from libs.events.envelope import Envelope, source_of, to_message
+from libs.events.uow import SqlTransaction, SqlUnitOfWork
+from services.supervision.adapters.rebuild import snapshot
 from services.supervision.adapters.tables import notifications
-from services.supervision.application.context import Supervision
-from services.supervision.application.rebuild import snapshot
+from services.supervision.application.ports import SupervisionViews
 from services.supervision.application.supervise_batch import supervise_batch
 from services.supervision.application.supervise_case_event import supervise_case_event
 from services.supervision.application.tick import (
-    _due_cases,
-    _refresh,
+    BATCH,
     deliver_notifications,
+    refresh_one,
     tick,
 )
-from services.supervision.bootstrap import MIGRATIONS, bootstrap
+from services.supervision.bootstrap import MIGRATIONS, App, bootstrap
 from services.supervision.config import Settings
 from tests.unit.supervision.given import (
     accepted,
@@ -90,24 +92,24 @@ def envelopes(events: list[CaseEvent]) -> list[Batched]:
 
 
 @pytest.fixture
-async def two(databases) -> AsyncIterator[tuple[Supervision, Supervision]]:  # type: ignore[no-untyped-def]
+async def two(databases) -> AsyncIterator[tuple[App, App]]:  # type: ignore[no-untyped-def]
     pair = []
     for label in ("one", "batch"):
         url = await databases.create(f"sv_{label}")
         sv = bootstrap(Settings(database_url=url, tick_interval_seconds=3600), clock=FixedClock(T))
-        await migrate(sv.engine, [MIGRATIONS])
+        await migrate(sv.runtime.engine, [MIGRATIONS])
         pair.append(sv)
     yield pair[0], pair[1]
     for sv in pair:
-        await sv.engine.dispose()
+        await sv.runtime.engine.dispose()
 
 
-async def state(sv: Supervision) -> dict[str, Any]:
+async def state(sv: App) -> dict[str, Any]:
     """The projection, the service's own events (without ids and instants of recording) and
     the notification queue."""
-    async with sv.engine.connect() as conn:
+    async with sv.runtime.engine.connect() as conn:
         found: dict[str, Any] = await snapshot(conn)
-        own = await sv.store.read_all(conn, 0, limit=10_000)
+        own = await sv.runtime.store.read_all(conn, 0, limit=10_000)
         columns = [c for c in notifications.columns if c.name != "id"]
         queued = (await conn.execute(select(*columns).order_by(notifications.c.id))).all()
     found["own"] = sorted((e.stream_id, e.version, e.type, str(e.data)) for e in own)
@@ -116,17 +118,17 @@ async def state(sv: Supervision) -> dict[str, Any]:
     return found
 
 
-async def published(sv: Supervision) -> list[tuple[str, str, bytes]]:
+async def published(sv: App) -> list[tuple[str, str, bytes]]:
     """Each outbox record, checked to be the Kafka binary mode of its stored event."""
-    async with sv.engine.connect() as conn:
-        own = {e.event_id: e for e in await sv.store.read_all(conn, 0, limit=10_000)}
+    async with sv.runtime.engine.connect() as conn:
+        own = {e.event_id: e for e in await sv.runtime.store.read_all(conn, 0, limit=10_000)}
         records = (await conn.execute(select(outbox))).all()
     for record in records:
         e = own[record.event_id]
         envelope = Envelope(
             id=e.event_id,
             type=e.type,
-            source=sv.store.source,
+            source=sv.runtime.store.source,
             subject=e.stream_id,
             time=e.recorded_at,
             center=e.center,
@@ -140,16 +142,20 @@ async def published(sv: Supervision) -> list[tuple[str, str, bytes]]:
 
 
 async def test_a_folded_poll_and_a_batched_tick_equal_the_one_by_one_paths(
-    two: tuple[Supervision, Supervision],
+    two: tuple[App, App],
 ) -> None:
     one, batched = two
     items = envelopes(case_events())
     for item in items:
-        async with one.engine.begin() as conn:
-            await supervise_case_event(one, conn, item.envelope, item.event)
+        async with one.runtime.engine.begin() as conn:
+            await supervise_case_event(
+                on(one, conn), item.envelope, item.event, clock=one.clock, settings=one.settings
+            )
     for part in (items[:6], items[6:]):  # the second poll finds the first one's rows
-        async with batched.engine.begin() as conn:
-            await supervise_batch(batched, conn, part)
+        async with batched.runtime.engine.begin() as conn:
+            await supervise_batch(
+                on(batched, conn), part, clock=batched.clock, settings=batched.settings
+            )
     first = await state(one)
     assert first["own"] and first["case_ledger"] and first["anomalies"] and first["published"]
     assert await state(batched) == first
@@ -160,7 +166,7 @@ async def test_a_folded_poll_and_a_batched_tick_equal_the_one_by_one_paths(
             sv.clock.set(at)
         due = await _due(one, at)
         for case_id in due:
-            await _refresh(one, case_id, at)
+            await refresh_one(one.uow, case_id, at)
         await deliver_notifications(one, now=at)
         ticked = await tick(batched, now=at)
         assert ticked.cases == len(due)
@@ -169,6 +175,13 @@ async def test_a_folded_poll_and_a_batched_tick_equal_the_one_by_one_paths(
     assert await state(batched) == after
 
 
-async def _due(sv: Supervision, at: datetime) -> list[str]:
-    async with sv.engine.connect() as conn:
-        return await _due_cases(conn, at, exclude=set())
+async def _due(sv: App, at: datetime) -> list[str]:
+    async with sv.uow.begin() as tx:
+        return await tx.views.due_cases(at, exclude=set(), limit=BATCH)
+
+
+def on(sv: App, conn: AsyncConnection) -> SqlTransaction[SupervisionViews]:
+    """The app's unit of work on a transaction the test opened."""
+    assert isinstance(sv.uow, SqlUnitOfWork)
+    tx: SqlTransaction[SupervisionViews] = sv.uow.on(conn)
+    return tx

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 
 from services.cli import main
+from services.supervision.adapters.rebuild import snapshot
 from services.supervision.adapters.tables import supervised_cases
-from services.supervision.application.rebuild import snapshot
 from tests.integration.supervision.harness import SUPERVISOR, Service
 from tests.support.services import bearer
 from tests.unit.supervision.given import (
@@ -85,7 +85,7 @@ async def test_a_rebuild_ends_with_exactly_the_same_projection(
     service: Service, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await a_busy_month(service)
-    async with service.sv.engine.connect() as conn:
+    async with service.engine.connect() as conn:
         live = await snapshot(conn)
     # five case clocks and the delivery clock (art. 44) of c4, granted and not yet delivered
     assert len(live["lights"]) == 6 and len(live["anomalies"]) == 3
@@ -96,13 +96,13 @@ async def test_a_rebuild_ends_with_exactly_the_same_projection(
     }
     command = ["supervision", "rebuild", "--database-url", service.settings.database_url]
     assert await asyncio.to_thread(main, command) == 0  # the CLI runs its own event loop
-    async with service.sv.engine.connect() as conn:
+    async with service.engine.connect() as conn:
         rebuilt = await snapshot(conn)
     assert rebuilt == live
     dry_run = [*command, "--dry-run"]
     assert await asyncio.to_thread(main, dry_run) == 0
     assert "identical to the projection before" in capsys.readouterr().out
-    async with service.sv.engine.begin() as conn:  # one fact the events do not say
+    async with service.engine.begin() as conn:  # one fact the events do not say
         await conn.execute(update(supervised_cases).values(item_name="改过"))
     assert await asyncio.to_thread(main, dry_run) == 0
     assert "differs from before" in capsys.readouterr().out

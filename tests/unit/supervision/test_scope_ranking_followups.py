@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from libs.events.auth import Principal, Role
-from libs.events.http import RuleViolation
+from libs.events.rules import Rule
 from services.supervision.config import Center, Settings
 from services.supervision.domain.followups import (
     appeal_once,
@@ -99,6 +99,6 @@ def test_rating_rules_name_themselves() -> None:
         (lambda: appeal_once(True), "AppealOnce"),
         (lambda: appeal_only_after_an_answer("awaiting_answer"), "AppealOnlyAfterAnswer"),
     ):
-        with pytest.raises(RuleViolation) as caught:
+        with pytest.raises(Rule) as caught:
             breach()
         assert caught.value.rule == rule

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from services.supervision.application.case_view import explain
-from services.supervision.application.light_views import view
 from services.supervision.domain.clock import WHOLE, Clocks, fold
 from services.supervision.domain.facts import Happened, instant_of
+from services.supervision.domain.light_view import view
 from services.supervision.domain.timeline import describe
 from services.supervision.events import WarningIssued
 from tests.unit.supervision.given import CAL, accepted, bj, resumed, submitted, suspended

@@ -5,7 +5,6 @@ The consumer and the rebuild both call `project_case_event`; it never publishes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from libs.events.calendar import WorkCalendar
 from libs.events.registry import Event
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.tables import ledger, lights, supervised_cases
+from services.supervision.application.ports import Received
 from services.supervision.domain.clock import WHOLE, Clocks, fold, rederived
 from services.supervision.domain.facts import Happened, instant_of
 from services.supervision.domain.timeline import describe
@@ -40,17 +40,6 @@ STATUS: dict[type[Event], str] = {
     s.CaseDelivered: "delivered",
 }
 COMPLETING = (s.CaseDecided, s.CaseDeemedApproved, s.CaseEscalationReturned, s.JointCompleted)
-
-
-@dataclass(frozen=True)
-class Received:
-    """How a case event reached supervision: its envelope facts and when it was known here."""
-
-    type: str
-    center: str
-    sequence: int
-    time: datetime
-    known_at: datetime
 
 
 async def project_case_event(

@@ -3,8 +3,7 @@ each with its light now."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
@@ -17,27 +16,16 @@ from libs.events.paging import keyset
 from libs.events.privacy import mask_id_no, mask_name
 from libs.events.words import case_status
 from services.supervision.adapters import light_rows
+from services.supervision.adapters.project_case import STATUS
 from services.supervision.adapters.tables import lights, supervised_cases
-from services.supervision.application.light_views import shared_status, view
-from services.supervision.application.project_case import STATUS
+from services.supervision.application.ports import CaseSearch
 from services.supervision.domain.clock import WHOLE
+from services.supervision.domain.light_view import shared_status, view
 from services.supervision.domain.scope import Scope
 
 t = supervised_cases
 ORDER = (t.c.received_at, t.c.case_id)
 DECIDED = ("decided", "delivered")
-
-
-@dataclass(frozen=True)
-class CaseSearch:
-    """What a supervision case list is searched by; every field narrows."""
-
-    case_no: str | None = None
-    applicant: str | None = None  # part of the name, or the whole identity number
-    item_code: str | None = None
-    status: str | None = None  # in the shared vocabulary
-    received_from: date | None = None  # Beijing calendar days, both included
-    received_to: date | None = None
 
 
 def _status(query: Select[Any], status: str) -> Select[Any]:
@@ -121,8 +109,3 @@ def _summary(case: dict[str, Any], clock: Any, now: datetime, cal: WorkCalendar)
         "color": light.color if light else None,
         "remaining": light.remaining if light else None,
     }
-
-
-def list_key(summary: dict[str, Any]) -> list[Any]:
-    """The cursor key of a listed case."""
-    return [summary["received_at"], summary["case_id"]]

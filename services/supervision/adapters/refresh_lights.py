@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events import contract as s
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.registry import Event
+from libs.events.store import EventStore
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.light_rows import LightRow
+from services.supervision.adapters.project_own import apply_own
 from services.supervision.adapters.tables import notifications, supervised_cases
-from services.supervision.application.context import Supervision
-from services.supervision.application.own_events import record
+from services.supervision.config import Settings
 from services.supervision.domain.clock import WHOLE
 from services.supervision.domain.ladder import (
     RUNG_NAMES,
@@ -32,30 +33,35 @@ from services.supervision.domain.ladder import (
     recipients,
     rung_instant,
 )
-from services.supervision.domain.lights import remaining_days, schedule
+from services.supervision.domain.lights import light_stream, remaining_days, schedule
 from services.supervision.domain.timeline import by_day
 from services.supervision.events import WarningIssued
 
 
-def light_stream(case_id: str) -> str:
-    """The stream of a case's light transitions and warning rungs."""
-    return f"light-{case_id}"
-
-
 async def refresh_lights(
-    sv: Supervision, conn: AsyncConnection, case_id: str, *, now: datetime, calendar: WorkCalendar
+    conn: AsyncConnection,
+    store: EventStore,
+    settings: Settings,
+    case_id: str,
+    *,
+    now: datetime,
+    calendar: WorkCalendar,
 ) -> list[Event]:
     """Publish what changed in the case's lights by `now`; returns the appended events."""
     rows = await light_rows.load(conn, case_id, lock=True)
     if not rows:
         return []
-    found = {part: evaluate_row(sv, row, now, calendar) for part, row in rows.items()}
+    found = {part: evaluate_row(settings, row, now, calendar) for part, row in rows.items()}
     new: list[Event] = []
     for part, evaluation in found.items():
-        new += light_events(sv, rows[part], evaluation, now, calendar)
+        new += light_events(settings, rows[part], evaluation, now, calendar)
     if new:
         first = rows.get(WHOLE) or next(iter(rows.values()))
-        await record(sv, conn, light_stream(case_id), new, center=first.center)
+        stream = light_stream(case_id)
+        version = await store.version(conn, stream)
+        await store.append(conn, stream, version, new, center=first.center)
+        for event in new:
+            await apply_own(conn, event)
         warnings = [e for e in new if isinstance(e, WarningIssued)]
         await _enqueue(conn, warnings, first.clock.deadline, now, calendar)
     for part, evaluation in found.items():
@@ -67,7 +73,7 @@ async def refresh_lights(
 
 
 def evaluate_row(
-    sv: Supervision, row: LightRow, now: datetime, calendar: WorkCalendar
+    settings: Settings, row: LightRow, now: datetime, calendar: WorkCalendar
 ) -> Evaluation:
     return evaluate(
         row.clock,
@@ -76,13 +82,13 @@ def evaluate_row(
         fired=row.fired,
         now=now,
         calendar=calendar,
-        escalate_after_days=sv.settings.escalate_after_days,
+        escalate_after_days=settings.escalate_after_days,
         ladder=row.part == WHOLE,
     )
 
 
 def light_events(
-    sv: Supervision, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
+    settings: Settings, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
 ) -> list[Event]:
     """The light's transition, if any, then each rung now due."""
     clock = row.clock
@@ -100,16 +106,16 @@ def light_events(
                 part=row.part,
             )
         )
-    return changed + _warnings(sv, row, found, now, calendar)
+    return changed + _warnings(settings, row, found, now, calendar)
 
 
 def _warnings(
-    sv: Supervision, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
+    settings: Settings, row: LightRow, found: Evaluation, now: datetime, calendar: WorkCalendar
 ) -> list[Event]:
     clock = row.clock
-    days = sv.settings.escalate_after_days
+    days = settings.escalate_after_days
     plan = schedule(clock.deadline, clock.limit_days, calendar, escalate_after_days=days)
-    notify_at = sv.settings.hours().next_moment(now, calendar)
+    notify_at = settings.hours().next_moment(now, calendar)
     return [
         WarningIssued(
             case_id=row.case_id,

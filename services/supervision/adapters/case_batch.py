@@ -23,23 +23,23 @@ from libs.events.registry import Event
 from libs.events.store import Append, EventStore
 from services.supervision.adapters import light_rows
 from services.supervision.adapters.light_rows import LightRow
-from services.supervision.adapters.tables import ledger, notifications, supervised_cases
-from services.supervision.application.context import Supervision
-from services.supervision.application.project_case import (
-    Received,
+from services.supervision.adapters.project_case import (
     case_values,
     completion_of,
     deadline_columns,
 )
-from services.supervision.application.refresh_lights import (
+from services.supervision.adapters.refresh_lights import (
     evaluate_row,
     label_of,
     light_events,
-    light_stream,
     notification_rows,
 )
+from services.supervision.adapters.tables import ledger, notifications, supervised_cases
+from services.supervision.application.ports import Received
+from services.supervision.config import Settings
 from services.supervision.domain.clock import WHOLE, Clocks, fold
 from services.supervision.domain.facts import Happened, instant_of
+from services.supervision.domain.lights import light_stream
 from services.supervision.domain.timeline import describe
 from services.supervision.events import WarningIssued
 
@@ -68,12 +68,20 @@ class CaseBatch:
     ledger: list[dict[str, Any]] = field(default_factory=list)
     pending: dict[str, Pending] = field(default_factory=dict)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    settings: Settings | None = None  # what refresh evaluates lights by
 
     @classmethod
-    async def load(cls, conn: AsyncConnection, case_ids: Iterable[str], *, lock: bool) -> CaseBatch:
+    async def load(
+        cls,
+        conn: AsyncConnection,
+        case_ids: Iterable[str],
+        *,
+        lock: bool,
+        settings: Settings | None = None,
+    ) -> CaseBatch:
         """The cases' lights (locked in key order when asked) and facts."""
         ids = sorted(set(case_ids))
-        batch = cls(lights=await light_rows.load_many(conn, ids, lock=lock))
+        batch = cls(lights=await light_rows.load_many(conn, ids, lock=lock), settings=settings)
         batch.stored = {(c, p) for c, parts in batch.lights.items() for p in parts}
         query = select(supervised_cases).where(supervised_cases.c.case_id.in_(ids))
         batch.cases = {r["case_id"]: dict(r) for r in (await conn.execute(query)).mappings()}
@@ -125,16 +133,18 @@ class CaseBatch:
             self._put(light_rows.with_clock(row, clock, row.color_since, row.next_change_at))
 
     def refresh(
-        self, sv: Supervision, case_id: str, *, now: datetime, calendar: WorkCalendar, trace: str
+        self, case_id: str, *, now: datetime, calendar: WorkCalendar, trace: str
     ) -> list[Event]:
         """`refresh_lights` in memory; the events it appends carry `trace`."""
         rows = self.lights.get(case_id) or {}
         if not rows:
             return []
-        found = {part: evaluate_row(sv, rows[part], now, calendar) for part in sorted(rows)}
+        settings = self.settings
+        assert settings is not None, "load the batch with the settings to refresh its lights"
+        found = {part: evaluate_row(settings, rows[part], now, calendar) for part in sorted(rows)}
         new: list[Event] = []
         for part, evaluation in found.items():
-            new += light_events(sv, rows[part], evaluation, now, calendar)
+            new += light_events(settings, rows[part], evaluation, now, calendar)
         if new:
             first = rows.get(WHOLE) or rows[min(rows)]
             pending = self.pending.setdefault(case_id, Pending(first.center))

@@ -22,13 +22,14 @@ from libs.events.db import is_postgres
 from libs.events.registry import Event, UnknownEventType, registry
 from libs.events.store import EventStore
 from services.supervision.adapters import inbox
+from services.supervision.adapters.case_batch import CaseBatch
+from services.supervision.adapters.project_case import rederive_all
+from services.supervision.adapters.project_own import apply_own
 from services.supervision.adapters.project_tables import PROJECT_TABLES
+from services.supervision.adapters.refresh_lights import reschedule_all
 from services.supervision.adapters.tables import PROJECTION, ledger
-from services.supervision.application.case_batch import CaseBatch
-from services.supervision.application.project_case import Received, rederive_all
-from services.supervision.application.project_own import apply_own
-from services.supervision.application.refresh_lights import reschedule_all
-from services.supervision.application.track_projects import track_project_event
+from services.supervision.adapters.track_projects import track_project_event
+from services.supervision.application.ports import Received
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 Digest = dict[str, tuple[int, str]]  # table -> (rows, hash of the rows in stable order)

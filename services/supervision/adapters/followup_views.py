@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, Table, false, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events.auth import Principal, Role
 from libs.events.calendar import WorkCalendar
@@ -18,9 +19,9 @@ from services.supervision.adapters.tables import (
     opinions,
     ratings,
 )
-from services.supervision.application.context import Supervision
+from services.supervision.application.ports import LoopPage
 from services.supervision.domain.followups import loop_light
-from services.supervision.domain.scope import scope_of
+from services.supervision.domain.scope import CenterTree, scope_of
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,6 @@ class Loop:
     answered: str
     id: str
 
-    def key(self, row: dict[str, Any]) -> list[Any]:
-        """The cursor key of a listed row."""
-        return [row[self.opened], row[self.id]]
-
 
 LOOPS = {
     "opinions": Loop(opinions, "issued_at", "answer_by", "answered_at", "opinion_id"),
@@ -46,17 +43,6 @@ LOOPS = {
     "ratings": Loop(ratings, "rated_at", "answer_by", "answered_at", "rating_id"),
     "anomalies": Loop(anomalies, "detected_at", "", "", "anomaly_id"),
 }
-
-
-@dataclass(frozen=True)
-class LoopPage:
-    """Which page of a loop list: its status and department, the cursor and the page size
-    (None: every row, as reports read them)."""
-
-    status: str | None = None
-    department: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 def _with_light(
@@ -76,7 +62,7 @@ def _with_light(
     return {**row, "light": {"color": light.color, "remaining": light.remaining}}
 
 
-def _visible(loop: Loop, principal: Principal, sv: Supervision, page: LoopPage) -> Select[Any]:
+def _visible(loop: Loop, principal: Principal, tree: CenterTree, page: LoopPage) -> Select[Any]:
     """The rows this principal may see, searched by status and department, in SQL."""
     t = loop.table
     query = select(t)
@@ -85,25 +71,29 @@ def _visible(loop: Loop, principal: Principal, sv: Supervision, page: LoopPage) 
     if principal.role == Role.applicant:
         who = t.c.rated_by if t is ratings else t.c.filed_by if t is complaints else None
         return query.where(false() if who is None else who == principal.sub)
-    scope = scope_of(principal, sv.tree).narrowed(None, page.department, sv.tree)
+    scope = scope_of(principal, tree).narrowed(None, page.department, tree)
     query = query.where(t.c.center.in_(sorted(scope.centers)))
     return query if scope.department is None else query.where(t.c.department == scope.department)
 
 
 async def list_loops(
-    kind: str, *, sv: Supervision, principal: Principal, page: LoopPage = LoopPage()
+    conn: AsyncConnection,
+    kind: str,
+    *,
+    tree: CenterTree,
+    principal: Principal,
+    page: LoopPage,
+    now: datetime,
+    calendar: WorkCalendar,
 ) -> list[dict[str, Any]]:
     """The visible items of one kind, newest first, with their lights: every one, or one page
     (and one more, to tell a next page exists)."""
     loop = LOOPS[kind]
-    now = sv.clock.now()
     order = (loop.table.c[loop.opened], loop.table.c[loop.id])
-    query = _visible(loop, principal, sv, page)
+    query = _visible(loop, principal, tree, page)
     if page.limit is None:
         query = query.order_by(*(c.desc() for c in order))
     else:
         query = keyset(query, order, page.cursor, limit=page.limit, descending=True)
-    async with sv.engine.connect() as conn:
-        cal = await sv.calendars.get(conn)
-        rows = [dict(r) for r in (await conn.execute(query)).mappings()]
-    return [_with_light(r, loop, now, cal) for r in rows]
+    rows = [dict(r) for r in (await conn.execute(query)).mappings()]
+    return [_with_light(r, loop, now, calendar) for r in rows]
