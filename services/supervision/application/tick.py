@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from libs.events.clock import Clock
 from libs.events.envelope import current_traceparent
-from libs.events.runtime import Runtime
 from libs.events.store import ConcurrencyError
 from libs.events.uow import UnitOfWork
 from services.supervision.adapters.notifier import Notifier
@@ -116,13 +114,8 @@ async def deliver_notifications(deps: Ticking, *, now: datetime) -> int:
     return len(sent)
 
 
-def ticker(deps: Ticking) -> Callable[[Runtime], Awaitable[None]]:
-    """The background job: a tick every `tick_interval_seconds`."""
-
-    async def tick_lights(_: Runtime) -> None:
-        """Tick until the runtime stops."""
-        while True:
-            await tick(deps)
-            await asyncio.sleep(deps.settings.tick_interval_seconds)
-
-    return tick_lights
+async def tick_forever(deps: Ticking) -> None:
+    """The background job: a tick every `tick_interval_seconds`, until cancelled."""
+    while True:
+        await tick(deps)
+        await asyncio.sleep(deps.settings.tick_interval_seconds)
