@@ -86,10 +86,16 @@ class AppealOnlyAfterAnswer(Invalid):
 class CaseNotVisible(NotFound):
     """The case is unknown to supervision, or outside what the caller may see."""
 
+    zh = "电子监察中没有该案件，或无权查看"
+
 
 class CaseHasNoLight(NotFound):
     """A case has a light once it is accepted."""
 
+    zh = "案件尚未受理，没有亮灯"
+
 
 class FollowUpNotFound(NotFound):
     """No opinion, complaint, rating or notice has this id."""
+
+    zh = "该督察意见、投诉、评价或整改通知书不存在"
