@@ -18,10 +18,11 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
     InvalidTopicError,
@@ -30,10 +31,11 @@ from aiokafka.errors import (
     RecordTooLargeError,
     UnsupportedForMessageFormatError,
 )
-from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.events.db import is_postgres, outbox, outbox_rejected
+from libs.events.fastpath import in_transaction
 from libs.events.metrics import RELAY_PRUNED, RELAY_REJECTED
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,18 @@ REJECTED = (
     UnsupportedForMessageFormatError,
 )
 PRUNE_CHUNK = 5000
+
+
+class Unsent(NamedTuple):
+    """An outbox row still to publish."""
+
+    id: int
+    event_id: str
+    topic: str
+    key: str
+    headers: list[list[str]]
+    value: bytes
+    created_at: datetime
 
 
 class OutboxRelay:
@@ -74,6 +88,12 @@ class OutboxRelay:
         self.prune_every = prune_every
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        name = table.name  # a Table's own name, never input
+        self._select = (
+            f"SELECT {', '.join(Unsent._fields)} FROM {name} WHERE sent_at IS NULL"
+            " ORDER BY id LIMIT $1"
+        )
+        self._mark = f"UPDATE {name} SET sent_at = $1 WHERE id = ANY($2::bigint[])"
 
     def notify(self) -> None:
         """Something was committed: publish without waiting for the next interval."""
@@ -81,42 +101,46 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publish one batch of unsent rows; returns how many were sent or moved aside."""
-        async with self._turn() as mine:
-            if not mine:
-                return 0
-            async with self.engine.connect() as conn:
-                t = self.table
-                rows = (
-                    await conn.execute(
-                        select(t).where(t.c.sent_at.is_(None)).order_by(t.c.id).limit(self.batch)
-                    )
-                ).all()
-            if not rows:
-                return 0
-            sent, rejected = await self._publish(rows)
-            await self._record(sent, [(r, rejected[r.id]) for r in rows if r.id in rejected])
-            return len(sent) + len(rejected)
-
-    @contextlib.asynccontextmanager
-    async def _turn(self) -> AsyncIterator[bool]:
-        """Whether this relay may publish now; on PostgreSQL, one relay per database at a time."""
         if not is_postgres(self.engine):
-            yield True
-            return
+            return await self._pass(None)
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            mine = bool(
-                await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.lock})
-            )
+            driver = await in_transaction(conn)  # autocommit: none is begun
+            if not await driver.fetchval("SELECT pg_try_advisory_lock($1)", self.lock):
+                return 0  # another relay of this database publishes now
             try:
-                yield mine
+                return await self._pass(driver)
             finally:
-                if mine:
-                    try:
-                        await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.lock})
-                    except BaseException:
-                        await conn.invalidate()  # closing the session releases the lock
-                        raise
+                try:
+                    await driver.execute("SELECT pg_advisory_unlock($1)", self.lock)
+                except BaseException:
+                    await conn.invalidate()  # closing the session releases the lock
+                    raise
+
+    async def _pass(self, driver: asyncpg.Connection | None) -> int:
+        """One batch: read, publish, record. On PostgreSQL the rows are read and marked on the
+        lock's own session, outside any transaction (each statement commits by itself):
+        four round trips a pass, and no per-value processing in SQLAlchemy."""
+        rows = await (self._unsent_core() if driver is None else self._unsent(driver))
+        if not rows:
+            return 0
+        sent, rejected = await self._publish(rows)
+        if driver is not None and not rejected:
+            if sent:
+                await driver.execute(self._mark, datetime.now(UTC), sent)
+        else:
+            await self._record(sent, [(r, rejected[r.id]) for r in rows if r.id in rejected])
+        return len(sent) + len(rejected)
+
+    async def _unsent(self, driver: asyncpg.Connection) -> list[Unsent]:
+        found = await driver.fetch(self._select, self.batch)
+        return [Unsent(*r) for r in found]
+
+    async def _unsent_core(self) -> list[Any]:
+        async with self.engine.connect() as conn:
+            t = self.table
+            query = select(t).where(t.c.sent_at.is_(None)).order_by(t.c.id).limit(self.batch)
+            return list((await conn.execute(query)).all())
 
     async def _publish(self, rows: Sequence[Any]) -> tuple[list[int], dict[int, str]]:
         """Send in waves (one row per key each); a key stops at its first failure."""
