@@ -33,7 +33,9 @@ def _runtime(service: str, database_url: str | None) -> tuple[Runtime, dict[str,
         from services.intake.bootstrap import bootstrap as intake
         from services.intake.config import Settings as IntakeSettings
 
-        runtime = intake(IntakeSettings(database_url=url) if url else IntakeSettings())
+        wired = intake(IntakeSettings(database_url=url) if url else IntakeSettings()).runtime
+        assert wired is not None
+        runtime = wired
     elif service == "approval":
         from services.approval.bootstrap import bootstrap as approval
         from services.approval.config import Settings as ApprovalSettings

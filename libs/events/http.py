@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import logging
-import re
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import StringConstraints
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
+from libs.events.bodies import RequestBody as RequestBody  # re-exported: the routes' base
+from libs.events.bodies import invalid as invalid
 from libs.events.db import is_unavailable
 from libs.events.rules import Kind, Rule
 from libs.events.store import ConcurrencyError
@@ -33,37 +33,6 @@ Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 PROSE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$"
 Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=PROSE_PATTERN)]
 CenterCode = Annotated[str, Query(pattern=CODE_PATTERN, description="a center's code, e.g. 350500")]
-
-
-class RequestBody(BaseModel):
-    """The base of every request body: an unknown field (a typo) is refused, never dropped,
-    and no text carries a control character (NUL, ESC …) that no database column takes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _printable(cls, value: Any) -> Any:
-        if _has_control(value):
-            raise invalid(
-                "ControlCharacter",
-                "text may not contain control characters (NUL, ESC …); tab and newlines may",
-                "文本不得包含控制字符（如 NUL、ESC），制表符和换行除外",
-            )
-        return value
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _has_control(value: Any) -> bool:
-    if isinstance(value, str):
-        return _CONTROL.search(value) is not None
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(_has_control(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_control(k) or _has_control(v) for k, v in value.items())
-    return False
 
 
 class Problem(Exception):
@@ -173,11 +142,6 @@ def _validation_error(err: Any) -> dict[str, str]:
         if zh
         else validation_zh(err["type"], field),
     }
-
-
-def invalid(rule: str, message: str, zh: str) -> PydanticCustomError:
-    """What a request body's validator raises: its rule named, said in English and Chinese."""
-    return PydanticCustomError(rule, message, {"zh": zh})
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from libs.events.runtime import Runtime
+    from services.intake.bootstrap import App
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -29,31 +29,36 @@ def _database_url(args: argparse.Namespace) -> str | None:
     return url
 
 
-async def _on_intake_database(
-    args: argparse.Namespace, action: Callable[[Runtime], Awaitable[T]]
-) -> T:
+async def _on_intake_database(args: argparse.Namespace, action: Callable[[App], Awaitable[T]]) -> T:
     from libs.events.db import migrate
     from services.intake.bootstrap import MIGRATIONS, bootstrap
     from services.intake.config import Settings
 
     url = _database_url(args)
-    settings = Settings(database_url=url) if url else Settings()
-    runtime = bootstrap(settings)
+    intake = bootstrap(Settings(database_url=url) if url else Settings())
+    assert intake.runtime is not None
     try:
-        await migrate(runtime.engine, [MIGRATIONS])
-        return await action(runtime)
+        await migrate(intake.runtime.engine, [MIGRATIONS])
+        return await action(intake)
     finally:
-        await runtime.engine.dispose()
+        await intake.runtime.engine.dispose()
 
 
 def run_seed(args: argparse.Namespace) -> int:
     """Load the demonstration catalogue when intake's catalogue is empty."""
     from services.intake.application.seed_catalog import seed_catalog
 
-    async def seed(runtime: Runtime) -> int:
-        """Seed through the runtime."""
-        center_name = getattr(runtime.settings, "center_name", "")
-        return await seed_catalog(runtime=runtime, force=args.force, center_name=center_name)
+    async def seed(intake: App) -> int:
+        """Seed through intake's unit of work."""
+        settings = intake.settings
+        return await seed_catalog(
+            uow=intake.uow,
+            clock=intake.clock,
+            center=settings.center_code,
+            parent=settings.parent_center,
+            force=args.force,
+            center_name=settings.center_name,
+        )
 
     published = asyncio.run(_on_intake_database(args, seed))
     if published:
@@ -80,9 +85,9 @@ def run_calendar_load(args: argparse.Namespace) -> int:
         print(f"onewindow calendar load: error: {args.file}: {exc}", file=sys.stderr)
         return 1
 
-    async def load(runtime: Runtime) -> Loaded:
-        """Load through the runtime."""
-        return await load_calendar_year(runtime=runtime, schedule=schedule, by=args.by)
+    async def load(intake: App) -> Loaded:
+        """Load through intake's unit of work."""
+        return await load_calendar_year(schedule, args.by, uow=intake.uow, clock=intake.clock)
 
     loaded = asyncio.run(_on_intake_database(args, load))
     print(
@@ -144,13 +149,21 @@ def add_calendar_command(subparsers: Subparsers) -> None:
 
 def run_rebuild(args: argparse.Namespace) -> int:
     """Rebuild intake's `cases` read model from its event store and the reported events."""
-    from services.intake.application.rebuild import rebuild_cases, rebuild_dry_run
+    from services.intake.application.rebuild import DryRun, rebuild_cases, rebuild_dry_run
+
+    async def rebuild(intake: App) -> int:
+        """Rebuild through intake's unit of work."""
+        return await rebuild_cases(uow=intake.uow, clock=intake.clock)
+
+    async def dry_run(intake: App) -> DryRun:
+        """Replay and compare through intake's unit of work, then roll back."""
+        return await rebuild_dry_run(uow=intake.uow, clock=intake.clock)
 
     if not args.dry_run:
-        count = asyncio.run(_on_intake_database(args, rebuild_cases))
+        count = asyncio.run(_on_intake_database(args, rebuild))
         print(f"intake: rebuilt {count} case(s) from the event store")
         return 0
-    done = asyncio.run(_on_intake_database(args, rebuild_dry_run))
+    done = asyncio.run(_on_intake_database(args, dry_run))
     print(f"intake: would rebuild {done.cases} case(s) from the event store")
     if done.differing:
         print(f"differs from before in {len(done.differing)} case(s): {done.differing[:20]}")

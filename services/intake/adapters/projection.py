@@ -13,7 +13,6 @@ from libs.events.caseclock import ClockFacts
 from libs.events.contract import CaseAccepted, CaseDeadlineChanged, CaseSubmitted
 from libs.events.registry import Event
 from services.intake.adapters.tables import cases as t
-from services.intake.adapters.tables import utc
 from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE, Case
 
 
@@ -36,7 +35,7 @@ def _state(case: Case, now: datetime) -> dict[str, Any]:
     return {
         "status": case.status,
         "promise_due": case.supplement_by if outstanding else None,
-        "updated_at": utc(now),
+        "updated_at": now,
     }
 
 
@@ -54,7 +53,7 @@ def _identity(e: CaseSubmitted) -> dict[str, Any]:
         "applicant_name": e.applicant.name,
         "applicant_id_no": e.applicant.id_no,
         "submitted_by": e.submitted_by,
-        "submitted_at": utc(e.submitted_at),
+        "submitted_at": e.submitted_at,
         "provisional": False,
     }
 
@@ -63,16 +62,16 @@ def _deadline_facts(event: Event) -> dict[str, Any]:
     match event:
         case CaseAccepted():
             return {
-                "accepted_at": utc(event.accepted_at),
+                "accepted_at": event.accepted_at,
                 "limit_days": event.limit_days,
                 "clock": ClockFacts(event.accepted_at, event.limit_days, event.kind).to_json(),
-                "deadline": utc(event.deadline),
+                "deadline": event.deadline,
                 "due_day": event.due_day,
                 "provisional": event.provisional,
             }
         case CaseDeadlineChanged():
             return {
-                "deadline": utc(event.deadline),
+                "deadline": event.deadline,
                 "due_day": event.due_day,
                 "provisional": event.provisional,
             }

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date, datetime
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -15,40 +13,13 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from libs.events.clock import SHANGHAI
+from services.intake.application.ports import ReceiptData
 from services.intake.domain.identity import mask_id_no
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 KIND_NAMES = {"immediate": "即办件", "promised": "承诺件", "joint": "联办件", "reported": "上报件"}
 CHANNEL_NAMES = {"window": "窗口收件", "online": "网上申报"}
-
-
-@dataclass(frozen=True)
-class ReceiptData:
-    """Everything the receipt prints."""
-
-    center: str
-    center_name: str
-    case_no: str
-    query_code: str
-    item_code: str
-    item_version: int
-    item_name: str
-    department: str  # the department's name (its code only when it has none)
-    kind: str
-    channel: str
-    applicant_name: str
-    applicant_id_no: str
-    accepted_at: datetime
-    received: list[str]  # material names
-    tolerated: list[str]
-    supplement_by: date | None
-    promise: str
-    due_day: date
-    limit_days: int
-    provisional: bool
-    added_days: int = 0  # working days the deadline moved since acceptance (pauses, extension)
-    promised_first: date | None = None  # the promise date before its one extension
 
 
 def _style(size: float, *, leading: float | None = None, align: int = 0) -> ParagraphStyle:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -17,6 +14,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from libs.events.db import Instant
 
 metadata = MetaData()
 
@@ -31,7 +30,7 @@ catalog_items = Table(
     Column("kind", String(16), nullable=False),
     Column("online", Boolean, nullable=False),
     Column("data", JSON, nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", Instant, nullable=False),
 )
 
 # One row per case: lookups by case number, center, applicant and query code.
@@ -53,10 +52,10 @@ cases = Table(
     Column("applicant_id_no", String(32), nullable=False),
     Column("submitted_by", String(200), nullable=False, index=True),
     Column("status", String(32), nullable=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("accepted_at", DateTime(timezone=True)),
+    Column("submitted_at", Instant, nullable=False),
+    Column("accepted_at", Instant),
     Column("limit_days", Integer),
-    Column("deadline", DateTime(timezone=True)),
+    Column("deadline", Instant),
     Column("due_day", Date),
     Column("provisional", Boolean, nullable=False, default=False),
     # The case clock's facts (acceptance, pause intervals, the extension): the deadline columns
@@ -64,11 +63,11 @@ cases = Table(
     Column("clock", JSON),
     Column("promise_due", Date),  # set while tolerated (容缺) materials are outstanding
     Column("outcome", String(32)),  # approved / denied / deemed_approved, from approval's events
-    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_at", Instant),
     # Approval's state of an accepted case (suspended, escalated), in the shared vocabulary.
     Column("progress", String(32)),
-    Column("delivered_at", DateTime(timezone=True)),  # case.delivered: the result reached them
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", Instant),  # case.delivered: the result reached them
+    Column("updated_at", Instant, nullable=False),
     Index("ix_cases_open", "status", "provisional"),
     # The case list: newest first by keyset, per center or per applicant; search by ID number.
     Index("ix_cases_center_submitted", "center", "submitted_at", "case_id"),
@@ -93,7 +92,7 @@ case_timeline = Table(
     Column("case_id", String(64), nullable=False, index=True),
     Column("type", String(200), nullable=False),
     Column("source", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Instant, nullable=False),
     Column("data", JSON, nullable=False),
 )
 
@@ -107,7 +106,7 @@ published_decisions = Table(
     Column("pdf", Text, nullable=False),  # base64, as published and sealed
     Column("seal", JSON, nullable=False),
     Column("public_key_pem", Text, nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", Instant, nullable=False),
 )
 
 TABLES = (
@@ -117,15 +116,3 @@ TABLES = (
     case_timeline,
     published_decisions,
 )
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything intake writes is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-def utc(moment: datetime) -> datetime:
-    """An aware instant in UTC: SQLite keeps the wall time only, so write UTC everywhere."""
-    return moment.astimezone(UTC)

@@ -7,32 +7,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from libs.events.auth import Principal, Role, require
-from libs.events.runtime import Runtime
-from services.intake.adapters.ratelimit import LookupGuard
-from services.intake.config import Settings
+from services.intake.bootstrap import App
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The service's runtime (engine, store, clock)."""
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def get_app(request: Request) -> App:
+    """The service as bootstrap wired it (settings, clock, unit of work, adapters)."""
+    app: App = request.app.state.intake
+    return app
 
 
-def get_settings(request: Request) -> Settings:
-    """The intake settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_limiter(request: Request) -> LookupGuard:
-    """The guard against guessing query codes."""
-    limiter: LookupGuard = request.app.state.lookups
-    return limiter
-
-
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-LimiterDep = Annotated[LookupGuard, Depends(get_limiter)]
+AppDep = Annotated[App, Depends(get_app)]
 
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 Clerk = Annotated[Principal, Depends(require(Role.clerk))]

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from libs.events.auth import Principal
-from libs.events.http import Problem, RequestBody
+from libs.events.http import RequestBody
 from libs.events.instants import BeijingRoute
-from libs.events.runtime import Runtime
-from services.intake.api.deps import Admin, RuntimeDep
+from services.intake.api.deps import Admin, AppDep
 from services.intake.application.name_org import center_names, name_center, name_department
 from services.intake.domain.catalog import CODE_PATTERN
+from services.intake.domain.rules import NamesItsCenterOnly
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/org", tags=["organisation"])
 DepartmentCode = Annotated[str, Path(pattern=CODE_PATTERN, description="the department's code")]
@@ -39,20 +39,19 @@ class OrgRead(BaseModel):
     departments: list[NamedRead]
 
 
-def _own_center(principal: Principal, runtime: Runtime) -> None:
-    if principal.center != runtime.settings.center_code:
-        raise Problem(
-            403,
-            f"this intake node names center {runtime.settings.center_code} only",
-            detail_zh=f"本收件节点只能为中心 {runtime.settings.center_code} 命名",
+def _own_center(principal: Principal, center: str) -> None:
+    if principal.center != center:
+        raise NamesItsCenterOnly(
+            f"this intake node names center {center} only",
+            detail_zh=f"本收件节点只能为中心 {center} 命名",
         )
 
 
-@router.get("", response_model=OrgRead)
-async def get_org(runtime: RuntimeDep) -> OrgRead:
+@router.get("")
+async def get_org(app: AppDep) -> OrgRead:
     """This center's name and its departments' names; public, like the hall's directory."""
-    center = runtime.settings.center_code
-    known = await center_names(runtime)
+    center = app.settings.center_code
+    known = await center_names(uow=app.uow)
     departments = sorted(
         (code, name) for (c, code), name in known.departments.items() if c == center
     )
@@ -62,24 +61,27 @@ async def get_org(runtime: RuntimeDep) -> OrgRead:
     )
 
 
-@router.put("/center", response_model=NamedRead)
-async def put_center(
-    body: NamePut, principal: Admin, runtime: RuntimeDep, response: Response
-) -> NamedRead:
+@router.put("/center")
+async def put_center(body: NamePut, principal: Admin, app: AppDep, response: Response) -> NamedRead:
     """Name this center (`org.center_named`); 200 when it already had that name."""
-    _own_center(principal, runtime)
-    changed = await name_center(runtime=runtime, name=body.name.strip(), by=principal.sub)
+    center = app.settings.center_code
+    _own_center(principal, center)
+    name = body.name.strip()
+    changed = await name_center(name, principal.sub, uow=app.uow, clock=app.clock, center=center)
     response.status_code = 201 if changed else 200
-    return NamedRead(code=runtime.settings.center_code, name=body.name.strip())
+    return NamedRead(code=center, name=name)
 
 
-@router.put("/departments/{code}", response_model=NamedRead)
+@router.put("/departments/{code}")
 async def put_department(
-    code: DepartmentCode, body: NamePut, principal: Admin, runtime: RuntimeDep, response: Response
+    code: DepartmentCode, body: NamePut, principal: Admin, app: AppDep, response: Response
 ) -> NamedRead:
     """Name a department of this center (`org.department_named`); 200 when unchanged."""
-    _own_center(principal, runtime)
+    center = app.settings.center_code
+    _own_center(principal, center)
     name = body.name.strip()
-    changed = await name_department(runtime=runtime, code=code, name=name, by=principal.sub)
+    changed = await name_department(
+        code, name, principal.sub, uow=app.uow, clock=app.clock, center=center
+    )
     response.status_code = 201 if changed else 200
     return NamedRead(code=code, name=name)

@@ -20,6 +20,11 @@ class ItemRead(ItemVersion):
 
     published_at: BeijingTime
 
+    @classmethod
+    def of(cls, item: ItemVersion) -> ItemRead:
+        """The answer for one version."""
+        return cls.model_validate(item.model_dump())
+
 
 class ApplicantIn(RequestBody):
     """A person (resident ID, passport, permits for Hong Kong, Macao and Taiwan residents,

@@ -3,54 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from libs.events.auth import Principal
+from libs.events.clock import Clock
 from libs.events.contract import CaseAccepted
-from libs.events.runtime import Runtime
-from services.intake.application.common import item_of, load_case, save_case
+from services.intake.api.schemas import AcceptRead
+from services.intake.application.common import IntakeUnitOfWork, item_of, load_case, save_case
 from services.intake.domain.acceptance import Acceptance
 
 
-async def accept_case(
-    *,
-    runtime: Runtime,
-    case_id: str,
-    principal: Principal,
-    tolerated: Sequence[str] = (),
-    supplement_by: date | None = None,
-    promise: str = "",
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AcceptCase:
+    """受理 by a clerk; `tolerated` and `supplement_by` (and `promise`) make it 容缺受理."""
+
+    case_id: str
+    principal: Principal
+    tolerated: Sequence[str] = ()
+    supplement_by: date | None = None
+    promise: str = ""
+
+
+async def accept_case(cmd: AcceptCase, *, uow: IntakeUnitOfWork, clock: Clock) -> AcceptRead:
     """Accept under the working-day rules; the limit starts now."""
-    async with runtime.transaction() as conn:
-        case = await load_case(runtime, conn, case_id, principal)
-        item = await item_of(conn, case)
-        calendar = await runtime.calendar(conn)
+    async with uow.begin() as tx:
+        case = await load_case(tx, cmd.case_id, cmd.principal)
+        item = await item_of(tx, case)
         acceptance = Acceptance(
-            now=runtime.clock.now(),
-            by=principal.sub,
-            tolerated=tolerated,
-            supplement_by=supplement_by,
-            promise=promise,
+            now=clock.now(),
+            by=cmd.principal.sub,
+            tolerated=cmd.tolerated,
+            supplement_by=cmd.supplement_by,
+            promise=cmd.promise,
         )
-        [accepted] = case.accept(item, acceptance, calendar)
-        await save_case(runtime, conn, case, [accepted])
+        [accepted] = case.accept(item, acceptance, await tx.calendar())
+        await save_case(tx, case, [accepted], now=clock.now())
     assert isinstance(accepted, CaseAccepted)
-    return _answer(accepted)
-
-
-def _answer(accepted: CaseAccepted) -> dict[str, Any]:
-    return {
-        "case_id": accepted.case_id,
-        "case_no": accepted.case_no,
-        "status": "accepted",
-        "accepted_at": accepted.accepted_at,
-        "limit_days": accepted.limit_days,
-        "deadline": accepted.deadline,
-        "due_day": accepted.due_day,
-        "provisional": accepted.provisional,
-        "tolerated_missing": accepted.tolerated_missing,
-        "supplement_by": accepted.supplement_by,
-        "promise": accepted.promise,
-    }
+    return AcceptRead(
+        case_id=accepted.case_id,
+        case_no=accepted.case_no,
+        status="accepted",
+        accepted_at=accepted.accepted_at,
+        limit_days=accepted.limit_days,
+        deadline=accepted.deadline,
+        due_day=accepted.due_day,
+        provisional=accepted.provisional,
+        tolerated_missing=accepted.tolerated_missing,
+        supplement_by=accepted.supplement_by,
+        promise=accepted.promise,
+    )

@@ -1,23 +1,15 @@
-"""The art. 32 job: warn the window of unjudged online submissions, then accept them as of
+"""The art. 32 pass: warn the window of unjudged online submissions, then accept them as of
 the day their materials were received."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
+from libs.events.clock import Clock
 from libs.events.contract import CaseAccepted
-from libs.events.runtime import Runtime
 from libs.events.store import ConcurrencyError
-from services.intake.adapters.tables import cases
-from services.intake.application.common import item_of, load_case, save_case
+from services.intake.application.common import IntakeUnitOfWork, item_of, load_case, save_case
 from services.intake.domain.deemed import deem_accepted, warn_acceptance_due
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,47 +20,25 @@ class Judged:
     accepted: list[str] = field(default_factory=list)
 
 
-async def judge_unjudged_cases(runtime: Runtime) -> Judged:
+async def judge_unjudged_cases(*, uow: IntakeUnitOfWork, clock: Clock) -> Judged:
     """One pass over the online submissions awaiting the window, each in its own transaction."""
-    now = runtime.clock.now()
-    query = select(cases.c.case_id).where(
-        cases.c.status == "submitted", cases.c.channel == "online", cases.c.outcome.is_(None)
-    )
-    async with runtime.engine.connect() as conn:
-        waiting = list((await conn.execute(query)).scalars())
+    now = clock.now()
+    async with uow.begin() as tx:
+        waiting = await tx.views.unjudged_online_cases()
     judged = Judged()
     for case_id in waiting:
         try:
-            async with runtime.transaction() as conn:
-                case = await load_case(runtime, conn, case_id, None)
-                calendar = await runtime.calendar(conn)
-                item = await item_of(conn, case)
+            async with uow.begin() as tx:
+                case = await load_case(tx, case_id, None)
+                calendar = await tx.calendar()
+                item = await item_of(tx, case)
                 events = deem_accepted(case, item, calendar, now=now) or warn_acceptance_due(
                     case, calendar, now=now
                 )
-                await save_case(runtime, conn, case, events)
+                await save_case(tx, case, events, now=clock.now())
         except ConcurrencyError:
             continue  # a clerk acted meanwhile: the next pass looks again
         if events:
             done = judged.accepted if isinstance(events[0], CaseAccepted) else judged.warned
             done.append(case_id)
     return judged
-
-
-def judging_every(seconds: float) -> Callable[[Runtime], Awaitable[None]]:
-    """A background job running the art. 32 pass every `seconds`."""
-
-    async def accept_unjudged_submissions(runtime: Runtime) -> None:
-        """Check, then sleep, until cancelled."""
-        while True:
-            try:
-                judged = await judge_unjudged_cases(runtime)
-                if judged.warned or judged.accepted:
-                    log.info(
-                        "art. 32: warned %d, accepted %d", len(judged.warned), len(judged.accepted)
-                    )
-            except Exception:
-                log.exception("art. 32 check failed; trying again later")
-            await asyncio.sleep(seconds)
-
-    return accept_unjudged_submissions

@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from libs.events.auth import Principal, Role
+from libs.events.clock import Clock
 from libs.events.contract import CasePromiseExtended
-from libs.events.http import Problem
-from libs.events.runtime import Runtime
-from services.intake.application.common import load_case, save_case
+from services.intake.api.schemas import StatusRead
+from services.intake.application.common import IntakeUnitOfWork, load_case, save_case
+from services.intake.domain.rules import OnlyTheCaseDepartmentExtends
 
 
-async def extend_promise(
-    *, runtime: Runtime, case_id: str, principal: Principal, supplement_by: date, reason: str
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ExtendPromise:
+    """The one extension of a 容缺 promise: the later date and why."""
+
+    case_id: str
+    principal: Principal
+    supplement_by: date
+    reason: str
+
+
+async def extend_promise(cmd: ExtendPromise, *, uow: IntakeUnitOfWork, clock: Clock) -> StatusRead:
     """Move the promised date later; only the case's department (or the center admin) may."""
-    async with runtime.transaction() as conn:
-        case = await load_case(runtime, conn, case_id, principal)
+    principal = cmd.principal
+    async with uow.begin() as tx:
+        case = await load_case(tx, cmd.case_id, principal)
         department = case.submitted.department if case.submitted else ""
         if principal.role != Role.admin and principal.department != department:
-            raise Problem(
-                403,
+            raise OnlyTheCaseDepartmentExtends(
                 f"only department {department} or the center administrator may extend",
                 detail_zh=f"只有部门 {department} 或中心管理员可以延长补齐期限",
             )
         events = case.extend_promise(
-            supplement_by, reason, now=runtime.clock.now(), by=principal.sub
+            cmd.supplement_by, cmd.reason, now=clock.now(), by=principal.sub
         )
-        await save_case(runtime, conn, case, events)
-    return {
-        "case_id": case_id,
-        "status": case.status,
-        "supplement_by": case.supplement_by,
-        "reason": events[0].reason if isinstance(events[0], CasePromiseExtended) else reason,
-    }
+        await save_case(tx, case, events, now=clock.now())
+    first = events[0]
+    return StatusRead(
+        case_id=cmd.case_id,
+        status=case.status,
+        supplement_by=case.supplement_by,
+        reason=first.reason if isinstance(first, CasePromiseExtended) else cmd.reason,
+    )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
-
-from libs.events import org
+from libs.events.clock import Clock
 from libs.events.contract import CenterNamed, DepartmentNamed
-from libs.events.org import CENTER, DEPARTMENT, org_names, store_name
-from libs.events.runtime import Runtime
+from libs.events.org import CENTER, DEPARTMENT, Names
+from services.intake.application.common import IntakeUnitOfWork
 
 
 def org_stream(kind: str, code: str) -> str:
@@ -15,39 +13,35 @@ def org_stream(kind: str, code: str) -> str:
     return f"org-{kind}-{code}"
 
 
-async def name_center(*, runtime: Runtime, name: str, by: str) -> bool:
+async def name_center(
+    name: str, by: str, *, uow: IntakeUnitOfWork, clock: Clock, center: str
+) -> bool:
     """Name this center; False when it already had that name (nothing appended)."""
-    center = runtime.settings.center_code
-    event = CenterNamed(center=center, name=name, by=by, named_at=runtime.clock.now())
-    return await _name(runtime, CENTER, center, event)
+    event = CenterNamed(center=center, name=name, by=by, named_at=clock.now())
+    return await _name(uow, CENTER, center, event)
 
 
-async def name_department(*, runtime: Runtime, code: str, name: str, by: str) -> bool:
+async def name_department(
+    code: str, name: str, by: str, *, uow: IntakeUnitOfWork, clock: Clock, center: str
+) -> bool:
     """Name one of this center's departments; False when unchanged."""
-    center = runtime.settings.center_code
-    event = DepartmentNamed(
-        center=center, code=code, name=name, by=by, named_at=runtime.clock.now()
-    )
-    return await _name(runtime, DEPARTMENT, code, event)
+    event = DepartmentNamed(center=center, code=code, name=name, by=by, named_at=clock.now())
+    return await _name(uow, DEPARTMENT, code, event)
 
 
 async def _name(
-    runtime: Runtime, kind: str, code: str, event: CenterNamed | DepartmentNamed
+    uow: IntakeUnitOfWork, kind: str, code: str, event: CenterNamed | DepartmentNamed
 ) -> bool:
-    center = runtime.settings.center_code
-    t = org_names
-    where = and_(t.c.kind == kind, t.c.center == center, t.c.code == code)
-    async with runtime.transaction() as conn:
-        if (await conn.execute(select(t.c.name).where(where))).scalar() == event.name:
+    async with uow.begin() as tx:
+        if await tx.views.org_name(kind, event.center, code) == event.name:
             return False
         stream = org_stream(kind, code)
-        version = await runtime.store.version(conn, stream)
-        await runtime.store.append(conn, stream, version, [event])
-        await store_name(conn, kind=kind, center=center, code=code, name=event.name)
+        await tx.events.append(stream, await tx.events.version(stream), [event])
+        await tx.views.store_name(kind=kind, center=event.center, code=code, name=event.name)
     return True
 
 
-async def center_names(runtime: Runtime) -> org.Names:
+async def center_names(*, uow: IntakeUnitOfWork) -> Names:
     """Every name intake knows (its own center's, and others' it has heard of)."""
-    async with runtime.engine.connect() as conn:
-        return await org.names(conn)
+    async with uow.begin() as tx:
+        return await tx.views.org_names()

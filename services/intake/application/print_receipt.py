@@ -3,40 +3,49 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from libs.events import org
 from libs.events.auth import Principal
-from libs.events.caseclock import ClockFacts
 from libs.events.contract import CaseAccepted, CaseSubmitted
-from libs.events.runtime import Runtime
-from services.intake.adapters.receipt import ReceiptData, render_receipt
-from services.intake.application.common import case_row, item_of, load_case
+from services.intake.application.common import IntakeUnitOfWork, case_row, item_of, load_case
+from services.intake.application.ports import CaseRow, ReceiptData
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.rules import CaseNotAccepted
 
+Render = Callable[[ReceiptData], bytes]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The receipt's case number and its PDF."""
+
+    case_no: str
+    pdf: bytes
+
 
 async def receipt_pdf(
-    *, runtime: Runtime, case_id: str, principal: Principal, center_name: str
-) -> tuple[str, bytes]:
-    """The case number and the receipt's PDF bytes."""
-    async with runtime.engine.connect() as conn:
-        case = await load_case(runtime, conn, case_id, principal)
-        item = await item_of(conn, case)
-        row = await case_row(conn, case_id)
-        names = await org.names(conn)
-        calendar = await runtime.calendar(conn)
-    clock = ClockFacts.from_json(row["clock"]) if row["clock"] else None
-    row["added_days"] = clock.added_days(calendar) if clock else 0
+    case_id: str, principal: Principal, *, uow: IntakeUnitOfWork, center_name: str, render: Render
+) -> Printed:
+    """The receipt of an accepted case, rendered by `render`; `center_name` until the center
+    is named."""
+    async with uow.begin() as tx:
+        case = await load_case(tx, case_id, principal)
+        item = await item_of(tx, case)
+        row = await case_row(tx, case_id)
+        names = await tx.views.org_names()
+        calendar = await tx.calendar()
+    clock = row.clock_facts
+    added_days = clock.added_days(calendar) if clock else 0
     if case.accepted is None or case.submitted is None:
         raise CaseNotAccepted(f"case {case_id} is {case.status}; it has no acceptance receipt")
     s = case.submitted
     center_name = names.centers.get(s.center) or center_name
     department = names.department(s.center, s.department)
-    data = _receipt_data(case, s, case.accepted, item, row, center_name, department)
-    # Rendered after the connection is closed, in a worker thread: the event loop goes on.
-    return data.case_no, await asyncio.to_thread(render_receipt, data)
+    data = _receipt_data(case, s, case.accepted, item, row, center_name, department, added_days)
+    # Rendered after the transaction ended, in a worker thread: the event loop goes on.
+    return Printed(data.case_no, await asyncio.to_thread(render, data))
 
 
 def _receipt_data(
@@ -44,16 +53,17 @@ def _receipt_data(
     s: CaseSubmitted,
     accepted: CaseAccepted,
     item: ItemVersion,
-    row: dict[str, Any],
+    row: CaseRow,
     center_name: str,
     department_name: str,
+    added_days: int,
 ) -> ReceiptData:
     names = {m.code: m.name for m in item.materials}
     return ReceiptData(
         center=s.center,
         center_name=center_name,
         case_no=s.case_no,
-        query_code=row["query_code"] or "",
+        query_code=row.query_code or "",
         item_code=s.item_code,
         item_version=s.item_version,
         item_name=s.item_name,
@@ -68,8 +78,8 @@ def _receipt_data(
         supplement_by=case.supplement_by or accepted.supplement_by,
         promised_first=accepted.supplement_by if case.extended else None,
         promise=accepted.promise,
-        due_day=row["due_day"] or accepted.due_day,
+        due_day=row.due_day or accepted.due_day,
         limit_days=accepted.limit_days,
-        provisional=bool(row["provisional"]),
-        added_days=int(row["added_days"] or 0),
+        provisional=row.provisional,
+        added_days=added_days,
     )

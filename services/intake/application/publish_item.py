@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from libs.events.clock import Clock
 from libs.events.contract import ItemPublished
-from libs.events.runtime import Runtime
-from libs.events.store import load, save
-from services.intake.adapters import catalog
+from services.intake.application.common import IntakeUnitOfWork
 from services.intake.domain.catalog import CatalogItem, ItemSpec, ItemVersion, item_stream
+
+
+@dataclass(frozen=True)
+class PublishItem:
+    """An administrator's version of an item."""
+
+    code: str
+    spec: ItemSpec
+    by: str
 
 
 @dataclass(frozen=True)
@@ -19,17 +27,17 @@ class Published:
     created: bool
 
 
-async def publish_item(*, runtime: Runtime, code: str, spec: ItemSpec, by: str) -> Published:
+async def publish_item(
+    cmd: PublishItem, *, uow: IntakeUnitOfWork, clock: Clock, center: str
+) -> Published:
     """A new version when the spec changed; the same version again when it did not."""
-    async with runtime.transaction() as conn:
-        item = await load(runtime.store, conn, CatalogItem, item_stream(code))
-        new = item.publish(
-            code, spec, center=runtime.settings.center_code, now=runtime.clock.now(), by=by
-        )
+    async with uow.begin() as tx:
+        item = await tx.events.load(CatalogItem, item_stream(cmd.code))
+        new = item.publish(cmd.code, cmd.spec, center=center, now=clock.now(), by=cmd.by)
         if new:
-            await save(runtime.store, conn, item, new)
+            await tx.events.save(item, new)
             for event in new:
                 assert isinstance(event, ItemPublished)
-                await catalog.record_version(conn, event)
+                await tx.views.record_version(event)
     assert item.current is not None
     return Published(item.current, bool(new))

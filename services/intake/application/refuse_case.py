@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from libs.events.auth import Principal
-from libs.events.runtime import Runtime
-from services.intake.application.common import load_case, save_case
+from libs.events.clock import Clock
+from services.intake.api.schemas import StatusRead
+from services.intake.application.common import IntakeUnitOfWork, load_case, save_case
 
 
-async def refuse_case(
-    *, runtime: Runtime, case_id: str, principal: Principal, reason: str
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RefuseCase:
+    """不予受理 by a clerk, with the (legal) reason."""
+
+    case_id: str
+    principal: Principal
+    reason: str
+
+
+async def refuse_case(cmd: RefuseCase, *, uow: IntakeUnitOfWork, clock: Clock) -> StatusRead:
     """Close the case before acceptance, stating why."""
-    async with runtime.transaction() as conn:
-        case = await load_case(runtime, conn, case_id, principal)
-        events = case.refuse(reason, now=runtime.clock.now(), by=principal.sub)
-        await save_case(runtime, conn, case, events)
-    return {"case_id": case_id, "status": case.status, "reason": reason.strip()}
+    async with uow.begin() as tx:
+        case = await load_case(tx, cmd.case_id, cmd.principal)
+        events = case.refuse(cmd.reason, now=clock.now(), by=cmd.principal.sub)
+        await save_case(tx, case, events, now=clock.now())
+    return StatusRead(case_id=cmd.case_id, status=case.status, reason=cmd.reason.strip())

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from libs.events.runtime import Runtime
-from libs.events.store import load, save
-from services.intake.adapters import catalog
+from dataclasses import dataclass
+
+from libs.events.clock import Clock
+from services.intake.application.common import IntakeUnitOfWork
 from services.intake.domain.catalog import CatalogItem, ItemVersion, RetireItem, item_stream
 from services.intake.events import ItemRetired
 
 
-async def retire_item(*, runtime: Runtime, code: str, order: RetireItem, by: str) -> ItemVersion:
+@dataclass(frozen=True)
+class RetireCatalogItem:
+    """An administrator withdraws an item: why, and on what legal basis."""
+
+    code: str
+    order: RetireItem
+    by: str
+
+
+async def retire_item(
+    cmd: RetireCatalogItem, *, uow: IntakeUnitOfWork, clock: Clock, center: str
+) -> ItemVersion:
     """Record `catalog.item_retired`; the item stays listed, marked retired."""
-    async with runtime.transaction() as conn:
-        item = await load(runtime.store, conn, CatalogItem, item_stream(code))
-        new = item.retire(
-            order, center=runtime.settings.center_code, now=runtime.clock.now(), by=by
-        )
-        await save(runtime.store, conn, item, new)
+    async with uow.begin() as tx:
+        item = await tx.events.load(CatalogItem, item_stream(cmd.code))
+        new = item.retire(cmd.order, center=center, now=clock.now(), by=cmd.by)
+        await tx.events.save(item, new)
         for event in new:
             assert isinstance(event, ItemRetired)
-            await catalog.record_retirement(conn, event)
+            await tx.views.record_retirement(event)
     assert item.current is not None
     return item.current

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from libs.events.runtime import Runtime
-from services.intake.adapters.catalog import count_items
+from libs.events.clock import Clock
+from services.intake.application.common import IntakeUnitOfWork
 from services.intake.application.name_org import name_center, name_department
-from services.intake.application.publish_item import publish_item
+from services.intake.application.publish_item import PublishItem, publish_item
 from services.intake.domain.catalog import ItemSpec
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "seed" / "catalog.json"
@@ -42,27 +42,36 @@ def seed_departments() -> dict[str, str]:
     return departments
 
 
-async def seed_names(*, runtime: Runtime, center_name: str) -> int:
+async def seed_names(center_name: str, *, uow: IntakeUnitOfWork, clock: Clock, center: str) -> int:
     """Name the center (when a name is given) and the seed's departments; how many changed."""
     changed = 0
     if center_name.strip():
-        changed += await name_center(runtime=runtime, name=center_name.strip(), by="seed")
+        changed += await name_center(
+            center_name.strip(), "seed", uow=uow, clock=clock, center=center
+        )
     for code, name in seed_departments().items():
-        changed += await name_department(runtime=runtime, code=code, name=name, by="seed")
+        changed += await name_department(code, name, "seed", uow=uow, clock=clock, center=center)
     return changed
 
 
-async def seed_catalog(*, runtime: Runtime, force: bool = False, center_name: str = "") -> int:
+async def seed_catalog(
+    *,
+    uow: IntakeUnitOfWork,
+    clock: Clock,
+    center: str,
+    parent: str = "",
+    force: bool = False,
+    center_name: str = "",
+) -> int:
     """Name the organisation, then publish the seed items when the catalogue is empty (or when
     forced); how many item versions were published."""
-    await seed_names(runtime=runtime, center_name=center_name)
-    async with runtime.engine.connect() as conn:
-        existing = await count_items(conn)
+    await seed_names(center_name, uow=uow, clock=clock, center=center)
+    async with uow.begin() as tx:
+        existing = await tx.views.count_items()
     if existing and not force:
         return 0
-    settings = runtime.settings
     published = 0
-    for code, spec in seed_items(settings.center_code, settings.parent_center):
-        result = await publish_item(runtime=runtime, code=code, spec=spec, by="seed")
-        published += result.created
+    for code, spec in seed_items(center, parent):
+        cmd = PublishItem(code=code, spec=spec, by="seed")
+        published += (await publish_item(cmd, uow=uow, clock=clock, center=center)).created
     return published

@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from libs.events.aggregate import Aggregate
+from libs.events.bodies import RequestBody
 from libs.events.contract import ItemPublished, Kind
-from libs.events.http import RequestBody
 from libs.events.registry import Event
 from services.intake.domain import rules
 from services.intake.events import ItemRetired

@@ -1,37 +1,38 @@
-"""Intake's named business rules: each class name is the rule, and the API's error says it."""
+"""Intake's named business rules: each class name is the rule, and the API's error says it.
+
+Rules are pure: a kind (invalid, forbidden, conflict, not found), never an HTTP status; the
+HTTP layer (libs/events/http.py) answers each kind with its status."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from libs.events.http import RuleViolation
+from libs.events.rules import Kind, Rule
 
 
-class IntakeRule(RuleViolation):
-    """A named intake rule refused the command (422 unless the rule says otherwise)."""
+class IntakeRule(Rule):
+    """A named intake rule refused the command (invalid unless the rule says otherwise)."""
 
     zh = "操作违反了收件受理规则"
 
-    status_code: ClassVar[int] = 422
-
-    def __init__(self, detail: str, *, rule: str | None = None, **extra: Any) -> None:
-        super().__init__(rule or type(self).__name__, detail, status=self.status_code, **extra)
-
 
 class StateConflict(IntakeRule):
-    """The command does not fit the case's current state (409)."""
+    """The command does not fit the case's current state."""
 
+    kind = Kind.conflict
     zh = "与案件当前状态不符"
-
-    status_code = 409
 
 
 class NotFound(IntakeRule):
-    """The thing asked for does not exist, or the caller may not see it (404)."""
+    """The thing asked for does not exist, or the caller may not see it."""
 
+    kind = Kind.not_found
     zh = "未找到所请求的对象，或无权查看"
 
-    status_code = 404
+
+class NotAllowed(IntakeRule):
+    """The caller's role, center or department may not do this."""
+
+    kind = Kind.forbidden
+    zh = "无权执行该操作"
 
 
 # --- catalogue -------------------------------------------------------------------------------
@@ -138,12 +139,10 @@ class InvalidApplicant(IntakeRule):
     zh = "申请人证件号码或手机号码不符合标准"
 
 
-class OnlyStaffJudgeMaterials(IntakeRule):
+class OnlyStaffJudgeMaterials(NotAllowed):
     """Only the window's staff find a material wrong (`rejected`); an applicant hands them in."""
 
     zh = "材料是否合格只能由窗口工作人员认定，申请人不能提交不合格材料清单"
-
-    status_code = 403
 
 
 class NothingSupplemented(IntakeRule):
@@ -258,3 +257,41 @@ class ScheduleYearMismatch(IntakeRule):
     """The year in the path and the schedule's year agree."""
 
     zh = "路径中的年份与节假日安排的年份不一致"
+
+
+# --- who may ---------------------------------------------------------------------------------
+class NodeServesItsCenterOnly(NotAllowed):
+    """An intake node receives cases for its own center only."""
+
+    zh = "本收件节点只服务本中心"
+
+
+class NamesItsCenterOnly(NotAllowed):
+    """An intake node names its own center and departments only."""
+
+    zh = "本收件节点只能为本中心命名"
+
+
+class OwnDepartmentOnly(NotAllowed):
+    """A department's staff list their own department's cases."""
+
+    zh = "只能查看本部门的案件"
+
+
+class OnlyTheCaseDepartmentExtends(NotAllowed):
+    """A 容缺 promise is extended by the case's department (or the center administrator)."""
+
+    zh = "只有案件所属部门或中心管理员可以延长补齐期限"
+
+
+# --- the public lookup -----------------------------------------------------------------------
+class WrongCaseOrCode(NotFound):
+    """The case number and the query code of a receipt go together."""
+
+    zh = "受理号或查询码不正确，请核对受理回执"
+
+
+class NoDecisionYet(NotFound):
+    """A decision document is downloadable once approval published it."""
+
+    zh = "该案件尚未作出决定，暂无决定书"

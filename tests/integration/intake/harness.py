@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from libs.events.clock import SHANGHAI, FixedClock
 from libs.events.envelope import Envelope, from_message, to_message
 from libs.events.runtime import Runtime
+from services.intake.bootstrap import App
 from services.intake.config import Settings
 from tests.support.kafka import read_topic
 from tests.support.polling import eventually
@@ -55,6 +56,12 @@ class Intake:
     app: FastAPI
     settings: Settings
     clock: FixedClock
+
+    @property
+    def wired(self) -> App:
+        """The service as bootstrap wired it (unit of work, clock), for calling handlers."""
+        wired: App = self.app.state.intake
+        return wired
 
     @property
     def runtime(self) -> Runtime:

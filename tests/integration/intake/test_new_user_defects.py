@@ -333,12 +333,16 @@ async def test_an_unjudged_online_submission_is_warned_then_accepted_as_of_recei
     case_id = created.json()["case_id"]
     try:
         intake.clock.set(datetime(2026, 12, 1, 18, tzinfo=SHANGHAI))  # 4th working day
-        assert await judge_unjudged_cases(intake.runtime) == Judged()
+        assert await judge_unjudged_cases(uow=intake.wired.uow, clock=intake.clock) == Judged()
         intake.clock.set(datetime(2026, 12, 2, 9, tzinfo=SHANGHAI))  # the 5th: warn once
-        assert (await judge_unjudged_cases(intake.runtime)).warned == [case_id]
-        assert await judge_unjudged_cases(intake.runtime) == Judged()
+        assert (await judge_unjudged_cases(uow=intake.wired.uow, clock=intake.clock)).warned == [
+            case_id
+        ]
+        assert await judge_unjudged_cases(uow=intake.wired.uow, clock=intake.clock) == Judged()
         intake.clock.set(datetime(2026, 12, 3, 0, 1, tzinfo=SHANGHAI))
-        assert (await judge_unjudged_cases(intake.runtime)).accepted == [case_id]
+        assert (await judge_unjudged_cases(uow=intake.wired.uow, clock=intake.clock)).accepted == [
+            case_id
+        ]
     finally:
         intake.clock.set(NOW)
     case = (await intake.http.get(f"/v1/cases/{case_id}", headers=CLERK)).json()

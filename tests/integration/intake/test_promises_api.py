@@ -34,10 +34,10 @@ async def test_an_overdue_promise_returns_the_case_with_an_event(intake: Intake)
     await intake.publish_item()
     case_id = await tolerated(intake)
     intake.clock.set(datetime(2026, 12, 2, 23, 59, tzinfo=SHANGHAI))
-    assert await return_overdue_cases(intake.runtime) == []
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == []
     intake.clock.set(DEC_3)
-    assert await return_overdue_cases(intake.runtime) == [case_id]
-    assert await return_overdue_cases(intake.runtime) == []  # once only
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == [case_id]
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == []  # once only
 
     case = (await intake.http.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
     assert case["status"] == "returned"
@@ -73,9 +73,9 @@ async def test_the_department_extends_once_and_the_case_survives(intake: Intake)
     )
     assert twice.status_code == 409 and twice.json()["rule"] == "PromiseExtendedOnlyOnce"
     intake.clock.set(DEC_3)
-    assert await return_overdue_cases(intake.runtime) == []
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == []
     intake.clock.set(DEC_3 + timedelta(days=5))
-    assert await return_overdue_cases(intake.runtime) == [case_id]
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == [case_id]
     events = await intake.case_events(case_id, 5)
     assert types(events)[-2:] == ["case.promise_extended", "case.returned"]
     assert events[-2].data["reason"] == "体检机构排期延后"
@@ -89,7 +89,7 @@ async def test_supplying_the_material_keeps_the_promise(intake: Intake) -> None:
     )
     assert supplied.status_code == 200 and supplied.json()["missing"] == []
     intake.clock.set(DEC_3)
-    assert await return_overdue_cases(intake.runtime) == []
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == []
     case = (await intake.http.get(f"/v1/cases/{case_id}", headers=CLERK)).json()
     assert case["status"] == "accepted" and case["tolerated_missing"] == []
 
@@ -127,4 +127,4 @@ async def test_a_decided_case_is_neither_returned_nor_withdrawn(intake: Intake) 
     withdraw = await intake.http.post(f"/v1/cases/{case_id}/withdraw", headers=CLERK)
     assert withdraw.status_code == 409 and withdraw.json()["rule"] == "CaseAlreadyDecided"
     intake.clock.set(DEC_3)
-    assert await return_overdue_cases(intake.runtime) == []
+    assert await return_overdue_cases(uow=intake.wired.uow, clock=intake.clock) == []

@@ -59,7 +59,7 @@ async def test_rebuilt_read_model_answers_the_printed_query_code(intake: Intake)
     await eventually(lambda: _view(intake, paused, ("accepted", "2026-12-11")))
     await eventually(lambda: _view(intake, decided, ("approved", "2026-12-09")))
 
-    assert await rebuild_cases(intake.runtime) == 2
+    assert await rebuild_cases(uow=intake.wired.uow, clock=intake.clock) == 2
 
     assert await _view(intake, paused, ("accepted", "2026-12-11"))
     assert await _view(intake, decided, ("approved", "2026-12-09"))

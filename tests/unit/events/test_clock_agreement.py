@@ -24,7 +24,7 @@ from libs.events.clock import SHANGHAI
 from libs.events.registry import Event
 from services.approval.domain.case import ApprovalCase
 from services.approval.domain.timing import extend, resume, suspend
-from services.intake.consumers.case_events import derived
+from services.intake.adapters.reported import derived
 from services.intake.domain.acceptance import Acceptance
 from services.supervision.domain.clock import WHOLE, Clocks, fold, rederived
 from tests.unit.approval.builders import APPROVER, accepted, opened

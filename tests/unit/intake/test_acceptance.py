@@ -15,6 +15,7 @@ from libs.events.contract import (
     CaseWithdrawalRequested,
     CaseWithdrawn,
 )
+from libs.events.http import STATUS_OF
 from services.intake.domain import rules
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.case import Case
@@ -122,7 +123,7 @@ def test_a_case_is_accepted_once() -> None:
     then(case, case.accept(item(), Acceptance(NOW, "c"), CALENDAR))
     with pytest.raises(rules.CaseNotOpenForIntake) as caught:
         case.accept(item(), Acceptance(NOW, "c"), CALENDAR)
-    assert caught.value.status == 409
+    assert STATUS_OF[caught.value.kind] == 409
 
 
 def test_refusal_states_its_reason_and_closes_the_case() -> None:

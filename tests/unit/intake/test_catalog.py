@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from libs.events.contract import ItemPublished
+from libs.events.http import STATUS_OF
 from services.intake.domain import rules
 from services.intake.domain.catalog import (
     CatalogItem,
@@ -70,7 +71,7 @@ def test_publishing_the_same_item_again_changes_nothing() -> None:
 def test_promised_limit_may_not_exceed_legal_limit() -> None:
     with pytest.raises(rules.PromisedLimitMayNotExceedLegalLimit) as caught:
         check_item(spec(promised_limit_days=21))
-    assert caught.value.status == 422 and "法定时限" in caught.value.detail
+    assert STATUS_OF[caught.value.kind] == 422 and "法定时限" in caught.value.detail
 
 
 def test_material_codes_must_be_unique() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from libs.events.http import STATUS_OF
 from services.intake.domain.identity import (
     check_applicant,
     credit_code_check_char,
@@ -112,7 +113,7 @@ def test_every_broken_field_is_named_at_once() -> None:
     with pytest.raises(InvalidApplicant) as caught:
         check_applicant("resident", "110105194912310021", "123")
     problem = caught.value
-    assert problem.status == 422 and problem.rule == "ResidentIdCheckDigit"
+    assert STATUS_OF[problem.kind] == 422 and problem.rule == "ResidentIdCheckDigit"
     assert problem.extra["field"] == "applicant.id_no"
     assert [(e["field"], e["rule"]) for e in problem.extra["errors"]] == [
         ("applicant.id_no", "ResidentIdCheckDigit"),

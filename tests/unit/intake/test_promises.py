@@ -9,6 +9,7 @@ import pytest
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import SHANGHAI
 from libs.events.contract import CasePromiseExtended, CaseReturned, CaseSupplemented
+from libs.events.http import STATUS_OF
 from services.intake.domain import rules
 from services.intake.domain.acceptance import Acceptance
 from services.intake.domain.case import Case
@@ -71,7 +72,7 @@ def test_the_department_extends_once_with_a_reason() -> None:
     assert len(case.return_overdue(at(date(2026, 12, 8)))) == 1
     with pytest.raises(rules.PromiseExtendedOnlyOnce) as caught:
         case.extend_promise(date(2026, 12, 8), "again", now=NOW, by="scjg-1")
-    assert caught.value.status == 409
+    assert STATUS_OF[caught.value.kind] == 409
 
 
 def test_an_extension_needs_a_reason_and_a_later_date() -> None:
