@@ -33,9 +33,9 @@ def _runtime(service: str, database_url: str | None) -> tuple[Runtime, dict[str,
         from services.intake.bootstrap import bootstrap as intake
         from services.intake.config import Settings as IntakeSettings
 
-        wired = intake(IntakeSettings(database_url=url) if url else IntakeSettings()).runtime
-        assert wired is not None
-        runtime = wired
+        intake_app = intake(IntakeSettings(database_url=url) if url else IntakeSettings())
+        assert intake_app.runtime is not None  # bootstrapped without a fake unit of work
+        runtime = intake_app.runtime
     elif service == "approval":
         from services.approval.bootstrap import bootstrap as approval
         from services.approval.config import Settings as ApprovalSettings
