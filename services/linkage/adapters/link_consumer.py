@@ -9,10 +9,10 @@ from typing import Any
 from aiokafka import ConsumerRecord
 
 from libs.events.consumer import Applied, IdempotentConsumer
-from libs.events.envelope import Envelope, UnparseableMessage, from_message
+from libs.events.envelope import UnparseableMessage, from_message
+from services.linkage.adapters.gates import Gate
 from services.linkage.domain.routing import LinkRefused
 
-Gate = Callable[[ConsumerRecord[bytes, bytes], Envelope], bool]
 OnRefused = Callable[[LinkRefused], Awaitable[None]]
 
 

@@ -15,12 +15,11 @@ from aiokafka import AIOKafkaProducer
 from libs.events.outbox import OutboxRelay
 from libs.events.runtime import Runtime
 from libs.events.uow import SqlUnitOfWork
-from services.linkage.adapters import metrics
-from services.linkage.adapters.link_consumer import Gate, LinkConsumer
+from services.linkage.adapters import gates, metrics
+from services.linkage.adapters.heartbeat import heartbeat_forever
+from services.linkage.adapters.link_consumer import LinkConsumer
 from services.linkage.adapters.tables import link_outbox
 from services.linkage.adapters.views import SqlLinkageViews
-from services.linkage.application import gates
-from services.linkage.application.heartbeat import heartbeat_forever
 from services.linkage.application.link_status import note_parent_error
 from services.linkage.application.node import Node
 from services.linkage.application.receive import when_child_event_apply, when_parent_event_apply
@@ -87,7 +86,7 @@ def _consumer(
 ) -> LinkConsumer:
     """The consumer of the parent's `link-down` (upstream) or of this node's `link-up`."""
     name = consumer_names(node)[1 if upstream else 0]
-    gate: Gate = gates.from_parent(node) if upstream else gates.from_children(node)
+    gate: gates.Gate = gates.from_parent(node) if upstream else gates.from_children(node)
 
     async def refused(exc: LinkRefused) -> None:
         metrics.LINK_REFUSED.labels(node.center, exc.rule).inc()

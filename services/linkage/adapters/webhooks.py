@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,10 @@ from cloudevents.core.bindings import http
 from cloudevents.core.v1.event import CloudEvent
 from standardwebhooks.webhooks import Webhook
 
+from libs.events.clock import Clock
 from libs.events.privacy import mask_personal_data
+from services.linkage.application.ports import SubscriptionRow
+from services.linkage.domain.delivery import Outcome, Queued
 
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -51,16 +53,6 @@ def sign(msg_id: str, body: bytes, secrets: Sequence[str], *, at: datetime) -> d
     }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What one attempt got: delivered (2xx) or not, and why."""
-
-    delivered: bool
-    status: int | None
-    error: str
-    latency_ms: float
-
-
 async def post(
     client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]
 ) -> Outcome:
@@ -75,3 +67,18 @@ async def post(
     if response.is_success:
         return Outcome(True, response.status_code, "", elapsed)
     return Outcome(False, response.status_code, f"HTTP {response.status_code}", elapsed)
+
+
+async def send(
+    delivery: Queued,
+    envelope: dict[str, Any],
+    sub: SubscriptionRow,
+    keys: list[str],
+    *,
+    client: httpx.AsyncClient,
+    clock: Clock,
+) -> Outcome:
+    """POST one delivery to the subscription's callback, signed with every valid key."""
+    body = render(envelope, personal_data="personal_data" in sub.scopes)
+    headers = sign(delivery.event_id, body, keys, at=clock.now())
+    return await post(client, sub.callback_url, body, headers)

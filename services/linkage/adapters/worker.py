@@ -22,11 +22,11 @@ from aiolimiter import AsyncLimiter
 from libs.events.clock import Clock
 from libs.events.uow import SqlUnitOfWork
 from services.linkage.adapters.views import SqlLinkageViews
-from services.linkage.adapters.webhooks import Outcome
+from services.linkage.adapters.webhooks import send
 from services.linkage.application.ports import SubscriptionRow
-from services.linkage.application.subscriptions.deliver import outcome_row, record, send
+from services.linkage.application.subscriptions.deliver import outcome_row, record
 from services.linkage.config import Settings
-from services.linkage.domain.delivery import Queued, next_up
+from services.linkage.domain.delivery import Outcome, Queued, next_up
 
 log = logging.getLogger(__name__)
 SENDING = ("active", "failing")

@@ -10,6 +10,16 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one attempt got: delivered (2xx) or not, and why."""
+
+    delivered: bool
+    status: int | None
+    error: str
+    latency_ms: float
+
+
+@dataclass(frozen=True)
 class Queued:
     """A pending delivery as the worker reads it."""
 

@@ -18,7 +18,6 @@ from libs.events.envelope import Envelope
 from libs.events.paging import encode_cursor
 from libs.events.registry import Event
 from libs.events.rules import Kind, Rule
-from services.linkage.adapters.webhooks import Outcome
 from services.linkage.application.forward import when_local_event_cross_links
 from services.linkage.application.receive import when_child_event_apply, when_parent_event_apply
 from services.linkage.application.subscriptions import manage, read
@@ -28,7 +27,7 @@ from services.linkage.application.subscriptions.replay import Replay, replay
 from services.linkage.application.watch_links import check_links
 from services.linkage.bootstrap import App, bootstrap
 from services.linkage.config import Settings
-from services.linkage.domain.delivery import Queued
+from services.linkage.domain.delivery import Outcome, Queued
 from services.linkage.domain.events import LinkAcknowledged, LinkHeartbeat
 from services.linkage.domain.links import LinkRow
 from services.linkage.domain.signing import FROM_HEADER, SIGNATURE_HEADER, signed_bytes

@@ -1,4 +1,4 @@
-"""Delivery attempts: render, sign and POST one; then record the outcomes of a batch and the
+"""Delivery attempts: what one leaves of its delivery; then the outcomes of a batch and the
 subscription's health (`subscription.failing`, the automatic pause, the recovery) in one
 transaction."""
 
@@ -8,36 +8,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
-
 from libs.events.clock import Clock
 from libs.events.store import ConcurrencyError
 from libs.events.uow import Transaction, UnitOfWork
 from services.linkage.adapters import webhook_metrics as metrics
-from services.linkage.adapters.webhooks import Outcome, post, render, sign
-from services.linkage.application.ports import LinkageViews, SubscriptionRow
+from services.linkage.application.ports import LinkageViews
 from services.linkage.application.subscriptions.common import load, save
 from services.linkage.config import Settings
-from services.linkage.domain.delivery import Queued, backoff_s
+from services.linkage.domain.delivery import Outcome, Queued, backoff_s
 
 # A run of successes refreshes `last_success_at` this often, not once per delivery.
 SUCCESS_STAMP = timedelta(seconds=1)
 Attempt = tuple[dict[str, Any], Outcome]
-
-
-async def send(
-    delivery: Queued,
-    envelope: dict[str, Any],
-    sub: SubscriptionRow,
-    keys: list[str],
-    *,
-    client: httpx.AsyncClient,
-    clock: Clock,
-) -> Outcome:
-    """POST one delivery to the subscription's callback, signed with every valid key."""
-    body = render(envelope, personal_data="personal_data" in sub.scopes)
-    headers = sign(delivery.event_id, body, keys, at=clock.now())
-    return await post(client, sub.callback_url, body, headers)
 
 
 async def record(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiokafka import ConsumerRecord
 
 from libs.events.envelope import Envelope
-from services.linkage.adapters.link_consumer import Gate
 from services.linkage.application.node import Node
 from services.linkage.domain.routing import addressed_below, check_from_child, check_from_parent
 from services.linkage.domain.signing import FROM_HEADER, SIGNATURE_HEADER, header, signed_bytes
+
+# Whether a record is for this node; raises LinkRefused for one it must refuse.
+Gate = Callable[[ConsumerRecord[bytes, bytes], Envelope], bool]
 
 
 def verified_sender(node: Node, record: ConsumerRecord[bytes, bytes]) -> str:
