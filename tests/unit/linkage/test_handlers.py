@@ -19,6 +19,7 @@ from libs.events.paging import encode_cursor
 from libs.events.registry import Event
 from libs.events.rules import Kind, Rule
 from services.linkage.application.forward import when_local_event_cross_links
+from services.linkage.application.link_status import list_links, note_parent_contact
 from services.linkage.application.receive import when_child_event_apply, when_parent_event_apply
 from services.linkage.application.subscriptions import manage, read
 from services.linkage.application.subscriptions.deliver import outcome_row, record
@@ -350,3 +351,34 @@ async def test_a_link_down_too_long_raises_one_alert_per_down_spell() -> None:
     await links.contact("350500", "upstream", at=long_ago)  # back, then down again
     await check_links(uow=a.uow, node=a.node)
     assert [type(e) for e in fake(a).new_events()] == [AnomalyDetected]
+
+
+async def test_the_parent_link_is_listed_before_any_contact_with_what_waits_for_it() -> None:
+    a = app()
+    async with fake(a).begin() as tx:
+        await when_local_event_cross_links(tx, case_event(1), BEAT, node=a.node)
+        await when_local_event_cross_links(tx, case_event(2), BEAT, node=a.node)
+    [parent] = await list_links(uow=a.uow, node=a.node)
+    assert (parent.center, parent.direction, parent.backlog) == ("350500", "upstream", 2)
+    assert parent.last_contact_at is None and parent.oldest_undelivered_at is not None
+    await note_parent_contact(uow=a.uow, node=a.node)
+    [parent] = await list_links(uow=a.uow, node=a.node)
+    assert parent.last_contact_at is not None
+
+
+async def test_the_delivery_log_counts_each_status_newest_first() -> None:
+    a = app()
+    sub_id = await subscribe(a)
+    base = {"subscription_id": sub_id, "attempts": 0, "next_attempt_at": NOW, "created_at": NOW}
+    await fake(a).views.deliveries.queue(
+        [{**base, "status": s, "event_id": f"e{n}"} for n, s in enumerate(["dead", "pending"])]
+    )
+    log = await read.delivery_log(sub_id, uow=a.uow, principal=INTEGRATOR, status=None, limit=10)
+    assert log.counts == {"dead": 1, "pending": 1}
+    assert [d.event_id for d in log.deliveries] == ["e1", "e0"]
+    count = await replay(
+        sub_id, Replay(dead_letters=True), uow=a.uow, clock=a.clock, principal=INTEGRATOR
+    )
+    assert count == 1
+    log = await read.delivery_log(sub_id, uow=a.uow, principal=INTEGRATOR, status=None, limit=10)
+    assert log.counts == {"pending": 2}
