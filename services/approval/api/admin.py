@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from libs.events.auth import Principal, Role, same_department
 from libs.events.instants import BeijingRoute
-from services.approval.api.deps import Admin, AppDep, Manager, Viewer
-from services.approval.api.schemas import (
+from services.approval.api.admin_schemas import (
     AbsencePut,
     AuthorizationPut,
     DepartmentRead,
@@ -15,6 +14,7 @@ from services.approval.api.schemas import (
     ItemRulesRead,
     PostsPut,
 )
+from services.approval.api.deps import Admin, AppDep, Manager, Viewer
 from services.approval.application.configure import (
     AuthorizeWindow,
     NamePosts,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
@@ -117,6 +117,18 @@ class SiteReviewCreate(RequestBody):
         return [SiteOpinion(**o.model_dump()) for o in self.opinions]
 
 
+class PauseRead(BaseModel):
+    """A pause: its procedure, when it began, and (once resumed) what it cost."""
+
+    procedure: str
+    since: datetime
+    reason: str
+    until: datetime | None
+    working_days: int
+    expected_days: int | None
+    expected_until: date | None
+
+
 class PartRead(BaseModel):
     """One department's part: its step, holder, deadline, pause and decision."""
 
@@ -126,8 +138,8 @@ class PartRead(BaseModel):
     assignee: str | None
     limit_days: int
     deadline: datetime
-    suspended: dict[str, Any] | None
-    pauses: list[dict[str, Any]]
+    suspended: PauseRead | None
+    pauses: list[PauseRead]
     decided_by: str
     decided_at: datetime | None
     reasons: str
@@ -142,8 +154,8 @@ class PartRead(BaseModel):
             assignee=part.assignee,
             limit_days=part.limit_days,
             deadline=part.deadline.at,
-            suspended=vars(part.pause) if part.pause else None,
-            pauses=[vars(p) for p in part.pauses],
+            suspended=PauseRead.model_validate(vars(part.pause)) if part.pause else None,
+            pauses=[PauseRead.model_validate(vars(p)) for p in part.pauses],
             decided_by=part.decided_by,
             decided_at=part.decided_at,
             reasons=part.reasons,

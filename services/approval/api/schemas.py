@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
 from libs.events.clock import BeijingTime
 from libs.events.contract import Procedure
-from libs.events.http import Code, RequestBody
+from libs.events.http import RequestBody
 from libs.events.words import case_status, status_zh
-from services.approval.api.project_schemas import JointRead
-from services.approval.application.configure import ItemRulesView
+from services.approval.api.project_schemas import JointRead, PauseRead
 from services.approval.domain.case import ApprovalCase
-from services.approval.domain.department import Department
-
-AuthorizedKind = Literal["immediate", "promised", "joint", "reported", "supplement", "returned"]
-PostName = Literal["window", "review", "approve"]
 
 
 class ReviewCreate(RequestBody):
@@ -64,49 +59,6 @@ class CountersignCreate(RequestBody):
 
     approvers: list[str] = Field(min_length=1)
     reason: str = ""
-
-
-class AuthorizationPut(RequestBody):
-    """授权到位: what the window decides alone, and what it pre-reviews for the department."""
-
-    window_decides: list[AuthorizedKind]
-    pre_review: list[AuthorizedKind] = []
-    special_disposal: bool = False
-
-
-class PostHoldersIn(RequestBody):
-    """The A person of a post and the B who stands in."""
-
-    a: Code
-    b: Code | None = None
-
-
-class PostsPut(RequestBody):
-    """A/B岗 for each post of the department."""
-
-    posts: dict[PostName, PostHoldersIn]
-
-
-class AbsencePut(RequestBody):
-    """Away (work goes to B at once) or back."""
-
-    absent: bool
-    reason: str = ""
-
-
-class ItemRulesPut(RequestBody):
-    """How an item's cases are approved (defaults: single approver, 10 working days' extension).
-
-    Deemed approval (超时默许) is set on the catalogue item only (intake's `deemed_approval`).
-    """
-
-    countersign: list[str] = []
-    extension_cap_days: int = Field(
-        default=10, ge=0, le=60, description="above 10 (行政许可法 art. 42) needs extension_basis"
-    )
-    extension_basis: str = Field(
-        default="", max_length=500, description="the law allowing a longer extension"
-    )
 
 
 class WorkItemRead(BaseModel):
@@ -156,6 +108,41 @@ class NoticeRead(BaseModel):
     last_error: str | None
 
 
+class ReviewRead(BaseModel):
+    """A reviewer's opinion (一审)."""
+
+    reviewer: str
+    opinion: str
+    comment: str
+
+
+class ExtensionRead(BaseModel):
+    """The one extension (延期)."""
+
+    days: int
+    reason: str
+    by: str
+    extended_at: datetime
+
+
+class OutcomeRead(BaseModel):
+    """How the case ended: here, by deemed approval, or above and returned."""
+
+    outcome: str
+    by: str
+    at: datetime
+    reasons: str
+    document_id: str
+    returned_from: str
+
+
+class DeliveryRead(BaseModel):
+    """送达: how and when the decision reached the applicant."""
+
+    channel: str
+    delivered_at: datetime
+
+
 class CaseRead(BaseModel):
     """A work item with its review, pauses, extension, decision, delivery and notices."""
 
@@ -176,15 +163,15 @@ class CaseRead(BaseModel):
     deadline: BeijingTime
     due_day: date
     provisional: bool
-    reviews: list[dict[str, str]]
+    reviews: list[ReviewRead]
     countersigners: list[str]
     signed_by: list[str]
-    suspended: dict[str, Any] | None
-    pauses: list[dict[str, Any]]
-    extension: dict[str, Any] | None
-    decision: dict[str, Any] | None
+    suspended: PauseRead | None
+    pauses: list[PauseRead]
+    extension: ExtensionRead | None
+    decision: OutcomeRead | None
     escalated_to: str
-    delivered: dict[str, Any] | None
+    delivered: DeliveryRead | None
     notices: list[NoticeRead] = []
     version: int
     joint: JointRead | None = None  # 并联审批: the stage's parts and who is waited on
@@ -203,15 +190,15 @@ class CaseRead(BaseModel):
             deadline=deadline.at,
             due_day=deadline.due_day,
             provisional=deadline.provisional,
-            reviews=[vars(r) for r in case.reviews],
+            reviews=[ReviewRead.model_validate(vars(r)) for r in case.reviews],
             countersigners=case.countersigners,
             signed_by=list(case.signatures),
-            suspended=vars(case.pause) if case.pause else None,
-            pauses=[vars(p) for p in case.pauses],
-            extension=case.extension.model_dump(include=_EXTENSION) if case.extension else None,
-            decision=vars(case.decision) if case.decision else None,
+            suspended=PauseRead.model_validate(vars(case.pause)) if case.pause else None,
+            pauses=[PauseRead.model_validate(vars(p)) for p in case.pauses],
+            extension=_maybe(ExtensionRead, case.extension),
+            decision=OutcomeRead.model_validate(vars(case.decision)) if case.decision else None,
             escalated_to=case.escalated_to,
-            delivered=case.delivered.model_dump(include=_DELIVERY) if case.delivered else None,
+            delivered=_maybe(DeliveryRead, case.delivered),
             notices=[NoticeRead.model_validate(n) for n in notices or []],
             version=case.version,
             joint=JointRead.of(case.joint) if case.joint else None,
@@ -230,56 +217,13 @@ _FACTS = {
     "window_decides",
     "deemed_approval",
 }
-_EXTENSION = {"days", "reason", "by", "extended_at"}
-_DELIVERY = {"channel", "delivered_at"}
+M = TypeVar("M", bound=BaseModel)
 
 
-class DepartmentRead(BaseModel):
-    """A department's approval configuration."""
-
-    department: str
-    window_decides: list[str]
-    pre_review: list[str]
-    special_disposal: bool
-    posts: dict[str, PostHoldersIn]
-    absent: list[str]
-    version: int
-
-    @classmethod
-    def of(cls, staff: Department) -> DepartmentRead:
-        """The view of a department's configuration."""
-        return cls(
-            department=staff.code,
-            window_decides=list(staff.window_decides),
-            pre_review=list(staff.pre_review),
-            special_disposal=staff.special_disposal,
-            posts={name: PostHoldersIn(a=h.a, b=h.b) for name, h in staff.posts.items()},
-            absent=sorted(staff.absent),
-            version=staff.version,
-        )
-
-
-class ItemRulesRead(BaseModel):
-    """An item's approval rules."""
-
-    item_code: str
-    deemed_approval: bool | None = Field(
-        description="read-only: the catalogue item's flag (null until approval has seen the item)"
+def _maybe(model: type[M], event: BaseModel | None) -> M | None:
+    """The read model of an event's fields it declares, or None."""
+    return (
+        None
+        if event is None
+        else model.model_validate(event.model_dump(include=set(model.model_fields)))
     )
-    countersign: list[str]
-    extension_cap_days: int
-    extension_basis: str
-    version: int
-
-    @classmethod
-    def of(cls, code: str, view: ItemRulesView) -> ItemRulesRead:
-        """The view of an item's rules, its deemed approval from the catalogue item."""
-        rules, item = view.rules, view.item
-        return cls(
-            item_code=code,
-            deemed_approval=None if item is None else item.deemed_approval,
-            countersign=rules.countersign,
-            extension_cap_days=rules.extension_cap_days,
-            extension_basis=rules.extension_basis,
-            version=rules.version,
-        )

@@ -77,7 +77,9 @@ async def verify(body: VerifyCreate, approval: AppDep) -> VerifyRead:
     response_model=DocumentCheckRead,
     responses={200: {"content": {"text/html": {}}}},
 )
-async def check_document(document_id: str, request: Request, approval: AppDep) -> object:
+async def check_document(
+    document_id: str, request: Request, approval: AppDep
+) -> DocumentCheckRead | HTMLResponse:
     """扫码核验: the record of a document number, for comparing with the paper (no token; the
     applicant's name is masked). A browser gets a page, other clients JSON."""
     sealed = await document_numbered(document_id, uow=approval.uow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from libs.events.auth import Principal, Role
 from libs.events.clock import Clock
-from services.approval.application.ports import ApprovalUnit, SealedDocument, Seals
+from services.approval.application.ports import ApprovalTx, ApprovalUnit, SealedDocument, Seals
 from services.approval.application.sealing import issue_document
 from services.approval.application.unit import case_for
 from services.approval.config import Settings
@@ -22,15 +22,7 @@ async def sealed_document(
 ) -> SealedDocument:
     """The case's sealed decision document, for who may read it (the applicant: their own)."""
     async with uow.begin() as tx:
-        if principal.role == Role.applicant:
-            contact = await tx.views.contact_of(case_id)
-            if contact is None or not contact.submitted_by or contact.submitted_by != principal.sub:
-                raise NotYourCase(
-                    f"case {case_id} is not a case {principal.sub} submitted",
-                    detail_zh=f"案件 {case_id} 不是您提交的案件",
-                )
-        else:
-            await case_for(tx, case_id, principal, acting=False)
+        await _may_read(tx, case_id, principal)
         sealed = await tx.views.document_of(case_id)
     if sealed is None:
         # Decided a moment ago (deemed by the scan, say): sealed now, outside any transaction,
@@ -44,6 +36,19 @@ async def sealed_document(
             detail_zh=f"案件 {case_id} 在本中心尚无决定书",
         )
     return sealed
+
+
+async def _may_read(tx: ApprovalTx, case_id: str, principal: Principal) -> None:
+    """The applicant reads their own case's document; staff the cases they may see."""
+    if principal.role != Role.applicant:
+        await case_for(tx, case_id, principal, acting=False)
+        return
+    contact = await tx.views.contact_of(case_id)
+    if contact is None or not contact.submitted_by or contact.submitted_by != principal.sub:
+        raise NotYourCase(
+            f"case {case_id} is not a case {principal.sub} submitted",
+            detail_zh=f"案件 {case_id} 不是您提交的案件",
+        )
 
 
 async def document_numbered(document_id: str, *, uow: ApprovalUnit) -> SealedDocument:

@@ -17,6 +17,7 @@ from services.approval.application.notices import notify_applicant
 from services.approval.application.ports import (
     ApprovalTx,
     ApprovalUnit,
+    Contact,
     DuplicateDocument,
     SealedDocument,
     Seals,
@@ -24,7 +25,7 @@ from services.approval.application.ports import (
 from services.approval.application.unit import load_case
 from services.approval.config import Settings
 from services.approval.domain.case import ApprovalCase
-from services.approval.domain.document import decision_document
+from services.approval.domain.document import NameBook, decision_document
 
 RECORD_ATTEMPTS = 5
 
@@ -50,6 +51,27 @@ async def issue_document(
             return False
         contact = await tx.views.contact_of(case_id)
         names = await tx.views.names()
+    sealed = await _sealed(case, contact, names, settings=settings, seals=seals)
+    for _ in range(RECORD_ATTEMPTS):  # the case's stream may move meanwhile (case.delivered)
+        try:
+            async with uow.begin() as tx:
+                return await _record(tx, sealed, clock=clock, settings=settings, seals=seals)
+        except DuplicateDocument:
+            return False  # another process kept it first
+        except ConcurrencyError:
+            continue
+    return False  # the sweep (issue_missing_documents) tries again
+
+
+async def _sealed(
+    case: ApprovalCase,
+    contact: Contact | None,
+    names: NameBook,
+    *,
+    settings: Settings,
+    seals: Seals,
+) -> SealedDocument:
+    """The document rendered and signed in worker threads (no transaction is open)."""
     assert case.decision is not None
     document = decision_document(
         case,
@@ -60,16 +82,7 @@ async def issue_document(
     )
     pdf = await asyncio.to_thread(render_decision, document)
     seal = await asyncio.to_thread(seals.sign, case.facts.department, document, pdf)
-    sealed = SealedDocument(case_id, document, pdf, seal, case.decision.at)
-    for _ in range(RECORD_ATTEMPTS):  # the case's stream may move meanwhile (case.delivered)
-        try:
-            async with uow.begin() as tx:
-                return await _record(tx, sealed, clock=clock, settings=settings, seals=seals)
-        except DuplicateDocument:
-            return False  # another process kept it first
-        except ConcurrencyError:
-            continue
-    return False  # the sweep (issue_missing_documents) tries again
+    return SealedDocument(case.stream_id, document, pdf, seal, case.decision.at)
 
 
 async def _record(

@@ -1,4 +1,4 @@
-"""In-memory approval views and seals: what the handlers see through their ports, no I/O."""
+"""In-memory approval views and seal keys: what the handlers see through their ports, no I/O."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from libs.events.calendar import YearSchedule
 from libs.events.org import Names
+from services.approval.adapters.seals import SealKeys
 from services.approval.application.ports import (
     CatalogItem,
     Contact,
@@ -250,15 +254,9 @@ class FakeApprovalViews:
         return {"work_items": sorted(rows), "joint_parts": sorted(self.parts.items())}
 
 
-class FakeSeals:
-    """Seals every document with the same made-up signature; records what it sealed."""
-
-    def __init__(self) -> None:
-        self.sealed: list[tuple[str, dict[str, Any]]] = []
-
-    def sign(self, department: str, document: dict[str, Any], pdf: bytes) -> dict[str, str]:
-        self.sealed.append((department, document))
-        return {"department": department, "key_id": "fake-key", "signature": "c2lnbmVk"}
-
-    def public_pem(self, key_id: str) -> str:
-        return "-----BEGIN PUBLIC KEY-----\nfake\n-----END PUBLIC KEY-----\n"
+def seal_keys() -> SealKeys:
+    """Seal keys held in memory: one made-up key for department `land`, none generated."""
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return SealKeys(configured={"land": pem.decode()}, directory=None, generate=False)

@@ -41,7 +41,7 @@ from services.approval.domain.rules import (
 )
 from services.approval.events import DepartmentPostsNamed, PostHolders
 from tests.support.fakes import FakeUnitOfWork
-from tests.unit.approval.fakes import FakeApprovalViews, FakeSeals
+from tests.unit.approval.fakes import FakeApprovalViews, seal_keys
 
 pytestmark = pytest.mark.unit
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)
@@ -61,7 +61,7 @@ def approval() -> App:
         clock=FixedClock(MONDAY + timedelta(hours=1)),
         uow=uow,
         notifier=LocalSink(),
-        seals=FakeSeals(),  # type: ignore[arg-type]
+        seals=seal_keys(),
     )
 
 

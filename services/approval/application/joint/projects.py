@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from libs.events.auth import Principal
 from libs.events.clock import Clock
 from libs.events.contract.projects import StageDefinition
-from services.approval.application.ports import ApprovalTx, ApprovalUnit
+from services.approval.application.ports import ApprovalTx, ApprovalUnit, JointSubmission
 from services.approval.application.unit import actor_of, load_case
 from services.approval.config import Settings
 from services.approval.domain import joint_rules, project_rules
 from services.approval.domain.access import JointCaseNotFiled, JointItemNotHere, ProjectNotHere
+from services.approval.domain.case import ApprovalCase
+from services.approval.domain.joint import JointItem
 from services.approval.domain.joint_rules import StageCaseAlreadyStarted
 from services.approval.domain.parts import JointState
 from services.approval.domain.project_rules import NewProject
@@ -151,6 +153,30 @@ async def mark_green_channel(
         return await project_view(tx, project)
 
 
+async def _stage_case(
+    tx: ApprovalTx, case_id: str, *, center: str
+) -> tuple[JointSubmission, JointItem, ApprovalCase]:
+    """The joint case filed here for a stage, its item, and the case not yet accepted or bound."""
+    filed = await tx.views.submission_of(case_id)
+    if filed is None or filed.center != center:
+        raise JointCaseNotFiled(
+            f"no joint case {case_id} was filed at center {center}",
+            detail_zh=f"中心 {center} 没有收件编号为 {case_id} 的联办件",
+        )
+    item = await tx.views.joint_item_of(filed.item_code)
+    if item is None:
+        raise JointItemNotHere(
+            f"joint item {filed.item_code} is not known here",
+            detail_zh=f"本中心没有联办事项 {filed.item_code}",
+        )
+    case = await load_case(tx, case_id)
+    if case.opened is not None or case.bound is not None:
+        raise StageCaseAlreadyStarted(
+            f"case {filed.case_no} was already accepted or bound; file a new case for the stage"
+        )
+    return filed, item, case
+
+
 @dataclass(frozen=True)
 class StartStage:
     """Name the case of the project's next stage (filed at intake, not yet accepted)."""
@@ -167,23 +193,7 @@ async def start_next_stage(
     center = settings.center_code
     async with uow.begin() as tx:
         project = await project_of(tx, cmd.project_id, center=center)
-        filed = await tx.views.submission_of(cmd.case_id)
-        if filed is None or filed.center != center:
-            raise JointCaseNotFiled(
-                f"no joint case {cmd.case_id} was filed at center {center}",
-                detail_zh=f"中心 {center} 没有收件编号为 {cmd.case_id} 的联办件",
-            )
-        item = await tx.views.joint_item_of(filed.item_code)
-        if item is None:
-            raise JointItemNotHere(
-                f"joint item {filed.item_code} is not known here",
-                detail_zh=f"本中心没有联办事项 {filed.item_code}",
-            )
-        case = await load_case(tx, cmd.case_id)
-        if case.opened is not None or case.bound is not None:
-            raise StageCaseAlreadyStarted(
-                f"case {filed.case_no} was already accepted or bound; file a new case for the stage"
-            )
+        filed, item, case = await _stage_case(tx, cmd.case_id, center=center)
         events, bound = project_rules.request_next_stage(
             project,
             actor_of(principal),
