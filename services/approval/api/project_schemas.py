@@ -235,6 +235,15 @@ class StageRead(BaseModel):
         )
 
 
+class GreenChannelRead(BaseModel):
+    """绿色通道: how much the limits shrink, why, who marked it and when."""
+
+    factor: float
+    reason: str
+    by: str
+    at: datetime
+
+
 class ProjectRead(BaseModel):
     """A project: its stages in order, parts and deadlines, green channel, agent, elapsed days."""
 
@@ -245,7 +254,7 @@ class ProjectRead(BaseModel):
     series_name: str
     applicant_name: str
     agent: str
-    green_channel: dict[str, Any] | None
+    green_channel: GreenChannelRead | None
     status: str
     elapsed_days: int
     stages: list[StageRead]
@@ -263,7 +272,9 @@ class ProjectRead(BaseModel):
             series_name=facts.series_name,
             applicant_name=facts.applicant_name,
             agent=project.agent,
-            green_channel=vars(project.green) if project.green else None,
+            green_channel=GreenChannelRead.model_validate(vars(project.green))
+            if project.green
+            else None,
             status=project.finished.outcome if project.finished else "running",
             elapsed_days=project.elapsed_days,
             stages=[StageRead.of(s, joints.get(s.case_id)) for s in project.stages],
