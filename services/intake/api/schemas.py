@@ -173,6 +173,16 @@ class ItemRef(BaseModel):
     name: str
 
 
+class ApplicantRead(BaseModel):
+    """The applicant as answers show them: the number and the phone masked."""
+
+    name: str
+    id_type: str
+    id_type_name: str
+    id_no: str
+    phone: str
+
+
 class CaseRead(BaseModel):
     """A case: its state, deadline and history."""
 
@@ -189,7 +199,7 @@ class CaseRead(BaseModel):
     department: str
     kind: Kind
     channel: Channel
-    applicant: dict[str, str]
+    applicant: ApplicantRead
     submitted_by: str
     submitted_at: BeijingTime
     materials: list[str]

@@ -7,7 +7,7 @@ from typing import Any
 from libs.events.auth import Principal
 from libs.events.instants import in_beijing
 from libs.events.words import status_fields
-from services.intake.api.schemas import CaseRead, CaseSummary, HistoryEntry, ItemRef
+from services.intake.api.schemas import ApplicantRead, CaseRead, CaseSummary, HistoryEntry, ItemRef
 from services.intake.application.common import (
     IntakeTransaction,
     IntakeUnitOfWork,
@@ -53,7 +53,7 @@ def _view(case: Case, item: ItemVersion, row: CaseRow, history: list[HistoryEntr
         department=s.department,
         kind=s.kind,
         channel=s.channel,
-        applicant=masked_applicant(s.applicant),
+        applicant=ApplicantRead(**masked_applicant(s.applicant)),
         submitted_by=s.submitted_by,
         submitted_at=s.submitted_at,
         materials=case.provided,

@@ -1,21 +1,21 @@
-"""The case at intake: receipt, the one-time notice, acceptance (容缺 too), refusal, withdrawal."""
+"""The case at intake: receipt, the one-time notice, acceptance (容缺 too), refusal, withdrawal.
+
+`Case` decides: each command checks its rules against the state (`case_state.py`) and returns
+the new events."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from libs.events.aggregate import Aggregate
 from libs.events.calendar import Deadline, WorkCalendar
 from libs.events.caseclock import ClockFacts, deadline
 from libs.events.contract import (
-    CaseAcceptanceDue,
     CaseAccepted,
     CaseDeadlineChanged,
     CasePromiseExtended,
     CaseRefused,
     CaseReturned,
-    CaseSubmitted,
     CaseSupplemented,
     CaseSupplementRequested,
     CaseWithdrawalRefusalNoted,
@@ -25,109 +25,17 @@ from libs.events.contract import (
 from libs.events.registry import Event
 from services.intake.domain import rules
 from services.intake.domain.acceptance import Acceptance, today
+from services.intake.domain.case_state import CLOSED, OPEN, OPEN_AFTER_ACCEPTANCE, CaseState
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.submission import unknown_materials
 
-OPEN = frozenset({"submitted", "awaiting_supplement"})
-CLOSED = frozenset({"refused", "withdrawn", "returned"})
-# Accepted and still with approval; a requested withdrawal waits for approval's answer.
-OPEN_AFTER_ACCEPTANCE = frozenset({"accepted", "withdrawal_requested"})
+__all__ = ["CLOSED", "OPEN", "OPEN_AFTER_ACCEPTANCE", "RETURN_REASON", "Case"]
 RETURN_REASON = "容缺材料未在承诺期限内补齐 (tolerated materials not supplied by the promised date)"
 
 
-class Case(Aggregate):
-    """A case as intake's own events leave it."""
+class Case(CaseState):
+    """A case at intake: its commands, each returning the events it decides on."""
 
-    def __init__(self, stream_id: str) -> None:
-        super().__init__(stream_id)
-        self.status = "new"
-        self.submitted: CaseSubmitted | None = None
-        self.provided: list[str] = []
-        self.first_notice: frozenset[str] = frozenset()
-        self.notices: list[CaseSupplementRequested] = []
-        self.accepted: CaseAccepted | None = None
-        self.deadline: Deadline | None = None
-        self.tolerated: list[str] = []  # tolerated materials still outstanding
-        self.supplement_by: date | None = None
-        self.extended = False
-        self.closing: Event | None = None
-        self.acceptance_warned = False  # art. 32: the window was warned of deemed acceptance
-
-    # --- state ---------------------------------------------------------------------------
-    @property
-    def center(self) -> str:
-        """The center holding the case."""
-        return self.submitted.center if self.submitted else ""
-
-    @property
-    def submitted_by(self) -> str:
-        """Who submitted the case (a clerk or the applicant)."""
-        return self.submitted.submitted_by if self.submitted else ""
-
-    def missing(self, item: ItemVersion) -> list[str]:
-        """Required materials not provided yet, in the item's order."""
-        return [c for c in item.required_codes() if c not in self.provided]
-
-    def when(self, event: Event) -> None:
-        """Fold one of intake's case events."""
-        match event:
-            case CaseSubmitted():
-                self.submitted, self.provided = event, list(event.materials)
-                self.first_notice = frozenset(event.missing)
-                self.status = "awaiting_supplement" if event.missing else "submitted"
-            case CaseSupplementRequested():
-                self.notices.append(event)
-                self.status = "awaiting_supplement"
-            case CaseSupplemented():
-                self._when_supplemented(event)
-            case CaseAccepted():
-                self.accepted, self.status = event, "accepted"
-                self.deadline = Deadline(
-                    at=event.deadline, due_day=event.due_day, provisional=event.provisional
-                )
-                self.tolerated, self.supplement_by = (
-                    list(event.tolerated_missing),
-                    event.supplement_by,
-                )
-            case CaseDeadlineChanged():
-                self.deadline = Deadline(
-                    at=event.deadline, due_day=event.due_day, provisional=event.provisional
-                )
-            case CaseAcceptanceDue():
-                self.acceptance_warned = True
-            case CasePromiseExtended():
-                self.supplement_by, self.extended = event.supplement_by, True
-            case CaseRefused():
-                self.closing, self.status = event, "refused"
-            case CaseWithdrawalRequested():
-                self.status = "withdrawal_requested"
-            case CaseWithdrawalRefusalNoted():
-                self.status = "accepted"  # a withdrawal is requested of an accepted case only
-            case CaseWithdrawn():
-                self.closing, self.status = event, "withdrawn"
-            case CaseReturned():
-                self.closing, self.status = event, "returned"
-
-    def _when_supplemented(self, event: CaseSupplemented) -> None:
-        self.provided += [c for c in event.materials if c not in self.provided]
-        if self.status in OPEN_AFTER_ACCEPTANCE:
-            self.tolerated = [c for c in self.tolerated if c not in event.materials]
-        elif not event.missing:
-            self.status = "submitted"
-
-    def _require(self, allowed: frozenset[str], action: str) -> None:
-        if self.status in CLOSED:
-            raise rules.CaseClosed(f"case {self.stream_id} is {self.status}; it cannot {action}")
-        if self.status not in allowed:
-            raise rules.CaseNotOpenForIntake(
-                f"case {self.stream_id} is {self.status}; only a case awaiting acceptance can "
-                f"{action}"
-            )
-
-    def _event(self) -> dict[str, str]:
-        return {"case_id": self.stream_id, "center": self.center}
-
-    # --- commands ------------------------------------------------------------------------
     def supplement(
         self, item: ItemVersion, materials: Sequence[str], rejected: Mapping[str, str]
     ) -> list[Event]:
