@@ -133,7 +133,7 @@ async def opened(app: App, **accepting: bool | int) -> None:
         "department:land",
         DepartmentPostsNamed(center="350500", department="land", posts=posts, at=MONDAY),
     )
-    await consume(app, submitted(), accepted(**accepting))  # type: ignore[arg-type]
+    await consume(app, submitted(), accepted(**accepting))
     fake(app).new_events()
 
 
@@ -278,10 +278,10 @@ async def test_an_overdue_deemable_case_is_deemed_approved_once_and_delivered() 
     assert isinstance(app.clock, FixedClock)
     app.clock.set(MONDAY + timedelta(days=2))  # Wednesday: Tuesday's deadline has passed
     deps = {"uow": app.uow, "clock": app.clock, "settings": app.settings}
-    assert await deem_overdue(**deps, seals=app.seals) == 1  # type: ignore[arg-type]
+    assert await deem_overdue(**deps, seals=app.seals) == 1
     assert types(fake(app).new_events()) == ["case.deemed_approved", "case.decision_issued"]
-    assert await deem_overdue(**deps, seals=app.seals) == 0  # type: ignore[arg-type]
-    assert await deliver_due(**deps, notifier=app.notifier) == 1  # type: ignore[arg-type]
+    assert await deem_overdue(**deps, seals=app.seals) == 0
+    assert await deliver_due(**deps, notifier=app.notifier) == 1
     assert types(fake(app).new_events()) == ["case.delivered"]
     assert isinstance(app.notifier, LocalSink) and len(app.notifier.sent) == 1
 
@@ -291,10 +291,10 @@ async def test_an_extension_cap_above_ten_days_cites_the_law() -> None:
     admin = Principal(sub="admin-1", role=Role.admin, center="350500")
     deps = {"principal": admin, "uow": app.uow, "clock": app.clock, "settings": app.settings}
     with pytest.raises(ExtensionCapNeedsLegalBasis):
-        await set_item_rules(SetItemRules("LAND-01", extension_cap_days=20), **deps)  # type: ignore[arg-type]
+        await set_item_rules(SetItemRules("LAND-01", extension_cap_days=20), **deps)
     view = await set_item_rules(
         SetItemRules("LAND-01", extension_cap_days=20, extension_basis="《土地管理法》第X条"),
-        **deps,  # type: ignore[arg-type]
+        **deps,
     )
     assert view.rules.extension_cap_days == 20
     assert types(fake(app).new_events()) == ["approval.item_rules_set"]
