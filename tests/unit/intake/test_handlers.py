@@ -1,69 +1,41 @@
-"""Intake's handlers through `bootstrap()` with the in-memory unit of work: given past events,
-when a command, then the new events (and what the views were told). No database, no broker."""
+"""Intake's case commands through `bootstrap()` with the in-memory unit of work: given past
+events, when a command, then the new events (and what the views were told). No I/O."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import pytest
 
 from libs.events import contract as s
 from libs.events.auth import Principal, Role
-from libs.events.clock import SHANGHAI, FixedClock
-from libs.events.envelope import Envelope
 from libs.events.rules import Kind
 from services.intake.application.accept_case import AcceptCase, accept_case
-from services.intake.application.deem_accepted import Judged, judge_unjudged_cases
 from services.intake.application.extend_promise import ExtendPromise, extend_promise
-from services.intake.application.follow_case import when_case_event_elsewhere_track_case
-from services.intake.application.name_org import name_center
-from services.intake.application.public_lookup import lookup_case
-from services.intake.application.publish_item import PublishItem, publish_item
 from services.intake.application.refuse_case import RefuseCase, refuse_case
-from services.intake.application.retire_item import RetireCatalogItem, retire_item
-from services.intake.application.return_overdue import return_overdue_cases
 from services.intake.application.submit_case import SubmitCase, submit_case
 from services.intake.application.supplement_case import SupplementCase, supplement_case
 from services.intake.application.withdraw_case import WithdrawCase, withdraw_case
-from services.intake.bootstrap import App, bootstrap
-from services.intake.config import Settings
+from services.intake.bootstrap import App
 from services.intake.domain import rules
-from services.intake.domain.catalog import RetireItem
 from services.intake.domain.query_codes import QueryCodeIssued
-from services.intake.events import ItemRetired
-from tests.unit.intake.fakes import FakeIntakeUnitOfWork
-from tests.unit.intake.given import NOW, applicant, item, spec
+from tests.unit.intake.given import applicant
+from tests.unit.intake.handling import (
+    ALL,
+    CLERK,
+    PEPPER,
+    fake,
+    intake,
+    submitted,
+)
 
 pytestmark = pytest.mark.unit
-
-CLERK = Principal(sub="clerk-1", role=Role.clerk, center="350500", department="SCJG")
-APPLICANT = Principal(sub="alice", role=Role.applicant)
-ALL = ["APP", "LIC", "LAY", "HLT"]
-PEPPER = "a-pepper-for-unit-tests-only"
 
 
 @pytest.fixture
 def app() -> App:
-    """Intake on the fake unit of work, its clock at NOW, item SCJG-003 v1 in the catalogue."""
-    uow = FakeIntakeUnitOfWork()
-    uow.views.add(item())
-    settings = Settings(center_code="350500", query_code_pepper=PEPPER)
-    return bootstrap(settings, clock=FixedClock(NOW), uow=uow)
-
-
-def fake(app: App) -> FakeIntakeUnitOfWork:
-    """The app's fake unit of work: its streams, views and new events."""
-    uow = app.uow
-    assert isinstance(uow, FakeIntakeUnitOfWork)
-    return uow
-
-
-async def submitted(app: App, materials: list[str], channel: s.Channel = "window") -> str:
-    """A case received with these materials; its id (the events are then not new any more)."""
-    cmd = SubmitCase("SCJG-003", applicant(), materials, channel, "clerk-1")
-    created = await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
-    fake(app).new_events()
-    return created.case_id
+    """Intake on the fake unit of work, its clock at NOW."""
+    return intake()
 
 
 async def test_a_complete_case_is_received_with_its_number_and_a_code_never_published(
@@ -96,25 +68,6 @@ async def test_missing_materials_start_the_one_time_notice(app: App) -> None:
     ]
     assert created.status == "awaiting_supplement" and created.missing == ["LAY", "HLT"]
     assert [n.name for n in created.notice] == ["经营场所平面布局图", "从业人员健康证明"]
-
-
-async def test_a_retired_item_receives_no_case_and_nothing_is_kept(app: App) -> None:
-    order = RetireItem(reason="法律废止", legal_basis="国务院令第 1 号")
-    cmd = RetireCatalogItem("SCJG-003", order, "admin-1")
-    fake(app).given(
-        "item-SCJG-003",
-        s.ItemPublished(
-            center="350500", code="SCJG-003", version=1, published_at=NOW, **spec().model_dump()
-        ),
-    )
-    retired = await retire_item(cmd, uow=app.uow, clock=app.clock, center="350500")
-    assert retired.retired is not None and retired.retired.reason == "法律废止"
-    [event] = fake(app).new_events()
-    assert isinstance(event, ItemRetired)
-    submit = SubmitCase("SCJG-003", applicant(), ALL, "window", "clerk-1")
-    with pytest.raises(rules.RetiredItemAcceptsNoCases):
-        await submit_case(submit, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
-    assert fake(app).new_events() == [] and fake(app).views.rows == {}
 
 
 async def test_an_unknown_item_is_refused_by_name(app: App) -> None:
@@ -194,36 +147,6 @@ async def test_withdrawal_is_immediate_before_acceptance_and_asked_of_approval_a
     assert [type(e) for e in fake(app).new_events()] == [s.CaseWithdrawalRequested]
 
 
-async def test_approvals_refusal_of_the_withdrawal_accepts_the_case_again(app: App) -> None:
-    case_id = await submitted(app, ALL)
-    await accept_case(AcceptCase(case_id, CLERK), uow=app.uow, clock=app.clock)
-    await withdraw_case(WithdrawCase(case_id, CLERK), uow=app.uow, clock=app.clock)
-    fake(app).new_events()
-    refused = s.CaseWithdrawalRefused(
-        case_id=case_id,
-        center="350500",
-        reason="已作出决定",
-        decision="approved",
-        refused_at=NOW,
-    )
-    envelope = Envelope(
-        type=refused.TYPE,
-        source="/350500/approval",
-        subject=case_id,
-        center="350500",
-        sequence=9,
-        data=refused.model_dump(mode="json"),
-    )
-    async with app.uow.begin() as tx:
-        await when_case_event_elsewhere_track_case(
-            tx, envelope, refused, own_source=app.source, clock=app.clock
-        )
-    [noted] = fake(app).new_events()
-    assert isinstance(noted, s.CaseWithdrawalRefusalNoted) and noted.summary.endswith("已作出决定")
-    assert fake(app).views.rows[case_id].status == "accepted"
-    assert [e.type for e in fake(app).views.reported] == [s.CaseWithdrawalRefused.TYPE]
-
-
 async def test_a_promise_is_extended_by_the_cases_department_only(app: App) -> None:
     case_id = await submitted(app, ["APP", "LIC", "LAY"])
     cmd = AcceptCase(case_id, CLERK, ["HLT"], date(2026, 12, 2))
@@ -241,65 +164,14 @@ async def test_a_promise_is_extended_by_the_cases_department_only(app: App) -> N
     assert event.previous_supplement_by == date(2026, 12, 2)
 
 
-async def test_an_unkept_promise_returns_the_case_once(app: App) -> None:
+async def test_staff_of_no_department_still_may_not_extend_a_promise(app: App) -> None:
     case_id = await submitted(app, ["APP", "LIC", "LAY"])
     cmd = AcceptCase(case_id, CLERK, ["HLT"], date(2026, 12, 2))
     await accept_case(cmd, uow=app.uow, clock=app.clock)
     fake(app).new_events()
-    assert await return_overdue_cases(uow=app.uow, clock=app.clock) == []
-    assert isinstance(app.clock, FixedClock)
-    app.clock.set(datetime(2026, 12, 3, 9, tzinfo=SHANGHAI))
-    assert await return_overdue_cases(uow=app.uow, clock=app.clock) == [case_id]
-    [event] = fake(app).new_events()
-    assert isinstance(event, s.CaseReturned) and event.missing == ["HLT"]
-    assert await return_overdue_cases(uow=app.uow, clock=app.clock) == []
-
-
-async def test_an_unjudged_online_submission_is_warned_then_deemed_accepted(app: App) -> None:
-    case_id = await submitted(app, ALL, channel="online")
-    assert isinstance(app.clock, FixedClock)
-    app.clock.set(datetime(2026, 12, 2, 9, tzinfo=SHANGHAI))  # the 5th working day
-    assert await judge_unjudged_cases(uow=app.uow, clock=app.clock) == Judged(warned=[case_id])
-    app.clock.set(datetime(2026, 12, 3, 0, 1, tzinfo=SHANGHAI))
-    assert await judge_unjudged_cases(uow=app.uow, clock=app.clock) == Judged(accepted=[case_id])
-    [warned, accepted] = fake(app).new_events()
-    assert isinstance(warned, s.CaseAcceptanceDue)
-    assert isinstance(accepted, s.CaseAccepted) and accepted.cause == "deemed_art32"
-    assert accepted.accepted_at == fake(app).views.rows[case_id].submitted_at
-
-
-async def test_publishing_an_unchanged_item_appends_nothing(app: App) -> None:
-    cmd = PublishItem("SCJG-010", spec(name="食品生产许可"), "admin-1")
-    first = await publish_item(cmd, uow=app.uow, clock=app.clock, center="350500")
-    again = await publish_item(cmd, uow=app.uow, clock=app.clock, center="350500")
-    assert (first.created, again.created, again.item.version) == (True, False, 1)
-    [event] = fake(app).new_events()
-    assert isinstance(event, s.ItemPublished) and event.name == "食品生产许可"
-    changed = PublishItem("SCJG-010", spec(name="食品生产许可（新）"), "admin-1")
-    assert (
-        await publish_item(changed, uow=app.uow, clock=app.clock, center="350500")
-    ).item.version == 2
-
-
-async def test_naming_the_center_twice_appends_once(app: App) -> None:
-    assert await name_center(
-        "泉州市行政服务中心", "admin-1", uow=app.uow, clock=app.clock, center="350500"
-    )
-    assert not await name_center(
-        "泉州市行政服务中心", "admin-1", uow=app.uow, clock=app.clock, center="350500"
-    )
-    [event] = fake(app).new_events()
-    assert isinstance(event, s.CenterNamed) and event.name == "泉州市行政服务中心"
-
-
-async def test_the_public_lookup_needs_the_receipts_code(app: App) -> None:
-    cmd = SubmitCase("SCJG-003", applicant(), ALL, "window", "clerk-1")
-    created = await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
-    found = await lookup_case(created.case_no, created.query_code, uow=app.uow, pepper=PEPPER)
-    assert found is not None and (found.status, found.submitted_at) == ("submitted", NOW)
-    assert await lookup_case(created.case_no, "WRONG1", uow=app.uow, pepper=PEPPER) is None
-    other_pepper = await lookup_case(
-        created.case_no, created.query_code, uow=app.uow, pepper=PEPPER + "x"
-    )
-    assert other_pepper is None
-    assert timedelta(0) == found.submitted_at - NOW
+    reviewer = Principal(sub="r-1", role=Role.reviewer, center="350500")
+    later = ExtendPromise(case_id, reviewer, date(2026, 12, 4), "补办证明")
+    with pytest.raises(rules.OnlyTheCaseDepartmentExtends) as caught:
+        await extend_promise(later, uow=app.uow, clock=app.clock)
+    assert caught.value.kind == Kind.forbidden and "SCJG" in (caught.value.detail_zh or "")
+    assert fake(app).new_events() == []
