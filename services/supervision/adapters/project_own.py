@@ -7,7 +7,6 @@ for every stored event. One path, whoever replays.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
@@ -49,32 +48,100 @@ async def _warning_issued(conn: AsyncConnection, e: WarningIssued) -> None:
     await light_rows.set_light(conn, e.case_id, "", rungs=",".join(rungs))
 
 
-def _row(table: Table, e: Event) -> dict[str, Any]:
-    """The event's declared fields that the table has a column for."""
-    return {name: getattr(e, name) for name in type(e).model_fields if name in table.c}
+async def _insert(conn: AsyncConnection, table: Table, row: dict[str, Any]) -> None:
+    await conn.execute(insert(table).values(row))
 
 
-async def _insert(table: Table, conn: AsyncConnection, e: Event, **values: Any) -> None:
-    await conn.execute(insert(table).values({**_row(table, e), **values}))
-
-
-async def _update(table: Table, conn: AsyncConnection, e: Event, **values: Any) -> None:
-    """Set the event's fields (and `values`) on the row its primary-key field names."""
-    row = {**_row(table, e), **values}
-    [key] = table.primary_key.columns
-    await conn.execute(update(table).where(key == row.pop(key.name)).values(row))
+async def _update(conn: AsyncConnection, table: Table, key: str, values: dict[str, Any]) -> None:
+    """Set `values` on the row whose primary key is `key`."""
+    [column] = table.primary_key.columns
+    await conn.execute(update(table).where(column == key).values(values))
 
 
 async def _opinion_issued(conn: AsyncConnection, e: s.OpinionIssued) -> None:
-    await _insert(opinions, conn, e, status="open", issued_at=e.issued_at or e.answer_by)
+    row = {
+        "opinion_id": e.opinion_id,
+        "center": e.center,
+        "department": e.department,
+        "case_id": e.case_id,
+        "text": e.text,
+        "issued_by": e.issued_by,
+        "issued_at": e.issued_at or e.answer_by,
+        "answer_by": e.answer_by,
+        "status": "open",
+    }
+    await _insert(conn, opinions, row)
+
+
+async def _opinion_answered(conn: AsyncConnection, e: s.OpinionAnswered) -> None:
+    answer = {"answer": e.answer, "answered_by": e.answered_by, "answered_at": e.answered_at}
+    await _update(conn, opinions, e.opinion_id, {**answer, "status": "answered"})
+
+
+async def _complaint_filed(conn: AsyncConnection, e: s.ComplaintFiled) -> None:
+    row = {
+        "complaint_id": e.complaint_id,
+        "center": e.center,
+        "department": e.department,
+        "case_id": e.case_id,
+        "text": e.text,
+        "filed_by": e.filed_by,
+        "filed_at": e.filed_at,
+        "answer_by": e.answer_by,
+        "status": "open",
+    }
+    await _insert(conn, complaints, row)
+
+
+async def _complaint_resolved(conn: AsyncConnection, e: s.ComplaintResolved) -> None:
+    answer = {"answer": e.answer, "resolved_by": e.resolved_by, "resolved_at": e.resolved_at}
+    await _update(conn, complaints, e.complaint_id, {**answer, "status": "resolved"})
+
+
+async def _notice_issued(conn: AsyncConnection, e: RectificationNoticeIssued) -> None:
+    row = {
+        "notice_id": e.notice_id,
+        "center": e.center,
+        "department": e.department,
+        "text": e.text,
+        "issued_by": e.issued_by,
+        "issued_at": e.issued_at,
+        "rectify_by": e.rectify_by,
+        "status": "open",
+    }
+    await _insert(conn, notices, row)
+
+
+async def _notice_answered(conn: AsyncConnection, e: RectificationNoticeAnswered) -> None:
+    answer = {"answer": e.answer, "answered_by": e.answered_by, "answered_at": e.answered_at}
+    await _update(conn, notices, e.notice_id, {**answer, "status": "answered"})
 
 
 async def _rated(conn: AsyncConnection, e: CaseRated) -> None:
-    await _insert(ratings, conn, e, status="awaiting_answer" if is_bad(e.score) else "closed")
+    row = {
+        "rating_id": e.rating_id,
+        "case_id": e.case_id,
+        "center": e.center,
+        "department": e.department,
+        "score": e.score,
+        "comment": e.comment,
+        "rated_by": e.rated_by,
+        "rated_at": e.rated_at,
+        "answer_by": e.answer_by,
+        "status": "awaiting_answer" if is_bad(e.score) else "closed",
+    }
+    await _insert(conn, ratings, row)
+
+
+async def _rating_answered(conn: AsyncConnection, e: RatingAnswered) -> None:
+    answer = {"follow_up": e.follow_up, "remedy": e.remedy, "answer": e.answer}
+    answered = {"answered_by": e.answered_by, "answered_at": e.answered_at}
+    await _update(conn, ratings, e.rating_id, {**answer, **answered, "status": "answered"})
 
 
 async def _rating_appealed(conn: AsyncConnection, e: RatingAppealed) -> None:
-    await _update(ratings, conn, e, status="appealed", appeal=e.reason)
+    appeal = {"appeal": e.reason, "appealed_at": e.appealed_at}
+    await _update(conn, ratings, e.rating_id, {**appeal, "status": "appealed"})
 
 
 async def _appeal_decided(conn: AsyncConnection, e: RatingAppealDecided) -> None:
@@ -86,24 +153,33 @@ async def _appeal_decided(conn: AsyncConnection, e: RatingAppealDecided) -> None
     }
     if e.upheld:
         values["answer_by"] = e.answer_by
-    await conn.execute(update(ratings).where(ratings.c.rating_id == e.rating_id).values(values))
+    await _update(conn, ratings, e.rating_id, values)
 
 
 async def _anomaly(conn: AsyncConnection, e: s.AnomalyDetected) -> None:
-    await _insert(anomalies, conn, e, department=e.evidence.get("department", ""))
+    row = {
+        "anomaly_id": e.anomaly_id,
+        "rule": e.rule,
+        "center": e.center,
+        "department": e.evidence.get("department", ""),
+        "case_id": e.case_id,
+        "evidence": e.evidence,
+        "detected_at": e.detected_at,
+    }
+    await _insert(conn, anomalies, row)
 
 
 APPLY: dict[type[Event], Apply] = {
     s.LightChanged: _light_changed,
     WarningIssued: _warning_issued,
     s.OpinionIssued: _opinion_issued,
-    s.OpinionAnswered: partial(_update, opinions, status="answered"),
-    s.ComplaintFiled: partial(_insert, complaints, status="open"),
-    s.ComplaintResolved: partial(_update, complaints, status="resolved"),
-    RectificationNoticeIssued: partial(_insert, notices, status="open"),
-    RectificationNoticeAnswered: partial(_update, notices, status="answered"),
+    s.OpinionAnswered: _opinion_answered,
+    s.ComplaintFiled: _complaint_filed,
+    s.ComplaintResolved: _complaint_resolved,
+    RectificationNoticeIssued: _notice_issued,
+    RectificationNoticeAnswered: _notice_answered,
     CaseRated: _rated,
-    RatingAnswered: partial(_update, ratings, status="answered"),
+    RatingAnswered: _rating_answered,
     RatingAppealed: _rating_appealed,
     RatingAppealDecided: _appeal_decided,
     s.AnomalyDetected: _anomaly,

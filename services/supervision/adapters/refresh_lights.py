@@ -57,11 +57,7 @@ async def refresh_lights(
         new += light_events(settings, rows[part], evaluation, now, calendar)
     if new:
         first = rows.get(WHOLE) or next(iter(rows.values()))
-        stream = light_stream(case_id)
-        version = await store.version(conn, stream)
-        await store.append(conn, stream, version, new, center=first.center)
-        for event in new:
-            await apply_own(conn, event)
+        await _record(conn, store, light_stream(case_id), new, center=first.center)
         warnings = [e for e in new if isinstance(e, WarningIssued)]
         await _enqueue(conn, warnings, first.clock.deadline, now, calendar)
     for part, evaluation in found.items():
@@ -70,6 +66,15 @@ async def refresh_lights(
                 conn, case_id, part, next_change_at=evaluation.next_change_at
             )
     return new
+
+
+async def _record(
+    conn: AsyncConnection, store: EventStore, stream: str, new: list[Event], *, center: str
+) -> None:
+    """Append at the stream's current version (ConcurrencyError if it moved), then project."""
+    await store.append(conn, stream, await store.version(conn, stream), new, center=center)
+    for event in new:
+        await apply_own(conn, event)
 
 
 def evaluate_row(

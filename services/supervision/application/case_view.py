@@ -90,13 +90,7 @@ async def timeline(
         department=lambda code: naming.department(code, center),
         center=naming.center,
     )
-    ordered = _ledger_entries(history, words)
-    for stored in await tx.events.read(light_stream(case["case_id"])):
-        event = stored.load()
-        if isinstance(event, s.LightChanged):
-            ordered.append((event.at, _entry(event, event.at)))
-        elif isinstance(event, WarningIssued):
-            ordered.append((event.fired_at, _entry(event, event.fired_at)))
+    ordered = _ledger_entries(history, words) + await _light_entries(tx, case["case_id"])
     ordered.sort(key=lambda pair: pair[0])  # stable: the ledger's own order within ties
     entries = [entry for _, entry in ordered]
     views = await tx.views.light_views(case, now, cal)
@@ -109,6 +103,20 @@ async def timeline(
         "explanation": explain(history, whole) if whole else "尚未受理，未开始计时。",
         "entries": [e for e in entries if e["text"]],
     }
+
+
+async def _light_entries(
+    tx: Transaction[SupervisionViews], case_id: str
+) -> list[tuple[datetime, dict[str, Any]]]:
+    """The case's light transitions and rungs, keyed by when they happened."""
+    entries: list[tuple[datetime, dict[str, Any]]] = []
+    for stored in await tx.events.read(light_stream(case_id)):
+        event = stored.load()
+        if isinstance(event, s.LightChanged):
+            entries.append((event.at, _entry(event, event.at)))
+        elif isinstance(event, WarningIssued):
+            entries.append((event.fired_at, _entry(event, event.fired_at)))
+    return entries
 
 
 def _ledger_entries(history: list[Happened], words: Words) -> list[tuple[datetime, dict[str, Any]]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 
 from libs.events.auth import Principal
@@ -40,6 +42,22 @@ def rating_id_of(case_id: str) -> str:
     return f"r-{case_id}"
 
 
+def _rated(
+    command: RateCase, case: Row, *, by: str, at: datetime, answer_by: datetime | None
+) -> CaseRated:
+    return CaseRated(
+        rating_id=rating_id_of(command.case_id),
+        case_id=command.case_id,
+        center=case["center"],
+        department=case["department"] or "",
+        score=command.score,
+        comment=command.comment,
+        rated_by=by,
+        rated_at=at,
+        answer_by=answer_by,
+    )
+
+
 async def rate_case(
     command: RateCase,
     *,
@@ -57,19 +75,8 @@ async def rate_case(
         stream = rating_stream(command.case_id)
         if await tx.events.version(stream) > 0:
             raise RateOnce("this case has already been rated")
-        cal = await tx.calendar()
-        rated = CaseRated(
-            rating_id=rating_id_of(command.case_id),
-            case_id=command.case_id,
-            center=case["center"],
-            department=case["department"] or "",
-            score=command.score,
-            comment=command.comment,
-            rated_by=principal.sub,
-            rated_at=now,
-            answer_by=answer_deadline(now, settings.rating_answer_days, cal)
-            if is_bad(command.score)
-            else None,
-        )
+        bad = is_bad(command.score)
+        due = answer_deadline(now, settings.rating_answer_days, await tx.calendar())
+        rated = _rated(command, case, by=principal.sub, at=now, answer_by=due if bad else None)
         await record(tx, stream, [rated], center=case["center"], version=0)
         return await find(tx.views, "rating", rated.rating_id)

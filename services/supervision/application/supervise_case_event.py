@@ -26,12 +26,7 @@ async def supervise_case_event(
     now = clock.now()
     await tx.views.record_inbox([envelope], now)
     if isinstance(event, s.CalendarYearLoaded):
-        # Our copy first: the runtime's calendar consumer may not have stored it yet.
-        schedule = YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
-        await tx.views.store_schedule(schedule)
-        calendar = await tx.calendar()
-        await tx.views.rederive_all(calendar)
-        await tx.views.reschedule_all(calendar)
+        await _calendar_year_loaded(tx, event)
         return
     if isinstance(event, ProjectEvent):  # 并联审批 projects: tracking and series statistics
         await tx.views.track_project(event)
@@ -49,3 +44,15 @@ async def supervise_case_event(
         return
     await detect_anomalies(tx, settings, history, happened, now=now, calendar=calendar)
     await tx.views.refresh_lights(event.case_id, now=now, calendar=calendar)
+
+
+async def _calendar_year_loaded(
+    tx: Transaction[SupervisionViews], event: s.CalendarYearLoaded
+) -> None:
+    """Every open clock derives its deadline again, every light its next change."""
+    # Our copy first: the runtime's calendar consumer may not have stored it yet.
+    schedule = YearSchedule(year=event.year, holidays=event.holidays, workdays=event.workdays)
+    await tx.views.store_schedule(schedule)
+    calendar = await tx.calendar()
+    await tx.views.rederive_all(calendar)
+    await tx.views.reschedule_all(calendar)
