@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -12,7 +12,12 @@ from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, date_range, finish
 from libs.events.words import CaseStatus
 from services.supervision.api.deps import Anyone, AppDep, Viewer
-from services.supervision.api.schemas import CaseLightRead, CaseSummaryRead
+from services.supervision.api.schemas import (
+    CaseLightRead,
+    CaseRead,
+    CaseSummaryRead,
+    TimelineRead,
+)
 from services.supervision.application.case_view import (
     case_light,
     case_timeline,
@@ -43,7 +48,7 @@ def case_search(
     return CaseSearch(case_no, applicant, item_code, status, received_from, received_to)
 
 
-@router.get("", response_model=list[CaseSummaryRead])
+@router.get("")
 async def list_visible_cases(
     principal: Anyone,
     app: AppDep,
@@ -54,7 +59,7 @@ async def list_visible_cases(
     department: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     cursor: Cursor = None,
     limit: PageSize = 50,
-) -> list[dict[str, Any]]:
+) -> list[CaseSummaryRead]:
     """The visible cases with their light now, newest received first, one page (the next
     page's cursor in `Next-Cursor`), searched by number prefix, applicant (name part or whole
     ID number; both masked in answers), center, department, item, status and receipt days."""
@@ -74,27 +79,31 @@ async def list_visible_cases(
         cursor=cursor,
         limit=limit,
     )
-    return finish(rows, list_key, limit=limit, request=request, response=response)
+    found = finish(rows, list_key, limit=limit, request=request, response=response)
+    return [CaseSummaryRead.model_validate(row) for row in found]
 
 
 @router.get("/{case_id}")
-async def get_case(case_id: str, principal: Viewer, app: AppDep) -> dict[str, Any]:
+async def get_case(case_id: str, principal: Viewer, app: AppDep) -> CaseRead:
     """A case as supervision sees it: status, item, department, deadline, outcome."""
     case = await find_case(case_id, uow=app.uow, settings=app.settings, principal=principal)
-    return {**{k: v for k, v in case.items() if k not in PRIVATE}, **shared_status(case)}
+    shown = {k: v for k, v in case.items() if k not in PRIVATE}
+    return CaseRead.model_validate({**shown, **shared_status(case)})
 
 
-@router.get("/{case_id}/light", response_model=CaseLightRead)
-async def get_case_light(case_id: str, principal: Anyone, app: AppDep) -> dict[str, Any]:
+@router.get("/{case_id}/light")
+async def get_case_light(case_id: str, principal: Anyone, app: AppDep) -> CaseLightRead:
     """The case's light now: colour, deadline, remaining working days; joint parts and stage."""
-    return await case_light(
+    light = await case_light(
         case_id, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
     )
+    return CaseLightRead.model_validate(light)
 
 
 @router.get("/{case_id}/timeline")
-async def get_case_timeline(case_id: str, principal: Anyone, app: AppDep) -> dict[str, Any]:
+async def get_case_timeline(case_id: str, principal: Anyone, app: AppDep) -> TimelineRead:
     """Why is this colour? Acceptance, pauses, extensions, calendar changes and rungs in Chinese."""
-    return await case_timeline(
+    found = await case_timeline(
         case_id, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
     )
+    return TimelineRead.model_validate(found)

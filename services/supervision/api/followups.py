@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import Anyone, AppDep, Staff, Supervisor, Viewer
+from services.supervision.api.followup_schemas import (
+    AnomalyListed,
+    ComplaintListed,
+    ComplaintRead,
+    NoticeListed,
+    NoticeRead,
+    OpinionListed,
+    OpinionRead,
+)
 from services.supervision.api.loop_pages import loop_page, paged
 from services.supervision.application.close_loop import (
     COMPLAINT,
@@ -30,19 +39,20 @@ router = APIRouter(
 
 
 @router.post("/opinions", status_code=status.HTTP_201_CREATED)
-async def post_opinion(body: IssueOpinion, principal: Supervisor, app: AppDep) -> dict[str, object]:
+async def post_opinion(body: IssueOpinion, principal: Supervisor, app: AppDep) -> OpinionRead:
     """Send a supervision opinion to a department; it has an answer deadline and a light."""
-    return await issue_opinion(
+    row = await issue_opinion(
         body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
     )
+    return OpinionRead.model_validate(row)
 
 
 @router.post("/opinions/{opinion_id}/answer")
 async def post_opinion_answer(
     opinion_id: str, body: AnswerOpinion, principal: Staff, app: AppDep
-) -> dict[str, object]:
+) -> OpinionRead:
     """The department answers the opinion."""
-    return await close_loop(
+    row = await close_loop(
         OPINION,
         opinion_id,
         body.answer,
@@ -51,6 +61,7 @@ async def post_opinion_answer(
         settings=app.settings,
         principal=principal,
     )
+    return OpinionRead.model_validate(row)
 
 
 @router.get("/opinions")
@@ -61,25 +72,34 @@ async def get_opinions(
     request: Request,
     response: Response,
     status: Literal["open", "answered"] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[OpinionListed]:
     """Visible opinions, newest first, each with its light."""
-    return await paged("opinions", app, principal, replace(page, status=status), request, response)
+    return await paged(
+        "opinions",
+        app,
+        principal,
+        replace(page, status=status),
+        request,
+        response,
+        model=OpinionListed,
+    )
 
 
 @router.post("/complaints", status_code=status.HTTP_201_CREATED)
-async def post_complaint(body: FileComplaint, principal: Anyone, app: AppDep) -> dict[str, object]:
+async def post_complaint(body: FileComplaint, principal: Anyone, app: AppDep) -> ComplaintRead:
     """File a complaint about a case or a department; it is routed to that department."""
-    return await file_complaint(
+    row = await file_complaint(
         body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
     )
+    return ComplaintRead.model_validate(row)
 
 
 @router.post("/complaints/{complaint_id}/resolve")
 async def post_complaint_resolution(
     complaint_id: str, body: ResolveComplaint, principal: Viewer, app: AppDep
-) -> dict[str, object]:
+) -> ComplaintRead:
     """The department (or its supervisor) resolves the complaint with an answer."""
-    return await close_loop(
+    row = await close_loop(
         COMPLAINT,
         complaint_id,
         body.answer,
@@ -88,6 +108,7 @@ async def post_complaint_resolution(
         settings=app.settings,
         principal=principal,
     )
+    return ComplaintRead.model_validate(row)
 
 
 @router.get("/complaints")
@@ -98,27 +119,27 @@ async def get_complaints(
     request: Request,
     response: Response,
     status: Literal["open", "resolved"] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ComplaintListed]:
     """Visible complaints (an applicant sees their own), newest first, with lights."""
-    return await paged(
-        "complaints", app, principal, replace(page, status=status), request, response
-    )
+    page = replace(page, status=status)
+    return await paged("complaints", app, principal, page, request, response, model=ComplaintListed)
 
 
 @router.post("/notices", status_code=status.HTTP_201_CREATED)
-async def post_notice(body: IssueNotice, principal: Supervisor, app: AppDep) -> dict[str, object]:
+async def post_notice(body: IssueNotice, principal: Supervisor, app: AppDep) -> NoticeRead:
     """Issue a rectification notice (效能督查整改通知书) with a deadline."""
-    return await issue_notice(
+    row = await issue_notice(
         body, uow=app.uow, clock=app.clock, settings=app.settings, principal=principal
     )
+    return NoticeRead.model_validate(row)
 
 
 @router.post("/notices/{notice_id}/answer")
 async def post_notice_answer(
     notice_id: str, body: AnswerNotice, principal: Staff, app: AppDep
-) -> dict[str, object]:
+) -> NoticeRead:
     """The department reports its rectification."""
-    return await close_loop(
+    row = await close_loop(
         NOTICE,
         notice_id,
         body.answer,
@@ -127,6 +148,7 @@ async def post_notice_answer(
         settings=app.settings,
         principal=principal,
     )
+    return NoticeRead.model_validate(row)
 
 
 @router.get("/notices")
@@ -137,9 +159,17 @@ async def get_notices(
     request: Request,
     response: Response,
     status: Literal["open", "answered"] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[NoticeListed]:
     """Visible rectification notices, newest first, with lights."""
-    return await paged("notices", app, principal, replace(page, status=status), request, response)
+    return await paged(
+        "notices",
+        app,
+        principal,
+        replace(page, status=status),
+        request,
+        response,
+        model=NoticeListed,
+    )
 
 
 @router.get("/anomalies")
@@ -149,6 +179,6 @@ async def get_anomalies(
     page: Annotated[LoopPage, Depends(loop_page)],
     request: Request,
     response: Response,
-) -> list[dict[str, Any]]:
+) -> list[AnomalyListed]:
     """Visible anomalies (体外循环, 二次告知 …) with their evidence, newest first."""
-    return await paged("anomalies", app, principal, page, request, response)
+    return await paged("anomalies", app, principal, page, request, response, model=AnomalyListed)

@@ -23,7 +23,7 @@ from libs.events.paging import (
     page_in_memory,
 )
 from services.supervision.api.deps import AppDep, ScopeDep, StreamPrincipal
-from services.supervision.api.schemas import PartLightRead
+from services.supervision.api.schemas import BoardRead, PartLightRead
 from services.supervision.application.board import board
 from services.supervision.application.light_events import light_feed
 from services.supervision.application.lights import lights
@@ -32,7 +32,7 @@ from services.supervision.domain.scope import scope_of
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["lights"])
 
 
-@router.get("/lights", response_model=list[PartLightRead])
+@router.get("/lights")
 async def list_lights(
     scope: ScopeDep,
     app: AppDep,
@@ -45,7 +45,7 @@ async def list_lights(
     at: Annotated[datetime | None, Query(description="evaluate at this instant (ISO 8601)")] = None,
     cursor: Cursor = None,
     limit: PageSize = MAX_PAGE,
-) -> list[dict[str, Any]]:
+) -> list[PartLightRead]:
     """Lights of the visible cases and joint parts, now or as they stood at `at`, least time
     left first, one page (the next page's cursor in `Next-Cursor`). A cursor keeps the instant
     its walk began at: later pages are evaluated then too, so time passing (a paused clock
@@ -63,7 +63,8 @@ async def list_lights(
         return [began, light["remaining"], light["case_id"], light["part"]]
 
     rows = page_in_memory(sorted(found, key=key), key, cursor, limit=limit)
-    return finish(rows, key, limit=limit, request=request, response=response)
+    page = finish(rows, key, limit=limit, request=request, response=response)
+    return [PartLightRead.model_validate(light) for light in page]
 
 
 def walk_began(cursor: str | None) -> datetime | None:
@@ -77,9 +78,10 @@ def walk_began(cursor: str | None) -> datetime | None:
 
 
 @router.get("/board")
-async def get_board(scope: ScopeDep, app: AppDep) -> dict[str, Any]:
+async def get_board(scope: ScopeDep, app: AppDep) -> BoardRead:
     """The dashboard's data: counts by colour per department and center, warnings, trend."""
-    return await board(scope, uow=app.uow, settings=app.settings, now=app.clock.now())
+    found = await board(scope, uow=app.uow, settings=app.settings, now=app.clock.now())
+    return BoardRead.model_validate(found)
 
 
 @router.get("/stream")

@@ -4,9 +4,10 @@ first by an opaque keyset cursor, searched by department."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 from fastapi import Query, Request, Response
+from pydantic import BaseModel
 
 from libs.events.auth import Principal
 from libs.events.http import CODE_PATTERN
@@ -15,6 +16,8 @@ from libs.events.paging import Cursor, PageSize, finish
 from services.supervision.application.loops import list_loops, loop_key
 from services.supervision.application.ports import LoopPage
 from services.supervision.bootstrap import App
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def loop_page(
@@ -33,11 +36,13 @@ async def paged(
     page: LoopPage,
     request: Request,
     response: Response,
-) -> list[dict[str, Any]]:
+    *,
+    model: type[M],
+) -> list[M]:
     """One page of a follow-up list; the next page's cursor in `Next-Cursor` and `Link`. An
     anomaly's evidence is event data: its instants are rewritten in Beijing time too."""
     rows = await list_loops(kind, uow=app.uow, clock=app.clock, principal=principal, page=page)
     assert page.limit is not None
     key = partial(loop_key, kind)
     found = finish(rows, key, limit=page.limit, request=request, response=response)
-    return [in_beijing(row, strings=True) for row in found]
+    return [model.model_validate(in_beijing(row, strings=True)) for row in found]

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from libs.events.http import CODE_PATTERN
 from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import AppDep, ScopeDep
+from services.supervision.api.project_schemas import GreenChannelRead, SeriesStatsRead
 from services.supervision.application.projects import green_channel, series_statistics
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["projects"])
 
 
 @router.get("/projects/green-channel")
-async def get_green_channel(scope: ScopeDep, app: AppDep) -> list[dict[str, Any]]:
+async def get_green_channel(scope: ScopeDep, app: AppDep) -> list[GreenChannelRead]:
     """跟踪督办: green-channel projects, the stage each is in, its parts' lights and the worst."""
-    return await green_channel(scope, uow=app.uow)
+    return [GreenChannelRead.model_validate(p) for p in await green_channel(scope, uow=app.uow)]
 
 
 @router.get("/projects/stats")
@@ -25,6 +26,7 @@ async def get_project_stats(
     scope: ScopeDep,
     app: AppDep,
     series: Annotated[str | None, Query(pattern=CODE_PATTERN, description="a series code")] = None,
-) -> list[dict[str, Any]]:
+) -> list[SeriesStatsRead]:
     """Per series: projects, elapsed working days per project and stage, on-time parts."""
-    return await series_statistics(scope, series, uow=app.uow)
+    found = await series_statistics(scope, series, uow=app.uow)
+    return [SeriesStatsRead.model_validate(s) for s in found]

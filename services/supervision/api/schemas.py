@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -102,3 +103,131 @@ class StatsRead(BaseModel):
         description="how each rate and average is computed (口径), to print next to the figures"
     )
     groups: list[dict[str, object]] | None = None
+
+
+class CaseRead(BaseModel):
+    """`GET /v1/cases/{case_id}`: the supervised case's facts (status in the shared words)."""
+
+    case_id: str
+    center: str
+    case_no: str | None
+    item_code: str | None
+    item_name: str | None
+    department: str | None
+    kind: str | None
+    channel: str | None
+    applicant_name: str | None
+    submitted_by: str | None
+    status: str
+    received_at: BeijingTime | None
+    received_known: BeijingTime | None
+    accepted_at: BeijingTime | None
+    accepted_known: BeijingTime | None
+    deadline: BeijingTime | None
+    due_day: date | None
+    provisional: bool | None
+    limit_days: int | None
+    completed_at: BeijingTime | None
+    completed_known: BeijingTime | None
+    decision: str | None
+    outcome: str | None
+    used_days: float | None
+    handled_by: str | None
+    stage: str | None
+    last_event: str
+    last_sequence: int
+    updated_at: BeijingTime
+    status_zh: str
+    delivered: bool
+
+
+class TimelineEntryRead(BaseModel):
+    """One line of the clock ledger: when, which event, in Chinese, and the event's data."""
+
+    at: BeijingTime
+    type: str
+    text: str
+    data: dict[str, Any]
+
+
+class TimelineRead(BaseModel):
+    """`GET /v1/cases/{case_id}/timeline`: why the case shows its colour."""
+
+    case_id: str
+    case_no: str | None
+    item_name: str | None
+    color: Color | None
+    explanation: str
+    entries: list[TimelineEntryRead]
+
+
+class TrendPointRead(BaseModel):
+    """One day of `GET /v1/stats/trend`: the rolling rates up to it."""
+
+    day: date
+    on_time_rate: float | None
+    early_rate: float | None
+    completed: int
+
+
+class RankedWindowRead(BaseModel):
+    """One window (center, department) of `GET /v1/ranking`, best first."""
+
+    rank: int | None
+    center: str
+    department: str
+    department_name: str
+    center_name: str
+    score: float | None
+    on_time_rate: float | None
+    good_rate: float | None
+    average_rating: float | None
+    ratings: int
+    open_complaints: int
+    anomalies: int
+    accepted: int
+    completed: int
+    overdue: int
+
+
+class ColourCountRead(BaseModel):
+    """A department's or center's whole cases by colour."""
+
+    code: str
+    name: str
+    green: int
+    yellow: int
+    red: int
+
+
+class WarningLightRead(PartLightRead):
+    """A yellow or red light of the board, named for people."""
+
+    department_name: str
+    center_name: str
+
+
+class AcceptanceDueRead(BaseModel):
+    """An online submission about to count as accepted (art. 32)."""
+
+    case_id: str
+    case_no: str | None
+    center: str
+    department: str | None
+    department_name: str | None
+    item_name: str | None
+    received_at: str
+    deemed_at: str
+    remaining: float
+
+
+class BoardRead(BaseModel):
+    """`GET /v1/board`: the wall screen's data as of now."""
+
+    as_of: BeijingTime
+    totals: dict[str, int]
+    by_department: list[ColourCountRead]
+    by_center: list[ColourCountRead]
+    warnings: list[WarningLightRead]
+    trend: list[TrendPointRead]
+    acceptance_due: list[AcceptanceDueRead]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from libs.events.http import CenterCode, Problem
 from libs.events.instants import BeijingRoute
 from services.supervision.api.deps import AppDep, ScopeDep
-from services.supervision.api.schemas import StatsRead
+from services.supervision.api.schemas import RankedWindowRead, StatsRead, TrendPointRead
 from services.supervision.application.reports import today
 from services.supervision.application.statistics import Span, ranking, statistics, trend
 
@@ -36,7 +36,7 @@ def span(now: datetime, first: date | None, last: date | None, as_of: datetime |
     return Span(first, last, as_of or now)
 
 
-@router.get("/stats", response_model=StatsRead)
+@router.get("/stats")
 async def get_stats(
     scope: ScopeDep,
     app: AppDep,
@@ -46,11 +46,12 @@ async def get_stats(
     center: CenterCode | None = None,
     department: str | None = None,
     group_by: Literal["center", "department", "item"] | None = None,
-) -> dict[str, Any]:
+) -> StatsRead:
     """Received, accepted, completed, 按期办结率, 提前办结率, overdue, average working days."""
     narrowed = scope.narrowed(center, department, app.tree)
     period = span(app.clock.now(), start, to, as_of)
-    return await statistics(narrowed, period, uow=app.uow, group_by=group_by)
+    found = await statistics(narrowed, period, uow=app.uow, group_by=group_by)
+    return StatsRead.model_validate(found)
 
 
 @router.get("/stats/trend")
@@ -61,10 +62,11 @@ async def get_trend(
     window: Annotated[int, Query(ge=1, le=366)] = 30,
     center: CenterCode | None = None,
     department: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[TrendPointRead]:
     """Rolling on-time and early rates, one point per day."""
     narrowed = scope.narrowed(center, department, app.tree)
-    return await trend(narrowed, uow=app.uow, now=app.clock.now(), days=days, window=window)
+    points = await trend(narrowed, uow=app.uow, now=app.clock.now(), days=days, window=window)
+    return [TrendPointRead.model_validate(p) for p in points]
 
 
 @router.get("/ranking")
@@ -75,8 +77,9 @@ async def get_ranking(
     to: To = None,
     as_of: AsOf = None,
     center: CenterCode | None = None,
-) -> list[dict[str, Any]]:
+) -> list[RankedWindowRead]:
     """窗口评优: windows ranked by on-time rate and ratings, less complaints and anomalies."""
     narrowed = scope.narrowed(center, None, app.tree)
     period = span(app.clock.now(), start, to, as_of)
-    return await ranking(narrowed, period, uow=app.uow, settings=app.settings)
+    ranked = await ranking(narrowed, period, uow=app.uow, settings=app.settings)
+    return [RankedWindowRead.model_validate(w) for w in ranked]
