@@ -7,7 +7,8 @@ version can only be inserted after its previous one committed, and a pass sends 
 in waves: the next row of a key only after the broker acknowledged the previous one, and
 none after a failure (it is sent again, with what follows it, on the next pass). No database
 transaction is open while waiting for the broker; on PostgreSQL a session advisory lock lets
-one relay of a database publish at a time. A row the producer refuses outright (too large,
+one relay of a database publish at a time (a running relay keeps it between passes, and its
+passes read and mark rows on that session). A row the producer refuses outright (too large,
 invalid topic) is moved to `outbox_rejected` with the error instead of blocking its key.
 Sent rows are deleted once older than the retention, when one is given (`OUTBOX_RETENTION_HOURS`).
 """
@@ -18,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -63,6 +64,13 @@ class Unsent(NamedTuple):
     created_at: datetime
 
 
+class Turn(NamedTuple):
+    """Whether this relay may publish now, and the lock's session on PostgreSQL."""
+
+    mine: bool
+    driver: asyncpg.Connection | None
+
+
 class OutboxRelay:
     """Runs `relay_once` whenever notified, and at least every `interval` seconds."""
 
@@ -101,15 +109,24 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publish one batch of unsent rows; returns how many were sent or moved aside."""
+        async with self._turn() as turn:
+            return await self._pass(turn.driver) if turn.mine else 0
+
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[Turn]:
+        """Whether this relay may publish; on PostgreSQL one relay per database at a time,
+        holding a session advisory lock on the connection its passes then use."""
         if not is_postgres(self.engine):
-            return await self._pass(None)
+            yield Turn(True, None)
+            return
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             driver = await in_transaction(conn)  # autocommit: none is begun
             if not await driver.fetchval("SELECT pg_try_advisory_lock($1)", self.lock):
-                return 0  # another relay of this database publishes now
+                yield Turn(False, None)  # another relay of this database publishes now
+                return
             try:
-                return await self._pass(driver)
+                yield Turn(True, driver)
             finally:
                 try:
                     await driver.execute("SELECT pg_advisory_unlock($1)", self.lock)
@@ -119,9 +136,12 @@ class OutboxRelay:
 
     async def _pass(self, driver: asyncpg.Connection | None) -> int:
         """One batch: read, publish, record. On PostgreSQL the rows are read and marked on the
-        lock's own session, outside any transaction (each statement commits by itself):
-        four round trips a pass, and no per-value processing in SQLAlchemy."""
-        rows = await (self._unsent_core() if driver is None else self._unsent(driver))
+        lock's own session, outside any transaction (each statement commits by itself): two
+        round trips (four with the lock's), and no per-value processing in SQLAlchemy."""
+        if driver is None:
+            rows: Sequence[Any] = await self._unsent_core()
+        else:
+            rows = [Unsent(*r) for r in await driver.fetch(self._select, self.batch)]
         if not rows:
             return 0
         sent, rejected = await self._publish(rows)
@@ -131,10 +151,6 @@ class OutboxRelay:
         else:
             await self._record(sent, [(r, rejected[r.id]) for r in rows if r.id in rejected])
         return len(sent) + len(rejected)
-
-    async def _unsent(self, driver: asyncpg.Connection) -> list[Unsent]:
-        found = await driver.fetch(self._select, self.batch)
-        return [Unsent(*r) for r in found]
 
     async def _unsent_core(self) -> list[Any]:
         async with self.engine.connect() as conn:
@@ -237,23 +253,35 @@ class OutboxRelay:
         return total
 
     async def run(self) -> None:
-        """Relay until cancelled; broker or database trouble is retried, never fatal."""
-        pruned_at = 0.0
-        loop = asyncio.get_running_loop()
+        """Relay until cancelled; broker or database trouble is retried, never fatal. The
+        lock is kept between passes (two round trips less a pass) until something fails."""
         while True:
             try:
-                while await self.relay_once() == self.batch:
-                    pass
-                if loop.time() - pruned_at >= self.prune_every:
-                    pruned_at = loop.time()
-                    await self.prune()
+                async with self._turn() as turn:
+                    if turn.mine:
+                        await self._relay_while_mine(turn.driver)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox relay pass failed; retrying")
+            await self._woken()
+
+    async def _relay_while_mine(self, driver: asyncpg.Connection | None) -> None:
+        pruned_at = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            # Cleared before the pass: a commit notified during it wakes the next one at once.
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+            while await self._pass(driver) == self.batch:
+                pass
+            if loop.time() - pruned_at >= self.prune_every:
+                pruned_at = loop.time()
+                await self.prune()
+            await self._woken()
+
+    async def _woken(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.interval)
 
     def start(self) -> None:
         """Run in the background of the current event loop."""
