@@ -9,8 +9,8 @@ from pathlib import Path
 from libs.events.clock import Clock, SystemClock
 from libs.events.kafka import CASE_EVENTS
 from libs.events.runtime import Runtime, Subscription
+from services.approval.adapters.decision_seals import DecisionSeals
 from services.approval.adapters.notifier import HttpGateway, LocalSink
-from services.approval.adapters.seals import SealKeys
 from services.approval.adapters.views import SqlApprovalViews
 from services.approval.application.deem_overdue import deem_overdue_forever
 from services.approval.application.deliver_notices import deliver_forever
@@ -30,7 +30,7 @@ class App:
     clock: Clock
     uow: ApprovalUnit
     runtime: Runtime | None
-    seals: SealKeys
+    seals: DecisionSeals
     notifier: Notifier
 
 
@@ -41,7 +41,7 @@ class Work:
 
     settings: Settings
     clock: Clock
-    seals: SealKeys
+    seals: DecisionSeals
     notifier: Notifier
 
     def subscriptions(self, runtime: Runtime) -> Sequence[Subscription]:
@@ -72,10 +72,10 @@ def make_notifier(settings: Settings) -> Notifier:
     return LocalSink(Path(settings.notify_sink_file) if settings.notify_sink_file else None)
 
 
-def make_seals(settings: Settings) -> SealKeys:
+def make_seals(settings: Settings) -> DecisionSeals:
     """Configured department keys, the key directory, and dev generation when allowed."""
     directory = Path(settings.seal_keys_dir) if settings.seal_keys_dir else None
-    return SealKeys(
+    return DecisionSeals(
         configured=settings.seal_keys,
         directory=directory,
         generate=settings.seal_generate_keys,
@@ -89,7 +89,7 @@ def bootstrap(
     clock: Clock | None = None,
     uow: ApprovalUnit | None = None,
     notifier: Notifier | None = None,
-    seals: SealKeys | None = None,
+    seals: DecisionSeals | None = None,
 ) -> App:
     """The approval service; with `uow` given (tests), no runtime: no database, no broker."""
     settings = settings or Settings()

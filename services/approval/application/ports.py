@@ -121,7 +121,11 @@ class Notifier(Protocol):
 
 
 class Seals(Protocol):
-    """Signs decision documents with the department's key."""
+    """Renders decision documents and signs them with the department's key."""
+
+    def render(self, document: dict[str, Any]) -> bytes:
+        """The document's PDF."""
+        ...
 
     def sign(self, department: str, document: dict[str, Any], pdf: bytes) -> dict[str, str]:
         """The seal over the canonical document and the PDF's digest."""

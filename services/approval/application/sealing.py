@@ -12,7 +12,6 @@ from libs.events.clock import Clock
 from libs.events.contract import CaseDecisionIssued, CaseEscalationReturned
 from libs.events.registry import Event
 from libs.events.store import ConcurrencyError
-from services.approval.adapters.pdf import render_decision
 from services.approval.application.notices import notify_applicant
 from services.approval.application.ports import (
     ApprovalTx,
@@ -80,7 +79,7 @@ async def _sealed(
         names=names,
         verify_base=settings.verify_base_url,
     )
-    pdf = await asyncio.to_thread(render_decision, document)
+    pdf = await asyncio.to_thread(seals.render, document)
     seal = await asyncio.to_thread(seals.sign, case.facts.department, document, pdf)
     return SealedDocument(case.stream_id, document, pdf, seal, case.decision.at)
 

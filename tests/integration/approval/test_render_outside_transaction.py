@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from libs.events.db import events
-from services.approval.application import sealing
+from services.approval.adapters import pdf
 from tests.integration.approval.harness import (
     accepted,
     approval_settings,
@@ -39,7 +39,7 @@ async def test_the_decision_is_committed_before_its_document_is_rendered(
     case_id = new_case_id()
     seen: list[str] = []
     loop = asyncio.get_running_loop()
-    real = sealing.render_decision
+    real = pdf.render_decision
     async with running(settings) as node:
 
         def rendering(document: dict[str, Any]) -> bytes:
@@ -52,7 +52,7 @@ async def test_the_decision_is_committed_before_its_document_is_rendered(
                 seen.append("rendered on the event loop")
             return real(document)
 
-        monkeypatch.setattr(sealing, "render_decision", rendering)
+        monkeypatch.setattr(pdf, "render_decision", rendering)
         await publish(settings, submitted(case_id), accepted(case_id))
         await eventually(lambda: _open(node, case_id))
         reviewed = await node.client.post(

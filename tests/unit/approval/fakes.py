@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from libs.events.calendar import YearSchedule
 from libs.events.org import Names
-from services.approval.adapters.seals import SealKeys
+from services.approval.adapters.decision_seals import DecisionSeals
 from services.approval.application.ports import (
     CatalogItem,
     Contact,
@@ -254,9 +254,9 @@ class FakeApprovalViews:
         return {"work_items": sorted(rows), "joint_parts": sorted(self.parts.items())}
 
 
-def seal_keys() -> SealKeys:
+def seal_keys() -> DecisionSeals:
     """Seal keys held in memory: one made-up key for department `land`, none generated."""
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    return SealKeys(configured={"land": pem.decode()}, directory=None, generate=False)
+    return DecisionSeals(configured={"land": pem.decode()}, directory=None, generate=False)
