@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from libs.events.auth import Principal
-from libs.events.contract import CaseAccepted, CaseSubmitted
+from libs.events.contract import CaseAccepted
 from services.intake.application.common import IntakeUnitOfWork, case_row, item_of, load_case
 from services.intake.application.ports import CaseRow, ReceiptData
 from services.intake.domain.case import Case
@@ -41,45 +42,53 @@ async def receipt_pdf(
     if case.accepted is None or case.submitted is None:
         raise CaseNotAccepted(f"case {case_id} is {case.status}; it has no acceptance receipt")
     s = case.submitted
-    center_name = names.centers.get(s.center) or center_name
-    department = names.department(s.center, s.department)
-    data = _receipt_data(case, s, case.accepted, item, row, center_name, department, added_days)
+    data = ReceiptData(
+        **_receipt_data(
+            case,
+            row,
+            center_name=names.centers.get(s.center) or center_name,
+            department=names.department(s.center, s.department),
+        ),
+        **_acceptance_data(case, case.accepted, item, row),
+        added_days=added_days,
+    )
     # Rendered after the transaction ended, in a worker thread: the event loop goes on.
     return Printed(data.case_no, await asyncio.to_thread(render, data))
 
 
-def _receipt_data(
-    case: Case,
-    s: CaseSubmitted,
-    accepted: CaseAccepted,
-    item: ItemVersion,
-    row: CaseRow,
-    center_name: str,
-    department_name: str,
-    added_days: int,
-) -> ReceiptData:
+def _receipt_data(case: Case, row: CaseRow, *, center_name: str, department: str) -> dict[str, Any]:
+    """What the receipt prints of the case's receipt (收件)."""
+    s = case.submitted
+    assert s is not None
+    return {
+        "center": s.center,
+        "center_name": center_name,
+        "case_no": s.case_no,
+        "query_code": row.query_code or "",
+        "item_code": s.item_code,
+        "item_version": s.item_version,
+        "item_name": s.item_name,
+        "department": department,
+        "kind": s.kind,
+        "channel": s.channel,
+        "applicant_name": s.applicant.name,
+        "applicant_id_no": s.applicant.id_no,
+    }
+
+
+def _acceptance_data(
+    case: Case, accepted: CaseAccepted, item: ItemVersion, row: CaseRow
+) -> dict[str, Any]:
+    """What the receipt prints of the acceptance: materials, the 容缺 promise, the deadline."""
     names = {m.code: m.name for m in item.materials}
-    return ReceiptData(
-        center=s.center,
-        center_name=center_name,
-        case_no=s.case_no,
-        query_code=row.query_code or "",
-        item_code=s.item_code,
-        item_version=s.item_version,
-        item_name=s.item_name,
-        department=department_name,
-        kind=s.kind,
-        channel=s.channel,
-        applicant_name=s.applicant.name,
-        applicant_id_no=s.applicant.id_no,
-        accepted_at=accepted.accepted_at,
-        received=[names[c] for c in case.provided if c not in accepted.tolerated_missing],
-        tolerated=[names[c] for c in accepted.tolerated_missing],
-        supplement_by=case.supplement_by or accepted.supplement_by,
-        promised_first=accepted.supplement_by if case.extended else None,
-        promise=accepted.promise,
-        due_day=row.due_day or accepted.due_day,
-        limit_days=accepted.limit_days,
-        provisional=row.provisional,
-        added_days=added_days,
-    )
+    return {
+        "accepted_at": accepted.accepted_at,
+        "received": [names[c] for c in case.provided if c not in accepted.tolerated_missing],
+        "tolerated": [names[c] for c in accepted.tolerated_missing],
+        "supplement_by": case.supplement_by or accepted.supplement_by,
+        "promised_first": accepted.supplement_by if case.extended else None,
+        "promise": accepted.promise,
+        "due_day": row.due_day or accepted.due_day,
+        "limit_days": accepted.limit_days,
+        "provisional": row.provisional,
+    }

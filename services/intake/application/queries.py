@@ -6,7 +6,7 @@ from typing import Any
 
 from libs.events.auth import Principal
 from libs.events.instants import in_beijing
-from libs.events.words import status_fields
+from libs.events.words import status_fields, status_zh
 from services.intake.api.schemas import ApplicantRead, CaseRead, CaseSummary, HistoryEntry, ItemRef
 from services.intake.application.common import (
     IntakeTransaction,
@@ -40,12 +40,14 @@ def _view(case: Case, item: ItemVersion, row: CaseRow, history: list[HistoryEntr
     s = case.submitted
     last = case.notices[-1] if case.notices and case.status == "awaiting_supplement" else None
     after = case.status in OPEN_AFTER_ACCEPTANCE
+    status = row.shared_status
     return CaseRead(
         case_id=case.stream_id,
         case_no=s.case_no,
         query_code=row.query_code,
         center=s.center,
-        **status_fields(row.shared_status),
+        status=status,
+        status_zh=status_zh(status),
         intake_status=case.status,
         outcome=row.outcome,
         delivered_at=row.delivered_at,
@@ -60,17 +62,24 @@ def _view(case: Case, item: ItemVersion, row: CaseRow, history: list[HistoryEntr
         missing=case.tolerated if after else case.missing(item),
         notice=notice(item, last.missing, last.reasons) if last else [],
         notices=len(case.notices),
-        accepted_at=case.accepted.accepted_at if case.accepted else None,
-        limit_days=row.limit_days,
-        deadline=row.deadline,
-        due_day=row.due_day,
-        provisional=row.provisional,
-        tolerated_missing=case.tolerated,
-        supplement_by=case.supplement_by,
-        promise=case.accepted.promise if case.accepted else "",
-        promise_extended=case.extended,
+        **_acceptance(case, row),
         history=history,
     )
+
+
+def _acceptance(case: Case, row: CaseRow) -> dict[str, Any]:
+    """The answer's acceptance, deadline and 容缺 promise fields."""
+    return {
+        "accepted_at": case.accepted.accepted_at if case.accepted else None,
+        "limit_days": row.limit_days,
+        "deadline": row.deadline,
+        "due_day": row.due_day,
+        "provisional": row.provisional,
+        "tolerated_missing": case.tolerated,
+        "supplement_by": case.supplement_by,
+        "promise": case.accepted.promise if case.accepted else "",
+        "promise_extended": case.extended,
+    }
 
 
 async def _history(tx: IntakeTransaction, case_id: str, source: str) -> list[HistoryEntry]:
