@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -54,24 +54,6 @@ class Problem(Exception):
         self.rule = rule
         self.detail_zh = detail_zh
         self.extra = extra
-
-
-class RuleViolation(Problem):
-    """A named business rule refused the command (422 unless told otherwise); a subclass
-    states its rule in Chinese in `zh`."""
-
-    zh: ClassVar[str] = ""
-
-    def __init__(
-        self,
-        rule: str,
-        detail: str,
-        *,
-        status: int = 422,
-        detail_zh: str | None = None,
-        **extra: Any,
-    ) -> None:
-        super().__init__(status, detail, rule=rule, detail_zh=detail_zh or self.zh, **extra)
 
 
 def problem(

@@ -135,14 +135,6 @@ class Runtime:
         )
         self.subscriptions = [*own, calendar]
 
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One unit of work; its events reach the relay as soon as it commits."""
-        async with self.engine.begin() as conn:
-            yield conn
-        if self.relay:
-            self.relay.notify()
-
     def unit_of_work(self, views: Callable[[AsyncConnection], V]) -> SqlUnitOfWork[V]:
         """The service's unit of work on this database; each commit wakes the relay."""
         return SqlUnitOfWork(

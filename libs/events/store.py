@@ -7,23 +7,21 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.events import idempotency
-from libs.events.aggregate import Aggregate
 from libs.events.audit import GENESIS, chain
 from libs.events.db import events, is_postgres, outbox
 from libs.events.envelope import current_traceparent, header_lists, source_of
 from libs.events.fastpath import Batch, StreamTaken, append_postgres, heads
 from libs.events.kafka import KafkaSettings
-from libs.events.registry import Event, UnknownEventType, registry
+from libs.events.registry import Event, registry
 
 HEADS_KEPT = 10_000
-A = TypeVar("A", bound=Aggregate)
 
 
 class ConcurrencyError(Exception):
@@ -309,24 +307,3 @@ def _stored(row: Any) -> StoredEvent:
     if recorded.tzinfo is None:  # SQLite hands back naive datetimes; the store only writes UTC
         recorded = recorded.replace(tzinfo=UTC)
     return StoredEvent(**{**row, "recorded_at": recorded})
-
-
-async def load(store: EventStore, conn: AsyncConnection, cls: type[A], stream_id: str) -> A:
-    """The aggregate as its stored events leave it (version 0 when the stream is empty)."""
-    aggregate = cls(stream_id)
-    for stored in await store.read(conn, stream_id):
-        try:
-            aggregate.apply(stored.load())
-        except UnknownEventType:
-            aggregate.version += 1  # written by a newer release: keep the version right
-    return aggregate
-
-
-async def save(
-    store: EventStore, conn: AsyncConnection, aggregate: Aggregate, new: Sequence[Event]
-) -> list[StoredEvent]:
-    """Append the aggregate's new events at its loaded version, then fold them in."""
-    stored = await store.append(conn, aggregate.stream_id, aggregate.version, new)
-    for event in new:
-        aggregate.apply(event)
-    return stored

@@ -39,7 +39,7 @@ async def test_a_case_of_ten_thousand_events_reads_in_bounded_memory(intake: Int
                 batch.append(CaseSupplemented(**common, materials=[], missing=["LIC", "LAY"]))
             else:
                 batch.append(CaseSupplementRequested(**common, missing=["LIC"], notice_no=n))
-        async with intake.runtime.transaction() as conn:
+        async with intake.runtime.engine.begin() as conn:
             await store.append(conn, case_id, version, batch, publish=False)
         version += len(batch)
     before = rss_mib()

@@ -19,7 +19,6 @@ import services
 from libs.events.http import (
     Problem,
     RequestBody,
-    RuleViolation,
     install_problem_handlers,
     invalid,
 )
@@ -62,7 +61,7 @@ def client() -> httpx.AsyncClient:
 
     @app.post("/rules")
     def broken() -> None:
-        raise RuleViolation("SomeRule", "in English", detail_zh="中文说明")
+        raise Rule("in English", rule="SomeRule", detail_zh="中文说明")
 
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
@@ -126,9 +125,7 @@ def _rule_classes() -> list[type[Exception]]:
 def test_every_named_rule_states_itself_in_chinese() -> None:
     """Each rule class says its own rule in Chinese: not its family's generic sentence."""
     rules = [
-        c
-        for c in _rule_classes()
-        if c.__module__.startswith("services.") and issubclass(c, RuleViolation | Rule)
+        c for c in _rule_classes() if c.__module__.startswith("services.") and issubclass(c, Rule)
     ]
     assert len(rules) > 80
     families = {c for c in rules if c.__subclasses__()}
@@ -143,7 +140,7 @@ def test_every_named_rule_states_itself_in_chinese() -> None:
 def test_a_problem_raised_outside_the_rule_classes_says_itself_in_chinese() -> None:
     """A rule class without `zh` of its own passes `detail_zh` when it is raised."""
     for rule in _rule_classes():
-        if not issubclass(rule, RuleViolation | Rule) and rule is not Problem:
+        if not issubclass(rule, Rule) and rule is not Problem:
             assert "detail_zh" in inspect.getsource(rule), rule
 
 
