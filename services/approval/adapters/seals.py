@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from libs.events.http import Problem
-from services.approval.domain.document import signed_payload
+from services.approval.domain.document import SEAL_ALGORITHM, signed_payload
 
-ALGORITHM = "Ed25519"
+ALGORITHM = SEAL_ALGORITHM
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
 
 

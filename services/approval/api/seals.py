@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 
 from libs.events.auth import Principal
 from libs.events.instants import BeijingRoute
-from services.approval.adapters.seals import ALGORITHM
 from services.approval.api.deps import AppDep, DocumentReader
 from services.approval.api.seal_schemas import (
     DecisionRead,
@@ -23,6 +22,7 @@ from services.approval.api.verify_page import check_page, mask_name
 from services.approval.application.documents import document_numbered, sealed_document
 from services.approval.application.ports import SealedDocument
 from services.approval.bootstrap import App
+from services.approval.domain.document import SEAL_ALGORITHM
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["seals"])
 
@@ -111,7 +111,7 @@ async def keys(approval: AppDep) -> list[SealKeyRead]:
             center=approval.settings.center_code,
             department=key.department,
             key_id=key.key_id,
-            algorithm=ALGORITHM,
+            algorithm=SEAL_ALGORITHM,
             public_key_pem=key.public_pem,
         )
         for key in approval.seals.known()

@@ -13,6 +13,7 @@ from libs.events.words import PROCEDURE_ZH
 from services.approval.domain.case import ApprovalCase, Pause
 from services.approval.domain.parts import PartPause
 
+SEAL_ALGORITHM = "Ed25519"  # what the electronic seal signs with (the key type too)
 TITLES = {
     "approved": "准予行政许可决定书",
     "denied": "不予行政许可决定书",
