@@ -20,8 +20,9 @@ from services.supervision.adapters.tables import (
     ratings,
 )
 from services.supervision.application.ports import LoopPage
+from services.supervision.application.scope import scope_of
 from services.supervision.domain.followups import loop_light
-from services.supervision.domain.scope import CenterTree, scope_of
+from services.supervision.domain.scope import CenterTree
 
 
 @dataclass(frozen=True)

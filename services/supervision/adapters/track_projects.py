@@ -13,50 +13,57 @@ from services.supervision.adapters.project_tables import project_stages, project
 
 async def track_project_event(conn: AsyncConnection, event: p.ProjectEvent) -> None:
     """Update the project's row, or one of its stages' rows, from one event."""
+    if isinstance(event, p.ProjectCreated):
+        await _created(conn, event)
+        return
+    if isinstance(event, p.ProjectStageStarted | p.ProjectStageCompleted | p.ProjectStageWithdrawn):
+        await _stage(conn, event, **_stage_changes(event))
+    if changes := _project_changes(event):
+        await _project(conn, event, **changes)
+
+
+def _stage_changes(
+    event: p.ProjectStageStarted | p.ProjectStageCompleted | p.ProjectStageWithdrawn,
+) -> dict[str, Any]:
+    """The columns of the stage's row an event sets."""
     match event:
-        case p.ProjectCreated():
-            await _created(conn, event)
-        case p.ProjectAgentAppointed():
-            await _project(conn, event, agent=event.agent)
-        case p.ProjectGreenChannelMarked():
-            await _project(
-                conn,
-                event,
-                green=True,
-                green_factor=event.factor,
-                green_reason=event.reason,
-                green_since=event.at,
-            )
         case p.ProjectStageStarted():
-            await _stage(
-                conn,
-                event,
-                case_id=event.case_id,
-                started_at=event.started_at,
-                deadline=event.deadline,
-            )
+            return {
+                "case_id": event.case_id,
+                "started_at": event.started_at,
+                "deadline": event.deadline,
+            }
         case p.ProjectStageCompleted():
-            await _stage(
-                conn,
-                event,
-                completed_at=event.completed_at,
-                outcome=event.outcome,
-                elapsed_days=event.elapsed_days,
-                on_time=event.on_time,
-            )
-            await _project(conn, event, elapsed_days=_Sum(event.elapsed_days))
-        case p.ProjectStageWithdrawn():
-            await _stage(
-                conn, event, case_id=None, started_at=None, deadline=None, completed_at=None
-            )
+            return {
+                "completed_at": event.completed_at,
+                "outcome": event.outcome,
+                "elapsed_days": event.elapsed_days,
+                "on_time": event.on_time,
+            }
+    return {"case_id": None, "started_at": None, "deadline": None, "completed_at": None}
+
+
+def _project_changes(event: p.ProjectEvent) -> dict[str, Any]:
+    """The columns of the project's row an event sets (none for most stage events)."""
+    match event:
+        case p.ProjectAgentAppointed():
+            return {"agent": event.agent}
+        case p.ProjectGreenChannelMarked():
+            return {
+                "green": True,
+                "green_factor": event.factor,
+                "green_reason": event.reason,
+                "green_since": event.at,
+            }
+        case p.ProjectStageCompleted():
+            return {"elapsed_days": _Sum(event.elapsed_days)}
         case p.ProjectCompleted():
-            await _project(
-                conn,
-                event,
-                status=event.outcome,
-                completed_at=event.completed_at,
-                elapsed_days=event.elapsed_days,
-            )
+            return {
+                "status": event.outcome,
+                "completed_at": event.completed_at,
+                "elapsed_days": event.elapsed_days,
+            }
+    return {}
 
 
 class _Sum:

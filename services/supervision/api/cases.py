@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from libs.events.auth import Principal
 from libs.events.http import CODE_PATTERN, CenterCode, Problem
 from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, date_range, finish
@@ -26,8 +27,9 @@ from services.supervision.application.case_view import (
     list_key,
 )
 from services.supervision.application.ports import CaseSearch
+from services.supervision.application.scope import scope_of
 from services.supervision.domain.light_view import shared_status
-from services.supervision.domain.scope import scope_of
+from services.supervision.domain.scope import Scope
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1/cases", tags=["cases"])
 PRIVATE = frozenset({"applicant_id"})  # kept only to recognise the applicant; never shown
@@ -48,6 +50,16 @@ def case_search(
     return CaseSearch(case_no, applicant, item_code, status, received_from, received_to)
 
 
+def _own_department_only(principal: Principal, scope: Scope, department: str | None) -> None:
+    """Department staff list their own department's cases only."""
+    if scope.department not in (None, department) and department is not None:
+        raise Problem(
+            403,
+            f"{principal.sub} sees department {scope.department}, not {department}",
+            detail_zh=f"{principal.sub} 只能查看部门 {scope.department}，不能查看部门 {department}",
+        )
+
+
 @router.get("")
 async def list_visible_cases(
     principal: Anyone,
@@ -64,12 +76,7 @@ async def list_visible_cases(
     page's cursor in `Next-Cursor`), searched by number prefix, applicant (name part or whole
     ID number; both masked in answers), center, department, item, status and receipt days."""
     scope = scope_of(principal, app.tree)
-    if scope.department not in (None, department) and department is not None:
-        raise Problem(
-            403,
-            f"{principal.sub} sees department {scope.department}, not {department}",
-            detail_zh=f"{principal.sub} 只能查看部门 {scope.department}，不能查看部门 {department}",
-        )
+    _own_department_only(principal, scope, department)
     rows = await list_cases(
         search,
         scope.narrowed(center, department, app.tree),

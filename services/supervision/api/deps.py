@@ -16,8 +16,9 @@ from libs.events.auth import (
     require,
 )
 from libs.events.http import Problem
+from services.supervision.application.scope import scope_of
 from services.supervision.bootstrap import App
-from services.supervision.domain.scope import Scope, scope_of
+from services.supervision.domain.scope import Scope
 
 VIEWING_ROLES = (
     Role.supervisor,

@@ -27,7 +27,9 @@ from services.supervision.api.schemas import BoardRead, PartLightRead
 from services.supervision.application.board import board
 from services.supervision.application.light_events import light_feed
 from services.supervision.application.lights import lights
-from services.supervision.domain.scope import scope_of
+from services.supervision.application.ports import Row
+from services.supervision.application.scope import scope_of
+from services.supervision.domain.light_view import LightView
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["lights"])
 
@@ -53,11 +55,7 @@ async def list_lights(
     narrowed = scope.narrowed(center, department, app.tree)
     began = walk_began(cursor) or at or app.clock.now()
     views = await lights(narrowed, uow=app.uow, now=began, at=at)
-    found = [
-        v.as_dict()
-        for v in views
-        if (color is None or v.color == color) and item_code in (None, v.case.get("item_code"))
-    ]
+    found = _shown(views, color, item_code)
 
     def key(light: dict[str, Any]) -> list[Any]:
         return [began, light["remaining"], light["case_id"], light["part"]]
@@ -65,6 +63,15 @@ async def list_lights(
     rows = page_in_memory(sorted(found, key=key), key, cursor, limit=limit)
     page = finish(rows, key, limit=limit, request=request, response=response)
     return [PartLightRead.model_validate(light) for light in page]
+
+
+def _shown(views: list[LightView], color: Color | None, item_code: str | None) -> list[Row]:
+    """The lights of this colour and item (either unset: any)."""
+    return [
+        v.as_dict()
+        for v in views
+        if (color is None or v.color == color) and item_code in (None, v.case.get("item_code"))
+    ]
 
 
 def walk_began(cursor: str | None) -> datetime | None:

@@ -12,13 +12,14 @@ from libs.events.clock import Clock
 from libs.events.uow import Transaction, UnitOfWork
 from services.supervision.application.naming import naming_of
 from services.supervision.application.ports import CaseSearch, Row, SupervisionViews
+from services.supervision.application.scope import scope_of
 from services.supervision.config import Settings
 from services.supervision.domain.clock import DELIVERY, WHOLE, is_part
 from services.supervision.domain.facts import Happened, business_instant
 from services.supervision.domain.light_view import LightView, shared_status, stage_colour
 from services.supervision.domain.lights import light_stream, yellow_threshold
 from services.supervision.domain.rules import CaseHasNoLight, CaseNotVisible
-from services.supervision.domain.scope import Scope, scope_of
+from services.supervision.domain.scope import Scope
 from services.supervision.domain.timeline import (
     COLOR_NAMES,
     Words,

@@ -19,11 +19,11 @@ from services.supervision.application.issue_notice import notice_stream
 from services.supervision.application.issue_opinion import opinion_stream
 from services.supervision.application.own_events import find, record
 from services.supervision.application.ports import Row, SupervisionViews
+from services.supervision.application.scope import scope_of
 from services.supervision.application.staff import must_be_the_department
 from services.supervision.config import Settings
 from services.supervision.domain.followups import answer_while_open
 from services.supervision.domain.rules import OnlyTheDepartmentOrItsSupervisorResolves
-from services.supervision.domain.scope import scope_of
 from services.supervision.events import RectificationNoticeAnswered
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from libs.events.auth import Principal
+from services.supervision.application.scope import scope_of
 from services.supervision.config import Settings
 from services.supervision.domain.rules import OnlyTheDepartmentAnswers, SupervisionWithinScope
-from services.supervision.domain.scope import scope_of
 
 
 def must_be_the_department(principal: Principal, center: str, department: str) -> None:

@@ -1,13 +1,9 @@
-"""Who sees what: supervisors their center and the centers below it; departments their own."""
+"""The center hierarchy, and a scope: the centers (and department) someone may see."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from libs.events.auth import CENTER_WIDE_ROLES, Principal, Role
-
-STAFF_ROLES = frozenset({Role.clerk, Role.reviewer, Role.approver})
 
 
 @dataclass(frozen=True)
@@ -59,14 +55,3 @@ class Scope:
         if department is None or self.department not in (None, department):
             return Scope(centers, self.department)
         return Scope(centers, department)
-
-
-def scope_of(principal: Principal, tree: CenterTree) -> Scope:
-    """What this principal may see; nothing at all without a center (fail closed)."""
-    if principal.center is None:
-        return Scope(frozenset())
-    if principal.role in CENTER_WIDE_ROLES:
-        return Scope(tree.with_children(principal.center))
-    if principal.role in STAFF_ROLES and principal.department:
-        return Scope(frozenset({principal.center}), principal.department)
-    return Scope(frozenset())

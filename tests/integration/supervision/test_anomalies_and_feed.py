@@ -6,7 +6,7 @@ import pytest
 
 from libs.events.auth import Principal, Role
 from services.supervision.adapters.light_feed import changes_after
-from services.supervision.domain.scope import scope_of
+from services.supervision.application.scope import scope_of
 from tests.integration.supervision.harness import Service
 from tests.support.instants import instants, not_in_beijing
 from tests.unit.supervision.given import accepted, bj, decided, submitted

@@ -6,6 +6,7 @@ import pytest
 
 from libs.events.auth import Principal, Role
 from libs.events.rules import Rule
+from services.supervision.application.scope import scope_of
 from services.supervision.config import Center, Settings
 from services.supervision.domain.followups import (
     appeal_once,
@@ -15,7 +16,6 @@ from services.supervision.domain.followups import (
     rating_must_be_in_range,
 )
 from services.supervision.domain.ranking import Window, rank
-from services.supervision.domain.scope import scope_of
 from services.supervision.domain.stats import Figures
 from tests.unit.supervision.given import CAL, bj
 
