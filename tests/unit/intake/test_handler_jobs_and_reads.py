@@ -3,16 +3,19 @@ the in-memory unit of work: given past events, when a command, then the new even
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
 from libs.events import contract as s
+from libs.events.calendar import YearSchedule
 from libs.events.clock import SHANGHAI
 from libs.events.envelope import Envelope
 from services.intake.application.accept_case import AcceptCase, accept_case
 from services.intake.application.deem_accepted import Judged, judge_unjudged_cases
 from services.intake.application.follow_case import when_case_event_elsewhere_track_case
+from services.intake.application.load_calendar import Loaded, load_calendar_year
 from services.intake.application.name_org import name_center
 from services.intake.application.ports import CaseFilter
 from services.intake.application.public_lookup import lookup_case
@@ -183,3 +186,22 @@ async def test_a_retired_item_receives_no_case_and_nothing_is_kept(app: App) -> 
     with pytest.raises(rules.RetiredItemAcceptsNoCases):
         await submit_case(submit, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     assert fake(app).new_events() == [] and fake(app).views.rows == {}
+
+
+async def test_loading_a_year_reports_each_deadline_that_moves(app: App) -> None:
+    moved = await submitted(app, ALL)
+    await accept_case(AcceptCase(moved, CLERK), uow=app.uow, clock=app.clock)
+    kept = await submitted(app, ALL)
+    await accept_case(AcceptCase(kept, CLERK), uow=app.uow, clock=app.clock)
+    fake(app).new_events()
+    rows = fake(app).views.rows
+    rows[moved] = replace(rows[moved], provisional=True)  # derived before 2027 was published
+    schedule = YearSchedule(year=2027, holidays=[date(2027, 1, 1)], workdays=[])
+    loaded = await load_calendar_year(schedule, "admin-1", uow=app.uow, clock=app.clock)
+    assert loaded == Loaded(2027, [moved])
+    [year, changed] = fake(app).new_events()
+    assert isinstance(year, s.CalendarYearLoaded) and year.holidays == [date(2027, 1, 1)]
+    assert isinstance(changed, s.CaseDeadlineChanged) and changed.case_id == moved
+    assert (changed.cause, changed.provisional) == ("calendar", False)
+    assert fake(app).views.schedules == {2027: schedule}
+    assert fake(app).streams["calendar-2027"][0].type == s.CalendarYearLoaded.TYPE
