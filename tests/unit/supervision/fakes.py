@@ -11,9 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from libs.events import contract as s
+from libs.events.calendar import WorkCalendar, YearSchedule
+from libs.events.contract.projects import ProjectEvent
+from libs.events.envelope import Envelope
 from libs.events.org import Names
 from libs.events.registry import Event
-from services.supervision.application.ports import Notification
+from services.supervision.application.ports import Notification, Received
+from services.supervision.domain.facts import Happened, instant_of
 from services.supervision.domain.followups import is_bad
 from services.supervision.events import (
     CaseRated,
@@ -42,6 +46,13 @@ class FakeSupervisionViews:
         self.applied: list[Event] = []
         self.notifications: list[tuple[Notification, datetime]] = []  # (queued, due at)
         self.sent: dict[int, datetime] = {}
+        self.inbox: list[Envelope] = []
+        self.ledgers: dict[str, list[Happened]] = {}
+        self.locked: list[str] = []
+        self.refreshed: list[str] = []
+        self.projects: list[ProjectEvent] = []
+        self.schedules: list[YearSchedule] = []
+        self.derived: list[str] = []  # "rederive", "reschedule", in the order they ran
 
     def completed_case(self, case_id: str, *, applicant: str, **values: Any) -> Row:
         """Put a decided case into the projection."""
@@ -117,6 +128,45 @@ class FakeSupervisionViews:
 
     def _set(self, kind: str, key: str, values: Row) -> None:
         self.follow_ups[kind][key] = {**self.follow_ups[kind][key], **values}
+
+    # The consumer: the ledger of each case, its lights left to the integration tests
+    async def record_inbox(self, envelopes: Sequence[Envelope], known_at: datetime) -> None:
+        self.inbox += envelopes
+
+    async def lock_lights(self, case_id: str) -> None:
+        self.locked.append(case_id)
+
+    async def histories(self, case_ids: Sequence[str]) -> dict[str, list[Happened]]:
+        return {case_id: list(self.ledgers.get(case_id, [])) for case_id in case_ids}
+
+    async def project_case_event(
+        self, received: Received, event: Event, calendar: WorkCalendar
+    ) -> Happened | None:
+        if not isinstance(event, s.CaseEvent):
+            return None
+        happened = Happened(event, instant_of(event, received.time))
+        self.ledgers.setdefault(event.case_id, []).append(happened)
+        return happened
+
+    async def refresh_lights(
+        self, case_id: str, *, now: datetime, calendar: WorkCalendar
+    ) -> list[Event]:
+        self.refreshed.append(case_id)
+        return []
+
+    async def store_schedule(self, schedule: YearSchedule) -> None:
+        self.schedules.append(schedule)
+
+    async def rederive_all(self, calendar: WorkCalendar) -> int:
+        self.derived.append("rederive")
+        return 0
+
+    async def reschedule_all(self, calendar: WorkCalendar) -> int:
+        self.derived.append("reschedule")
+        return 0
+
+    async def track_project(self, event: ProjectEvent) -> None:
+        self.projects.append(event)
 
     # The tick: no light is due in memory; queued notifications are
     async def due_cases(self, now: datetime, *, exclude: set[str], limit: int) -> list[str]:
