@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from libs.events.contract.projects import StageDefinition
 from libs.events.http import RequestBody, invalid
+from services.approval.api.agency_schemas import SiteReviewRead, SupplementRead
 from services.approval.domain.parts import JointState, Part
 from services.approval.domain.projects import Project, StageState
 from services.approval.events import SiteOpinion
@@ -208,8 +209,8 @@ class StageRead(BaseModel):
     reasons: str
     result_to: str
     joint: JointRead | None
-    site_reviews: list[dict[str, Any]]
-    supplements: list[dict[str, Any]]
+    site_reviews: list[SiteReviewRead]
+    supplements: list[SupplementRead]
 
     @classmethod
     def of(cls, stage: StageState, joint: JointState | None) -> StageRead:
@@ -230,8 +231,10 @@ class StageRead(BaseModel):
             reasons=done.reasons if done else "",
             result_to=done.result_to if done else "",
             joint=JointRead.of(joint) if joint else None,
-            site_reviews=[r.model_dump(mode="json") for r in stage.site_reviews],
-            supplements=[e.model_dump(mode="json") for e in stage.supplements],
+            site_reviews=[
+                SiteReviewRead.model_validate(r.model_dump()) for r in stage.site_reviews
+            ],
+            supplements=[SupplementRead.model_validate(e.model_dump()) for e in stage.supplements],
         )
 
 

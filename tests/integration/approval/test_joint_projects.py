@@ -153,6 +153,7 @@ async def test_a_paused_part_waits_while_the_others_go_on_and_a_denial_ends_the_
         assert supplied.status_code == 200, supplied.text
         stage = supplied.json()["stages"][0]
         assert stage["supplements"][0]["on_behalf_of"] == "泉州某建设发展有限公司"
+        assert stage["supplements"][0]["at"].endswith("+08:00")  # answers speak Beijing time
         rfb = next(p for p in stage["joint"]["parts"] if p["department"] == "RFB")
         before = next(p for p in case["joint"]["parts"] if p["department"] == "RFB")
         assert rfb["pauses"][0]["working_days"] == 2
