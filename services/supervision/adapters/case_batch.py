@@ -55,6 +55,17 @@ class Pending:
     traces: list[str] = field(default_factory=list)
 
 
+def _ledger_row(received: Received, happened: Happened, event: s.CaseEvent) -> dict[str, Any]:
+    """The `case_ledger` row of a described case event."""
+    return {
+        "case_id": event.case_id,
+        "type": received.type,
+        "at": happened.at,
+        "known_at": received.known_at,
+        "data": event.model_dump(mode="json"),
+    }
+
+
 @dataclass
 class CaseBatch:
     """The rows of a set of cases, as the one-case path would leave them event after event."""
@@ -110,15 +121,7 @@ class CaseBatch:
         self.cases[event.case_id] = current | values
         self.cases_dirty.add(event.case_id)
         if describe(event) is not None:
-            self.ledger.append(
-                {
-                    "case_id": event.case_id,
-                    "type": received.type,
-                    "at": happened.at,
-                    "known_at": received.known_at,
-                    "data": event.model_dump(mode="json"),
-                }
-            )
+            self.ledger.append(_ledger_row(received, happened, event))
         return happened
 
     def _set_clocks(self, event: s.CaseEvent, before: Clocks, after: Clocks) -> None:

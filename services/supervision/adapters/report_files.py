@@ -18,7 +18,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from services.supervision.domain.report import Cell, Percent, Report, stamp
+from services.supervision.domain.report import Cell, Percent, Report, Table, stamp
 
 CJK_FONT = "STSong-Light"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,6 +70,29 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     return title, heading, body
 
 
+GRID_STYLE = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f3")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+)
+
+
+def _pdf_table(table: Table, heading: Any, body: Any) -> list[Any]:
+    """One table of the report: its title, the grid (or 无), its note."""
+    cells = [[Paragraph(str(c), body) for c in table.columns]]
+    cells += [[Paragraph("" if c is None else str(c), body) for c in row] for row in table.rows]
+    if not table.rows:
+        cells.append([Paragraph("（无）", body)] + [""] * (len(table.columns) - 1))
+    grid = PdfTable(cells, repeatRows=1)
+    grid.setStyle(GRID_STYLE)
+    story: list[Any] = [Paragraph(table.title, heading), grid]
+    if table.note:
+        story.append(Paragraph(table.note, body))
+    return [*story, Spacer(1, 5 * mm)]
+
+
 def to_pdf(report: Report) -> bytes:
     """A landscape A4 document: title, period, then each table."""
     title, heading, body = _styles()
@@ -79,25 +102,7 @@ def to_pdf(report: Report) -> bytes:
         Spacer(1, 4 * mm),
     ]
     for table in report.tables:
-        story.append(Paragraph(table.title, heading))
-        cells = [[Paragraph(str(c), body) for c in table.columns]]
-        cells += [[Paragraph("" if c is None else str(c), body) for c in row] for row in table.rows]
-        if not table.rows:
-            cells.append([Paragraph("（无）", body)] + [""] * (len(table.columns) - 1))
-        grid = PdfTable(cells, repeatRows=1)
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f3")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(grid)
-        if table.note:
-            story.append(Paragraph(table.note, body))
-        story.append(Spacer(1, 5 * mm))
+        story += _pdf_table(table, heading, body)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title)
     document.build(story)
