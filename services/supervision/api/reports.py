@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query
@@ -13,6 +13,7 @@ from libs.events.http import CenterCode
 from libs.events.instants import BeijingRoute
 from services.supervision.adapters.report_files import PDF, XLSX, to_pdf, to_xlsx
 from services.supervision.api.deps import AppDep, ScopeDep, Viewer
+from services.supervision.api.schemas import ReportRead
 from services.supervision.application.reports import (
     Kind,
     build_report,
@@ -30,6 +31,7 @@ router = APIRouter(route_class=BeijingRoute, prefix="/v1/reports", tags=["report
     responses={
         200: {
             "description": "the report: JSON, or its workbook or PDF (`format`)",
+            "model": ReportRead,
             "content": {"application/json": {}, XLSX: {}, PDF: {}},
         }
     },
@@ -43,7 +45,7 @@ async def get_report(
     as_of: Annotated[datetime | None, Query(description="reproduce the report as then")] = None,
     center: CenterCode | None = None,
     format: Literal["json", "xlsx", "pdf"] = "json",
-) -> dict[str, Any] | Response:
+) -> ReportRead | Response:
     """The daily inspection list, weekly publication or monthly circular (with window ranking)."""
     now = app.clock.now()
     span = span_of(kind, day or today(now), now, as_of)
@@ -51,7 +53,7 @@ async def get_report(
         kind, sv=app, principal=principal, scope=scope.narrowed(center, None, app.tree), span=span
     )
     if format == "json":
-        return report.as_dict()
+        return ReportRead.model_validate(report.as_dict())
     name = f"{kind}-{period_label(kind, span)}.{format}"
     body, media = (to_xlsx(report), XLSX) if format == "xlsx" else (to_pdf(report), PDF)
     disposition = f"attachment; filename={name}; filename*=UTF-8''{quote(report.title)}-{name}"

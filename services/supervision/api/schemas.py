@@ -231,3 +231,22 @@ class BoardRead(BaseModel):
     warnings: list[WarningLightRead]
     trend: list[TrendPointRead]
     acceptance_due: list[AcceptanceDueRead]
+
+
+class ReportTableRead(BaseModel):
+    """A titled table of a report: its headings, rows of cells and a note."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str | int | float | None]]
+    note: str
+
+
+class ReportRead(BaseModel):
+    """`GET /v1/reports/{kind}` as JSON: the report's tables, as known at `as_of`."""
+
+    kind: str
+    title: str
+    period: str
+    as_of: BeijingTime
+    tables: list[ReportTableRead]
