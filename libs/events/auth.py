@@ -11,8 +11,10 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 
 import jwt
-from fastapi import Depends, HTTPException, status
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from jwt.algorithms import RSAAlgorithm
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -115,11 +117,10 @@ def decode_token(token: str, settings: AuthSettings) -> Principal:
     """Verify a bearer token for the configured mode and return its Principal."""
     # One algorithm per mode, fixed by configuration and never taken from the token header:
     # accepting HS256 in prod would let anyone sign with the (public) RSA key as HMAC secret.
-    if settings.auth_mode == "prod":
-        key, algorithm = settings.jwt_public_key, PROD_ALGORITHM
-    else:
-        key, algorithm = settings.onewindow_dev_secret, DEV_ALGORITHM
+    prod = settings.auth_mode == "prod"
+    algorithm = PROD_ALGORITHM if prod else DEV_ALGORITHM
     try:
+        key = _public_key(settings.jwt_public_key) if prod else settings.onewindow_dev_secret
         claims = jwt.decode(
             token,
             key,
@@ -131,6 +132,15 @@ def decode_token(token: str, settings: AuthSettings) -> Principal:
     except jwt.PyJWTError as exc:
         raise InvalidToken(_explain(exc, settings, algorithm)) from exc
     return _principal_from(claims)
+
+
+@lru_cache(maxsize=8)
+def _public_key(pem: str) -> RSAPublicKey:
+    """Prod's RSA public key, parsed once rather than at every request (~80 µs each)."""
+    key = RSAAlgorithm(RSAAlgorithm.SHA256).prepare_key(pem)
+    if not isinstance(key, RSAPublicKey):
+        raise jwt.InvalidKeyError("JWT_PUBLIC_KEY holds a private key, not the public one")
+    return key
 
 
 def _explain(exc: jwt.PyJWTError, settings: AuthSettings, algorithm: str) -> str:
@@ -192,8 +202,18 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-async def current_principal(credentials: BearerCredentials, settings: AuthSettingsDep) -> Principal:
+def auth_settings_of(app: object) -> AuthSettings:
+    """The auth settings an app verifies with: `get_auth_settings`, or its test override."""
+    overrides = getattr(app, "dependency_overrides", {})
+    settings: AuthSettings = overrides.get(get_auth_settings, get_auth_settings)()
+    return settings
+
+
+async def current_principal(credentials: BearerCredentials, request: Request) -> Principal:
     """The caller's Principal from `Authorization: Bearer …`, or 401."""
+    # The settings are read here, not as a dependency: FastAPI runs a plain function
+    # dependency in its thread pool, two thread hand-offs on every request.
+    settings = auth_settings_of(request.app)
     if credentials is None:
         raise _unauthorized("a bearer token is required (Authorization: Bearer <token>)")
     try:

@@ -36,7 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.events.auth import InvalidToken, Principal, decode_token, get_auth_settings
+from libs.events.auth import InvalidToken, Principal, auth_settings_of, decode_token
 from libs.events.db import is_postgres, is_unavailable, metadata
 
 HEADER = "Idempotency-Key"
@@ -290,11 +290,8 @@ def _caller(scope: Scope, authorization: bytes) -> Principal | None:
     scheme, _, token = authorization.decode("latin-1").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    app = scope.get("app")
-    overrides = getattr(app, "dependency_overrides", {})
-    settings = overrides.get(get_auth_settings, get_auth_settings)()
     try:
-        return decode_token(token.strip(), settings)
+        return decode_token(token.strip(), auth_settings_of(scope.get("app")))
     except InvalidToken:
         return None
 

@@ -11,7 +11,7 @@ from services.approval.bootstrap import App
 from services.approval.domain.access import CenterOnly
 
 
-def get_approval(request: Request) -> App:
+async def get_approval(request: Request) -> App:
     """The service `main.serve()` put on the app."""
     approval: App = request.app.state.approval
     return approval

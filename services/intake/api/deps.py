@@ -10,7 +10,7 @@ from libs.events.auth import Principal, Role, require
 from services.intake.bootstrap import App
 
 
-def get_app(request: Request) -> App:
+async def get_app(request: Request) -> App:
     """The service as bootstrap wired it (settings, clock, unit of work, adapters)."""
     app: App = request.app.state.intake
     return app

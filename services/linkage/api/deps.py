@@ -10,7 +10,7 @@ from libs.events.auth import Principal, Role, require
 from services.linkage.bootstrap import App
 
 
-def _app(request: Request) -> App:
+async def _app(request: Request) -> App:
     app: App = request.app.state.linkage
     return app
 

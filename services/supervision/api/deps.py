@@ -30,7 +30,7 @@ VIEWING_ROLES = (
 )
 
 
-def the_app(request: Request) -> App:
+async def the_app(request: Request) -> App:
     """The supervision App the ASGI app was created with."""
     app: App = request.app.state.supervision
     return app
@@ -44,7 +44,7 @@ Applicant = Annotated[Principal, Depends(require(Role.applicant))]
 Anyone = Annotated[Principal, Depends(require(*VIEWING_ROLES, Role.applicant))]
 
 
-def viewer_scope(principal: Viewer, app: AppDep) -> Scope:
+async def viewer_scope(principal: Viewer, app: AppDep) -> Scope:
     """What the caller may see: their center and those below, or their department."""
     return scope_of(principal, app.tree)
 
