@@ -50,7 +50,7 @@ async def get_report(
     now = app.clock.now()
     span = span_of(kind, day or today(now), now, as_of)
     report = await build_report(
-        kind, sv=app, principal=principal, scope=scope.narrowed(center, None, app.tree), span=span
+        kind, app=app, principal=principal, scope=scope.narrowed(center, None, app.tree), span=span
     )
     if format == "json":
         return ReportRead.model_validate(report.as_dict())

@@ -82,10 +82,10 @@ def figure_cells(f: Figures) -> list[Any]:
     ]
 
 
-async def _figures_table(sv: Reporting, scope: Scope, span: Span, by: str, title: str) -> Table:
-    async with sv.uow.begin() as tx:
+async def _figures_table(app: Reporting, scope: Scope, span: Span, by: str, title: str) -> Table:
+    async with app.uow.begin() as tx:
         found = await tx.views.records(scope)
-        naming = naming_of(await tx.views.names(), sv.settings)
+        naming = naming_of(await tx.views.names(), app.settings)
     names: Callable[[str], str] = naming.center if by == "center" else naming.department
     rows = [
         [names(k), *figure_cells(f)] for k, f in grouped(found, span.period, GROUP_KEYS[by]).items()
@@ -94,12 +94,12 @@ async def _figures_table(sv: Reporting, scope: Scope, span: Span, by: str, title
     return Table(title, [label, *FIGURE_COLUMNS], rows, note=FIGURE_NOTE)
 
 
-async def _warnings_table(sv: Reporting, scope: Scope, span: Span) -> Table:
+async def _warnings_table(app: Reporting, scope: Scope, span: Span) -> Table:
     """Yellow and red cases as they stood at the as-of instant, as known then."""
-    async with sv.uow.begin() as tx:
+    async with app.uow.begin() as tx:
         cal = await tx.calendar()
         views = await tx.views.lights_at(scope, span.as_of, cal, known_by=span.as_of)
-        naming = naming_of(await tx.views.names(), sv.settings)
+        naming = naming_of(await tx.views.names(), app.settings)
     shown = sorted(
         (v for v in views if v.color != "green" and v.clock.running), key=lambda v: v.remaining
     )
@@ -119,11 +119,11 @@ async def _warnings_table(sv: Reporting, scope: Scope, span: Span) -> Table:
     return Table("预警与超时办件", columns, rows)
 
 
-async def _overdue_table(sv: Reporting, scope: Scope, span: Span) -> Table:
-    async with sv.uow.begin() as tx:
+async def _overdue_table(app: Reporting, scope: Scope, span: Span) -> Table:
+    async with app.uow.begin() as tx:
         found = await tx.views.records(scope)
         cases = await tx.views.case_rows(scope)
-        naming = naming_of(await tx.views.names(), sv.settings)
+        naming = naming_of(await tx.views.names(), app.settings)
     rows = [
         [
             cases[r.case_id]["case_no"],
@@ -141,8 +141,8 @@ async def _overdue_table(sv: Reporting, scope: Scope, span: Span) -> Table:
     )
 
 
-async def _anomalies_table(sv: Reporting, principal: Principal, span: Span) -> Table:
-    found = await list_loops("anomalies", uow=sv.uow, clock=sv.clock, principal=principal)
+async def _anomalies_table(app: Reporting, principal: Principal, span: Span) -> Table:
+    found = await list_loops("anomalies", uow=app.uow, clock=app.clock, principal=principal)
     rows = [
         [
             stamp(a["detected_at"]),
@@ -157,7 +157,7 @@ async def _anomalies_table(sv: Reporting, principal: Principal, span: Span) -> T
     return Table("体外循环等异常", ["发现时间", "规则", "办件", "部门", "说明"], rows)
 
 
-async def _overdue_loops_table(sv: Reporting, principal: Principal, span: Span) -> Table:
+async def _overdue_loops_table(app: Reporting, principal: Principal, span: Span) -> Table:
     names = {
         "opinions": "督察意见",
         "complaints": "投诉",
@@ -172,7 +172,7 @@ async def _overdue_loops_table(sv: Reporting, principal: Principal, span: Span) 
     }
     rows = []
     for kind, name in names.items():
-        for item in await list_loops(kind, uow=sv.uow, clock=sv.clock, principal=principal):
+        for item in await list_loops(kind, uow=app.uow, clock=app.clock, principal=principal):
             deadline = item.get(due[kind])
             if item["status"] in ("open", "awaiting_answer") and deadline and deadline < span.as_of:
                 rows.append(
@@ -186,7 +186,7 @@ async def _overdue_loops_table(sv: Reporting, principal: Principal, span: Span) 
     return Table("逾期未答复事项", ["类别", "部门", "内容", "答复期限"], rows)
 
 
-async def _loops_summary(sv: Reporting, principal: Principal, span: Span) -> Table:
+async def _loops_summary(app: Reporting, principal: Principal, span: Span) -> Table:
     rows: list[list[Cell]] = []
     for kind, name, opened in (
         ("complaints", "投诉", "filed_at"),
@@ -196,7 +196,7 @@ async def _loops_summary(sv: Reporting, principal: Principal, span: Span) -> Tab
     ):
         items = [
             i
-            for i in await list_loops(kind, uow=sv.uow, clock=sv.clock, principal=principal)
+            for i in await list_loops(kind, uow=app.uow, clock=app.clock, principal=principal)
             if span.period.holds(i[opened], None)
         ]
         statuses = Counter(i["status"] for i in items)
@@ -211,7 +211,7 @@ async def _loops_summary(sv: Reporting, principal: Principal, span: Span) -> Tab
     return Table("投诉、督察与评价", ["类别", "本期数量", "未办结", "状态分布"], rows)
 
 
-async def _ranking_table(sv: Reporting, scope: Scope, span: Span) -> Table:
+async def _ranking_table(app: Reporting, scope: Scope, span: Span) -> Table:
     rows = [
         [
             r["rank"] or "—",
@@ -224,7 +224,7 @@ async def _ranking_table(sv: Reporting, scope: Scope, span: Span) -> Table:
             r["open_complaints"],
             r["anomalies"],
         ]
-        for r in await ranking(scope, span, uow=sv.uow, settings=sv.settings)
+        for r in await ranking(scope, span, uow=app.uow, settings=app.settings)
     ]
     columns = [
         "名次",
@@ -241,32 +241,32 @@ async def _ranking_table(sv: Reporting, scope: Scope, span: Span) -> Table:
 
 
 async def build_report(
-    kind: Kind, *, sv: Reporting, principal: Principal, scope: Scope, span: Span
+    kind: Kind, *, app: Reporting, principal: Principal, scope: Scope, span: Span
 ) -> Report:
     """The report of this kind for the span, for what the principal may see."""
     if kind == "daily":
         title, period = "电子监察日巡查清单", day_text(span.first)
         tables = [
-            await _warnings_table(sv, scope, span),
-            await _overdue_table(sv, scope, span),
-            await _anomalies_table(sv, principal, span),
-            await _overdue_loops_table(sv, principal, span),
+            await _warnings_table(app, scope, span),
+            await _overdue_table(app, scope, span),
+            await _anomalies_table(app, principal, span),
+            await _overdue_loops_table(app, principal, span),
         ]
     elif kind == "weekly":
         title, period = "办件情况周公示", f"{day_text(span.first)}至{day_text(span.last)}"
         tables = [
-            await _figures_table(sv, scope, span, "department", "各部门办件情况"),
-            await _overdue_table(sv, scope, span),
-            await _loops_summary(sv, principal, span),
+            await _figures_table(app, scope, span, "department", "各部门办件情况"),
+            await _overdue_table(app, scope, span),
+            await _loops_summary(app, principal, span),
         ]
     else:
         title, period = "政务服务工作月通报", f"{span.first.year}年{span.first.month}月"
         tables = [
-            await _figures_table(sv, scope, span, "center", "各中心办件情况"),
-            await _figures_table(sv, scope, span, "department", "各部门办件情况"),
-            await _ranking_table(sv, scope, span),
-            await _anomalies_table(sv, principal, span),
-            await _loops_summary(sv, principal, span),
+            await _figures_table(app, scope, span, "center", "各中心办件情况"),
+            await _figures_table(app, scope, span, "department", "各部门办件情况"),
+            await _ranking_table(app, scope, span),
+            await _anomalies_table(app, principal, span),
+            await _loops_summary(app, principal, span),
         ]
     return Report(kind, title, period, span.as_of, tables)
 
