@@ -145,11 +145,8 @@ class OutboxRelay:
         if not rows:
             return 0
         sent, rejected = await self._publish(rows)
-        if driver is not None and not rejected:
-            if sent:
-                await driver.execute(self._mark, datetime.now(UTC), sent)
-        else:
-            await self._record(sent, [(r, rejected[r.id]) for r in rows if r.id in rejected])
+        refused = [(r, rejected[r.id]) for r in rows if r.id in rejected]
+        await self._record(sent, refused, driver)
         return len(sent) + len(rejected)
 
     async def _unsent_core(self) -> list[Any]:
@@ -205,9 +202,19 @@ class OutboxRelay:
                 results.append(exc)
         return results
 
-    async def _record(self, sent: list[int], rejected: list[tuple[Any, str]]) -> None:
-        """Mark sent rows and move refused ones aside, in one short transaction."""
+    async def _record(
+        self,
+        sent: list[int],
+        rejected: list[tuple[Any, str]],
+        driver: asyncpg.Connection | None = None,
+    ) -> None:
+        """Mark sent rows and move refused ones aside, in one short transaction (sent rows
+        alone: one statement on the lock's session, when there is one)."""
         now, t = datetime.now(UTC), self.table
+        if driver is not None and not rejected:
+            if sent:
+                await driver.execute(self._mark, now, sent)
+            return
         async with self.engine.begin() as conn:
             if sent:
                 await conn.execute(update(t).where(t.c.id.in_(sent)).values(sent_at=now))

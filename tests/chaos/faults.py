@@ -40,10 +40,10 @@ def die(window: str) -> None:
 def arm_relay_after_ack() -> None:
     record = OutboxRelay._record
 
-    async def killed(self: OutboxRelay, sent: list[int], rejected: list[Any]) -> None:
+    async def killed(self: OutboxRelay, sent: list[int], rejected: list[Any], *rest: Any) -> None:
         if sent:
             die(f"relay-after-ack ({len(sent)} rows acknowledged, unmarked)")
-        await record(self, sent, rejected)
+        await record(self, sent, rejected, *rest)
 
     OutboxRelay._record = killed  # type: ignore[method-assign]
 
