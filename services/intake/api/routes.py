@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from libs.events.auth import CENTER_WIDE_ROLES, Principal, Role
-from libs.events.contract import Applicant, Channel
+from libs.events.auth import CENTER_WIDE_ROLES
+from libs.events.contract import Applicant
 from libs.events.http import CODE_PATTERN
 from libs.events.instants import BeijingRoute
 from libs.events.paging import Cursor, PageSize, finish
@@ -24,7 +24,6 @@ from services.intake.api.schemas import (
     CaseSummary,
     ExtendCreate,
     RefuseCreate,
-    RejectedMaterial,
     StatusRead,
     SupplementCreate,
     SupplementRead,
@@ -40,53 +39,24 @@ from services.intake.application.submit_case import SubmitCase, submit_case
 from services.intake.application.supplement_case import SupplementCase, supplement_case
 from services.intake.application.withdraw_case import WithdrawCase, withdraw_case
 from services.intake.domain.rules import (
-    ApplicantsApplyOnline,
     DateRangeReversed,
-    NodeServesItsCenterOnly,
-    OnlyStaffJudgeMaterials,
     OwnDepartmentOnly,
 )
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["cases"])
 
 
-def _channel(principal: Principal, requested: Channel | None) -> Channel:
-    if principal.role == Role.applicant:
-        if requested == "window":
-            raise ApplicantsApplyOnline("an applicant's own submission is online", field="channel")
-        return "online"
-    return requested or "window"
-
-
-def _judged_by_staff(principal: Principal, rejected: list[RejectedMaterial]) -> None:
-    if rejected and principal.role == Role.applicant:
-        raise OnlyStaffJudgeMaterials(
-            "only the window's staff judge materials; an applicant sends no `rejected` list",
-            field="rejected",
-        )
-
-
-def _served_here(principal: Principal, center: str) -> None:
-    if principal.role == Role.clerk and principal.center != center:
-        raise NodeServesItsCenterOnly(
-            f"this intake node serves center {center}, not {principal.center}",
-            detail_zh=f"本收件节点只服务中心 {center}，不服务 {principal.center}",
-        )
-
-
 @router.post("/cases", status_code=201)
 async def post_case(body: CaseCreate, principal: ClerkOrApplicant, app: AppDep) -> CaseCreated:
     """Receive a case; the answer's `missing` is the complete one-time notice (一次告知)."""
-    _judged_by_staff(principal, body.rejected)
     settings = app.settings
-    _served_here(principal, settings.center_code)
     command = SubmitCase(
         item_code=body.item_code,
         applicant=Applicant(**body.applicant.model_dump()),
         materials=body.materials,
         rejected={r.code: r.reason for r in body.rejected},
-        channel=_channel(principal, body.channel),
-        submitted_by=principal.sub,
+        channel=body.channel,
+        by=principal,
     )
     return await submit_case(
         command,
@@ -152,7 +122,6 @@ async def post_supplement(
     case_id: CaseId, body: SupplementCreate, principal: ClerkOrApplicant, app: AppDep
 ) -> SupplementRead:
     """Supplement materials (补正); a further notice names only first-notice materials."""
-    _judged_by_staff(principal, body.rejected)
     rejected = {r.code: r.reason for r in body.rejected}
     command = SupplementCase(case_id, principal, body.materials, rejected)
     return await supplement_case(command, uow=app.uow, clock=app.clock)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from libs.events.auth import Principal
 from libs.events.clock import Clock
 from libs.events.contract import Applicant, CaseSupplementRequested, Channel
 from libs.events.registry import Event
@@ -16,6 +17,7 @@ from services.intake.application.common import (
     notice,
     save_case,
 )
+from services.intake.application.who_may import channel_of, judged_by_staff, served_here
 from services.intake.domain.acceptance import today
 from services.intake.domain.case import Case
 from services.intake.domain.catalog import ItemVersion
@@ -27,13 +29,14 @@ from services.intake.domain.submission import Receipt, submit
 
 @dataclass(frozen=True)
 class SubmitCase:
-    """The submission: item, applicant, materials (and those found wrong), channel, who."""
+    """The submission: item, applicant, materials (and those found wrong), channel (None: the
+    caller's usual one), who."""
 
     item_code: str
     applicant: Applicant
     materials: list[str]
-    channel: Channel
-    submitted_by: str
+    channel: Channel | None
+    by: Principal
     rejected: dict[str, str] = field(default_factory=dict)
 
 
@@ -42,6 +45,9 @@ async def submit_case(
 ) -> CaseCreated:
     """Create the case: case number, query code, first notice (an Idempotency-Key's replay is
     the shared middleware's, libs/events/idempotency)."""
+    judged_by_staff(cmd.by, cmd.rejected)
+    served_here(cmd.by, center)
+    cmd = replace(cmd, channel=channel_of(cmd.by, cmd.channel))
     async with uow.begin() as tx:
         answer = await _create(tx, cmd, now=clock.now(), center=center, pepper=pepper)
         # Kept with the case, so that a crash right after COMMIT still leaves the retry its answer.
@@ -92,8 +98,8 @@ async def _receipt(
         applicant=cmd.applicant,
         materials=cmd.materials,
         rejected=cmd.rejected,
-        channel=cmd.channel,
-        submitted_by=cmd.submitted_by,
+        channel=cmd.channel or "window",
+        submitted_by=cmd.by.sub,
     )
 
 

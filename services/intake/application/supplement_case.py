@@ -16,6 +16,7 @@ from services.intake.application.common import (
     notice,
     save_case,
 )
+from services.intake.application.who_may import judged_by_staff
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ async def supplement_case(
     cmd: SupplementCase, *, uow: IntakeUnitOfWork, clock: Clock
 ) -> SupplementRead:
     """Record the materials; answer with what is still missing (never more than first named)."""
+    judged_by_staff(cmd.principal, cmd.rejected)
     async with uow.begin() as tx:
         case = await load_case(tx, cmd.case_id, cmd.principal)
         item = await item_of(tx, case)

@@ -40,7 +40,7 @@ def clock(app: App) -> FixedClock:
 
 async def submitted(app: App, materials: list[str], channel: s.Channel = "window") -> str:
     """A case received with these materials; its id (the events are then not new any more)."""
-    cmd = SubmitCase("SCJG-003", applicant(), materials, channel, "clerk-1")
+    cmd = SubmitCase("SCJG-003", applicant(), materials, channel, CLERK)
     created = await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     fake(app).new_events()
     return created.case_id

@@ -100,7 +100,7 @@ async def test_naming_the_center_twice_appends_once(app: App) -> None:
 
 
 async def test_the_public_lookup_needs_the_receipts_code(app: App) -> None:
-    cmd = SubmitCase("SCJG-003", applicant(), ALL, "window", "clerk-1")
+    cmd = SubmitCase("SCJG-003", applicant(), ALL, "window", CLERK)
     created = await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     found = await lookup_case(created.case_no, created.query_code, uow=app.uow, pepper=PEPPER)
     assert found is not None and (found.status, found.submitted_at) == ("submitted", NOW)
@@ -129,8 +129,8 @@ async def test_a_case_reads_with_its_history_and_the_applicant_masked(app: App) 
 
 
 async def test_an_applicant_lists_only_their_own_cases_masked(app: App) -> None:
-    mine = SubmitCase("SCJG-003", applicant(), ALL, "online", "alice")
-    theirs = SubmitCase("SCJG-003", applicant(), ALL, "window", "clerk-1")
+    mine = SubmitCase("SCJG-003", applicant(), ALL, "online", APPLICANT)
+    theirs = SubmitCase("SCJG-003", applicant(), ALL, "window", CLERK)
     await submit_case(mine, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     await submit_case(theirs, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     listed = await list_cases(APPLICANT, CaseFilter(), uow=app.uow, cursor=None, limit=10)
@@ -182,7 +182,7 @@ async def test_a_retired_item_receives_no_case_and_nothing_is_kept(app: App) -> 
     assert retired.retired is not None and retired.retired.reason == "法律废止"
     [event] = fake(app).new_events()
     assert isinstance(event, ItemRetired)
-    submit = SubmitCase("SCJG-003", applicant(), ALL, "window", "clerk-1")
+    submit = SubmitCase("SCJG-003", applicant(), ALL, "window", CLERK)
     with pytest.raises(rules.RetiredItemAcceptsNoCases):
         await submit_case(submit, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     assert fake(app).new_events() == [] and fake(app).views.rows == {}

@@ -3,13 +3,16 @@ events, when a command, then the new events (and what the views were told). No I
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from datetime import date
+from typing import Any
 
 import pytest
 
 from libs.events import contract as s
 from libs.events.auth import Principal, Role
 from libs.events.rules import Kind
+from services.intake.api.schemas import CaseCreated
 from services.intake.application.accept_case import AcceptCase, accept_case
 from services.intake.application.extend_promise import ExtendPromise, extend_promise
 from services.intake.application.refuse_case import RefuseCase, refuse_case
@@ -22,6 +25,7 @@ from services.intake.domain.query_codes import QueryCodeIssued
 from tests.unit.intake.given import applicant
 from tests.unit.intake.handling import (
     ALL,
+    APPLICANT,
     CLERK,
     PEPPER,
     fake,
@@ -41,7 +45,7 @@ def app() -> App:
 async def test_a_complete_case_is_received_with_its_number_and_a_code_never_published(
     app: App,
 ) -> None:
-    cmd = SubmitCase("SCJG-003", applicant(), ALL, "window", "clerk-1")
+    cmd = SubmitCase("SCJG-003", applicant(), ALL, "window", CLERK)
     created = await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     [submitted_event, issued] = fake(app).new_events()
     assert isinstance(submitted_event, s.CaseSubmitted) and submitted_event.missing == []
@@ -58,7 +62,7 @@ async def test_a_complete_case_is_received_with_its_number_and_a_code_never_publ
 
 
 async def test_missing_materials_start_the_one_time_notice(app: App) -> None:
-    cmd = SubmitCase("SCJG-003", applicant(), ["APP", "LIC"], "window", "clerk-1")
+    cmd = SubmitCase("SCJG-003", applicant(), ["APP", "LIC"], "window", CLERK)
     created = await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     events = fake(app).new_events()
     assert [type(e) for e in events] == [
@@ -71,7 +75,7 @@ async def test_missing_materials_start_the_one_time_notice(app: App) -> None:
 
 
 async def test_an_unknown_item_is_refused_by_name(app: App) -> None:
-    cmd = SubmitCase("NOPE-1", applicant(), ALL, "window", "clerk-1")
+    cmd = SubmitCase("NOPE-1", applicant(), ALL, "window", CLERK)
     with pytest.raises(rules.ItemNotInCatalogue) as caught:
         await submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
     assert caught.value.extra == {"field": "item_code"} and fake(app).new_events() == []
@@ -175,3 +179,20 @@ async def test_staff_of_no_department_still_may_not_extend_a_promise(app: App) -
         await extend_promise(later, uow=app.uow, clock=app.clock)
     assert caught.value.kind == Kind.forbidden and "SCJG" in (caught.value.detail_zh or "")
     assert fake(app).new_events() == []
+
+
+async def test_who_may_submit_is_checked_by_the_handler_before_anything_is_kept(app: App) -> None:
+    def submit(cmd: SubmitCase) -> Coroutine[Any, Any, CaseCreated]:
+        return submit_case(cmd, uow=app.uow, clock=app.clock, center="350500", pepper=PEPPER)
+
+    with pytest.raises(rules.ApplicantsApplyOnline):
+        await submit(SubmitCase("SCJG-003", applicant(), ALL, "window", APPLICANT))
+    with pytest.raises(rules.OnlyStaffJudgeMaterials) as judged:
+        await submit(SubmitCase("SCJG-003", applicant(), ALL, None, APPLICANT, {"LAY": "模糊"}))
+    elsewhere = Principal(sub="clerk-7", role=Role.clerk, center="350521", department="SCJG")
+    with pytest.raises(rules.NodeServesItsCenterOnly) as served:
+        await submit(SubmitCase("SCJG-003", applicant(), ALL, None, elsewhere))
+    assert (judged.value.kind, served.value.kind) == (Kind.forbidden, Kind.forbidden)
+    assert fake(app).new_events() == [] and fake(app).views.rows == {}
+    online = await submit(SubmitCase("SCJG-003", applicant(), ALL, None, APPLICANT))
+    assert fake(app).views.rows[online.case_id].channel == "online"
