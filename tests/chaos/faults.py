@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.events.applier import Applier, DeadLetter
 from libs.events.envelope import Envelope
 from libs.events.outbox import OutboxRelay
-from libs.events.runtime import Runtime
 from libs.events.store import EventStore
+from libs.events.uow import SqlTransaction, SqlUnitOfWork
 
 BUG_ITEM = "CHAOS-BUG"
 
@@ -71,18 +71,17 @@ def arm_append(when: str) -> None:
         return stored
 
     @contextlib.asynccontextmanager
-    async def transaction(self: Runtime) -> AsyncIterator[AsyncConnection]:
+    async def begin(self: SqlUnitOfWork[Any]) -> AsyncIterator[SqlTransaction[Any]]:
         async with self.engine.begin() as conn:
-            yield conn
+            yield self.on(conn)
             if appended and when == "before":
                 die("append-before-commit")
         if appended and when == "after":
             die("append-after-commit")
-        if self.relay:
-            self.relay.notify()
+        self.on_commit()
 
     EventStore.append = noting  # type: ignore[method-assign]
-    Runtime.transaction = transaction  # type: ignore[method-assign]
+    SqlUnitOfWork.begin = begin  # type: ignore[method-assign]
 
 
 def arm_schema_bug() -> None:
