@@ -44,7 +44,6 @@ UNPAGED = {
     ("approval", "/v1/seals/keys"): "one key per department",
     ("supervision", "/v1/stats/trend"): "one row per day of a bounded period",
     ("supervision", "/v1/ranking"): "one row per department",
-    ("supervision", "/v1/projects/green-channel"): "green-channel projects (not yet paged)",
     ("supervision", "/v1/projects/stats"): "one row per project series",
     ("linkage", "/v1/links"): "one row per linked center and direction",
 }
