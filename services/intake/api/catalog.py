@@ -16,7 +16,6 @@ from services.intake.application.load_calendar import load_calendar_year
 from services.intake.application.publish_item import PublishItem, publish_item
 from services.intake.application.retire_item import RetireCatalogItem, retire_item
 from services.intake.domain.catalog import CODE_PATTERN, ItemSpec, RetireItem
-from services.intake.domain.rules import ScheduleYearMismatch
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["catalogue"])
 ItemCode = Annotated[str, Path(pattern=CODE_PATTERN, description="the item's code")]
@@ -85,9 +84,7 @@ async def put_calendar_year(
     app: AppDep,
 ) -> CalendarLoaded:
     """Load a year's official schedule; provisional deadlines of open cases are recomputed."""
-    if schedule.year != year:
-        raise ScheduleYearMismatch(
-            f"the path says {year} but the schedule is for {schedule.year}", field="year"
-        )
-    loaded = await load_calendar_year(schedule, principal.sub, uow=app.uow, clock=app.clock)
+    loaded = await load_calendar_year(
+        schedule, principal.sub, year=year, uow=app.uow, clock=app.clock
+    )
     return CalendarLoaded(year=loaded.year, recomputed=loaded.recomputed)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from libs.events.auth import CENTER_WIDE_ROLES
 from libs.events.contract import Applicant
 from libs.events.http import CODE_PATTERN
 from libs.events.instants import BeijingRoute
@@ -40,7 +39,6 @@ from services.intake.application.supplement_case import SupplementCase, suppleme
 from services.intake.application.withdraw_case import WithdrawCase, withdraw_case
 from services.intake.domain.rules import (
     DateRangeReversed,
-    OwnDepartmentOnly,
 )
 
 router = APIRouter(route_class=BeijingRoute, prefix="/v1", tags=["cases"])
@@ -101,12 +99,6 @@ async def get_cases(
     first, searched by number prefix, applicant (ID masked in answers), department, item,
     status and receipt days; the next page's cursor is in `Next-Cursor` (and `Link`). Staff of
     a department see their department's cases."""
-    own = principal.department if principal.role not in CENTER_WIDE_ROLES else None
-    if own and search.department not in (None, own):
-        raise OwnDepartmentOnly(
-            f"{principal.sub} sees department {own}'s cases, not {search.department}'s",
-            detail_zh=f"只能查看部门 {own} 的案件，不能查看部门 {search.department} 的案件",
-        )
     rows = await list_cases(principal, search, uow=app.uow, cursor=cursor, limit=limit)
     return finish(rows, list_key, limit=limit, request=request, response=response)
 

@@ -14,6 +14,7 @@ from services.intake.application.common import (
     load_case,
     save_case,
 )
+from services.intake.domain.rules import ScheduleYearMismatch
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,19 @@ def calendar_stream(year: int) -> str:
 
 
 async def load_calendar_year(
-    schedule: YearSchedule, by: str, *, uow: IntakeUnitOfWork, clock: Clock
+    schedule: YearSchedule,
+    by: str,
+    *,
+    year: int | None = None,
+    uow: IntakeUnitOfWork,
+    clock: Clock,
 ) -> Loaded:
-    """Store the schedule as an event, then derive open deadlines again, in one transaction."""
+    """Store the schedule as an event, then derive open deadlines again, in one transaction;
+    `year` (the one the caller named, if any) must be the schedule's (ScheduleYearMismatch)."""
+    if year is not None and schedule.year != year:
+        raise ScheduleYearMismatch(
+            f"the path says {year} but the schedule is for {schedule.year}", field="year"
+        )
     async with uow.begin() as tx:
         stream = calendar_stream(schedule.year)
         loaded = CalendarYearLoaded(

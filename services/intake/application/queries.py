@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from libs.events.auth import Principal
+from libs.events.auth import CENTER_WIDE_ROLES, Principal
 from libs.events.instants import in_beijing
 from libs.events.words import status_fields, status_zh
 from services.intake.api.schemas import ApplicantRead, CaseRead, CaseSummary, HistoryEntry, ItemRef
@@ -20,6 +20,7 @@ from services.intake.application.ports import CaseFilter, CaseRow
 from services.intake.domain.case import OPEN_AFTER_ACCEPTANCE, Case
 from services.intake.domain.catalog import ItemVersion
 from services.intake.domain.identity import mask_id_no, masked_applicant
+from services.intake.domain.rules import OwnDepartmentOnly
 
 
 async def get_case(
@@ -108,7 +109,14 @@ async def list_cases(
     limit: int,
 ) -> list[CaseSummary]:
     """Newest first, one page (and one case more, when there is a next page): an applicant's
-    own cases, or those of the staff's center (a department's staff: their department's)."""
+    own cases, or those of the staff's center (a department's staff: their department's only,
+    else OwnDepartmentOnly)."""
+    own = principal.department if principal.role not in CENTER_WIDE_ROLES else None
+    if own and search.department not in (None, own):
+        raise OwnDepartmentOnly(
+            f"{principal.sub} sees department {own}'s cases, not {search.department}'s",
+            detail_zh=f"只能查看部门 {own} 的案件，不能查看部门 {search.department} 的案件",
+        )
     async with uow.begin() as tx:
         rows = await tx.views.list_cases(principal, search, cursor, limit)
     return [_summary(r) for r in rows]

@@ -205,3 +205,22 @@ async def test_loading_a_year_reports_each_deadline_that_moves(app: App) -> None
     assert (changed.cause, changed.provisional) == ("calendar", False)
     assert fake(app).views.schedules == {2027: schedule}
     assert fake(app).streams["calendar-2027"][0].type == s.CalendarYearLoaded.TYPE
+
+
+async def test_a_schedule_for_another_year_than_named_is_refused_and_nothing_kept(
+    app: App,
+) -> None:
+    schedule = YearSchedule(year=2027, holidays=[date(2027, 1, 1)], workdays=[])
+    with pytest.raises(rules.ScheduleYearMismatch):
+        await load_calendar_year(schedule, "admin-1", year=2028, uow=app.uow, clock=app.clock)
+    assert fake(app).new_events() == [] and fake(app).views.schedules == {}
+
+
+async def test_department_staff_may_not_search_another_departments_cases(app: App) -> None:
+    other = CaseFilter(department="GTJ")
+    with pytest.raises(rules.OwnDepartmentOnly):
+        await list_cases(CLERK, other, uow=app.uow, cursor=None, limit=10)
+    assert (
+        await list_cases(CLERK, CaseFilter(department="SCJG"), uow=app.uow, cursor=None, limit=10)
+        == []
+    )
