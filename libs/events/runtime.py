@@ -5,47 +5,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.events import idempotency, openapi
+from libs.events import idempotency
 from libs.events.applier import Applier, BatchHandler, Handler
 from libs.events.calendar import WorkCalendar
 from libs.events.clock import Clock, SystemClock
 from libs.events.consumer import IdempotentConsumer
 from libs.events.db import make_engine, migrate
 from libs.events.envelope import Envelope
-from libs.events.http import install_problem_handlers
 from libs.events.instants import BeijingRoute
 from libs.events.kafka import CASE_EVENTS, SUPERVISION_EVENTS, KafkaSettings
-from libs.events.limits import BodyLimit
-from libs.events.logs import configure_logging
 from libs.events.metrics import (
-    RequestMetrics,
     Sample,
     Sampler,
     ScrapedGauges,
     consumer_lag,
-    metrics_router,
     store_samples,
 )
 from libs.events.org import when_named_store_name
 from libs.events.outbox import OutboxRelay
 from libs.events.registry import Event, Registry, registry
 from libs.events.schedules import CalendarCache, when_calendar_year_loaded_store_schedule
-from libs.events.security import install_security
 from libs.events.store import EventStore
 from libs.events.tracing import tracer_provider
 from libs.events.uow import SqlUnitOfWork
@@ -302,41 +294,3 @@ class Runtime:
             return JSONResponse(body, status_code=200 if ready else 503)
 
         return router
-
-
-def _answers_in_beijing(router: APIRouter) -> None:
-    """Every route answers its instants in one form: a router must be made with BeijingRoute."""
-    plain = [
-        r.path for r in router.routes if isinstance(r, APIRoute) and not isinstance(r, BeijingRoute)
-    ]
-    if plain:
-        raise TypeError(f"routes {plain} are not BeijingRoute: APIRouter(route_class=BeijingRoute)")
-
-
-def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> FastAPI:
-    """The FastAPI app: lifespan runs the runtime; problem+json errors; health probes."""
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    configure_logging(runtime.service)
-    app = FastAPI(title=title, lifespan=lifespan, version="1.0.0")
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=TRACER_PROVIDER)
-    app.add_middleware(RequestMetrics, service=runtime.service)
-    install_problem_handlers(app)
-    app.add_middleware(idempotency.Idempotency, engine=runtime.engine)
-    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
-    install_security(app, cors_origins=runtime.settings.cors_origins)
-    app.include_router(runtime.health_router())
-    app.include_router(metrics_router(runtime.scrape))
-    for router in routers:
-        _answers_in_beijing(router)
-        app.include_router(router)
-    openapi.document(app)
-    app.state.runtime = runtime
-    return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.events.clock import Clock
-from libs.events.runtime import create_app
+from libs.events.webapp import create_app
 from services.approval.api.routes import routers
 from services.approval.application.ports import Notifier
 from services.approval.bootstrap import App, bootstrap

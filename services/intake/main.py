@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.events.clock import Clock
-from libs.events.runtime import create_app
+from libs.events.webapp import create_app
 from services.intake.api import catalog, org, public, routes
 from services.intake.bootstrap import bootstrap
 from services.intake.config import Settings

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from libs.events.clock import Clock
-from libs.events.runtime import create_app
+from libs.events.webapp import create_app
 from services.linkage.adapters.keys import LinkKeys
 from services.linkage.api import subscriptions
 from services.linkage.api.routes import router

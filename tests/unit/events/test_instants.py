@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from libs.events.instants import BeijingRoute, in_beijing
-from libs.events.runtime import _answers_in_beijing
+from libs.events.webapp import _answers_in_beijing
 from tests.support.instants import not_in_beijing
 
 pytestmark = pytest.mark.unit
