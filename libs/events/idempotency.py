@@ -40,7 +40,6 @@ from libs.events.db import is_postgres, metadata
 HEADER = "Idempotency-Key"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,200}$")  # visible ASCII, as header values travel
-WAIT_FOR_FIRST_S = 10.0  # a retry of a request still running waits this long for its answer
 STALE_HEADERS = frozenset({b"content-length", b"date", b"server"})
 
 idempotent_requests = Table(

@@ -17,7 +17,6 @@ from libs.events.idempotency import (
     HEADER,
     KEY_FORMAT,
     MUTATING,
-    WAIT_FOR_FIRST_S,
     Claim,
     KeyInUse,
     Stored,
@@ -27,6 +26,8 @@ from libs.events.idempotency import (
     recall,
     remember,
 )
+
+WAIT_FOR_FIRST_S = 10.0  # a retry of a request still running waits this long for its answer
 
 
 class Idempotency:

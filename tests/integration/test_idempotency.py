@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select
 
-from libs.events import idempotency
+from libs.events import retries
 from libs.events.auth import Principal, Role
 from libs.events.clock import SHANGHAI
 from libs.events.db import events
@@ -65,7 +65,7 @@ async def stored_events(svc: App) -> int:
 async def test_every_mutating_route_honours_the_key(
     service, databases, broker, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(idempotency, "WAIT_FOR_FIRST_S", 0.2)
+    monkeypatch.setattr(retries, "WAIT_FOR_FIRST_S", 0.2)
     settings = await service_settings(service, databases, broker, tmp_path)
     async with running(service, settings) as svc:
         routes = svc.operations(MUTATING)
