@@ -287,8 +287,11 @@ class OutboxRelay:
             await self._woken()
 
     async def _woken(self) -> None:
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+        # arrives as the wake-up does, and a relay that missed its stop() runs on for ever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.interval)
+            async with asyncio.timeout(self.interval):
+                await self._wake.wait()
 
     def start(self) -> None:
         """Run in the background of the current event loop."""
